@@ -1,0 +1,5 @@
+export * from './topics';
+export * from './monitor-error';
+export * from './article-id';
+export * from './bus-topics';
+export * from './events';

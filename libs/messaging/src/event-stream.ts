@@ -1,0 +1,120 @@
+import {
+  EVENT_SCHEMAS,
+  EventFor,
+  HEADERS,
+  deadLetterTopic,
+  errorCode,
+  isRetriable,
+  parseEvent,
+} from '@monitor/contracts';
+import { randomUUID } from 'node:crypto';
+import { ConsumerHandle, IncomingMessage, MessageBus } from './bus.port';
+
+type EventTopic = keyof typeof EVENT_SCHEMAS;
+
+export interface ReceivedEvent<T extends EventTopic> {
+  event: EventFor<T>;
+  message: IncomingMessage;
+  traceId: string;
+}
+
+export interface FailedEvent {
+  message: IncomingMessage;
+  error: unknown;
+}
+
+export interface EventConsumerOptions<T extends EventTopic> {
+  topic: T;
+  group: string;
+  maxBatchSize?: number;
+  /**
+   * Handles a batch of valid events. Return the items that failed for good (they go to the
+   * dead-letter topic with their reason); throw, or return a retriable failure, to have the whole
+   * batch delivered again (handlers are idempotent by article id, so a replay is harmless).
+   */
+  handle(events: ReceivedEvent<T>[]): Promise<FailedEvent[] | void>;
+  /** Told about every message sent to the dead-letter topic, for metrics and the dashboard. */
+  onDeadLetter?(topic: string, reason: string, message: IncomingMessage): void;
+}
+
+/** Validates, keys by article id and stamps the trace header; the event is checked before it leaves. */
+export async function publishEvents<T extends EventTopic>(
+  bus: MessageBus,
+  topic: T,
+  events: EventFor<T>[],
+  traceIds: Map<string, string> = new Map(),
+): Promise<void> {
+  if (events.length === 0) return;
+  const messages = events.map((candidate) => {
+    const event = parseEvent(topic, candidate);
+    const key = String((event as { id: string }).id);
+    return {
+      key,
+      value: JSON.stringify(event),
+      headers: {
+        [HEADERS.schema]: topic,
+        [HEADERS.articleId]: String((event as { articleId?: string }).articleId ?? key),
+        [HEADERS.traceId]: traceIds.get(key) ?? randomUUID(),
+      },
+    };
+  });
+  await bus.publish(topic, messages);
+}
+
+/**
+ * The one place where consumed events are validated and routed to the dead-letter topic: both
+ * bus adapters and every stage share it, so "bad input never blocks a partition and is never
+ * dropped silently" holds the same way in embedded and stack mode.
+ */
+export function consumeEvents<T extends EventTopic>(
+  bus: MessageBus,
+  options: EventConsumerOptions<T>,
+): Promise<ConsumerHandle> {
+  return bus.consume({
+    topic: options.topic,
+    group: options.group,
+    maxBatchSize: options.maxBatchSize,
+    handleBatch: async (batch) => {
+      const valid: ReceivedEvent<T>[] = [];
+      const dead: FailedEvent[] = [];
+      for (const message of batch) {
+        try {
+          const event = parseEvent(options.topic, JSON.parse(message.value));
+          valid.push({ event, message, traceId: message.headers[HEADERS.traceId] ?? randomUUID() });
+        } catch (error) {
+          dead.push({ message, error });
+        }
+      }
+      const failures = valid.length > 0 ? ((await options.handle(valid)) ?? []) : [];
+      const retriable = failures.find((failure) => isRetriable(failure.error));
+      if (retriable) throw retriable.error;
+      dead.push(...failures);
+      if (dead.length > 0) await sendToDeadLetter(bus, options, dead);
+    },
+  });
+}
+
+async function sendToDeadLetter<T extends EventTopic>(
+  bus: MessageBus,
+  options: EventConsumerOptions<T>,
+  dead: FailedEvent[],
+): Promise<void> {
+  const dlq = deadLetterTopic(options.topic);
+  await bus.publish(
+    dlq,
+    dead.map(({ message, error }) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      options.onDeadLetter?.(dlq, reason, message);
+      return {
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...message.headers,
+          [HEADERS.deadLetterReason]: reason.slice(0, 1000),
+          [HEADERS.deadLetterCode]: errorCode(error),
+          [HEADERS.deadLetterSourceTopic]: `${message.topic}/${message.partition}@${message.offset}`,
+        },
+      };
+    }),
+  );
+}

@@ -1,0 +1,90 @@
+import { ClassifiedArticle, TopicId, TopicMatch } from '@monitor/contracts';
+
+/**
+ * The search port, shaped after Elasticsearch: bulk writes keyed by article id (a write of the
+ * same id replaces the document, so redelivery never doubles it), per-item results of a bulk,
+ * full-text search with filters, facets (terms aggregations) and highlights, and a scan for
+ * re-classification. The embedded adapter (SQLite FTS5) and the Elasticsearch adapter both pass
+ * the same contract suite.
+ */
+export const ARTICLE_STORE = Symbol('ARTICLE_STORE');
+
+export type StoredArticle = Omit<ClassifiedArticle, 'schema'>;
+
+export interface BulkItemFailure {
+  id: string;
+  error: Error;
+}
+
+export interface BulkResult {
+  /** Ids written (created or replaced). */
+  written: string[];
+  /** Items the store refused; the error says whether a retry may help (MonitorError.retriable). */
+  failed: BulkItemFailure[];
+}
+
+export interface SearchQuery {
+  /** Free text over title and text; absent means "everything that passes the filters". */
+  q?: string;
+  topics?: TopicId[];
+  sources?: string[];
+  languages?: string[];
+  /** Inclusive ISO date-times over publishedAt (fetchedAt when an article has no date). */
+  from?: string;
+  to?: string;
+  /** 1-based. */
+  page?: number;
+  size?: number;
+  sort?: 'relevance' | 'date';
+}
+
+export interface FacetBucket {
+  key: string;
+  count: number;
+}
+
+export interface SearchHit {
+  article: StoredArticle;
+  score: number;
+  /** HTML-escaped snippets in which the matched words are wrapped in <mark>...</mark>. */
+  highlights: { title?: string[]; text?: string[] };
+}
+
+export interface SearchResult {
+  total: number;
+  page: number;
+  size: number;
+  hits: SearchHit[];
+  facets: { topics: FacetBucket[]; sources: FacetBucket[]; languages: FacetBucket[] };
+}
+
+export interface TopicDayCount {
+  topic: TopicId;
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  count: number;
+}
+
+export interface StoreHealth {
+  up: boolean;
+  detail?: string;
+  documents?: number;
+}
+
+export interface ArticleStore {
+  /** Creates the schema, index template or tables if missing (idempotent). */
+  init(): Promise<void>;
+  upsertMany(articles: StoredArticle[]): Promise<BulkResult>;
+  get(id: string): Promise<StoredArticle | null>;
+  search(query: SearchQuery): Promise<SearchResult>;
+  /** Replaces an article's topics in place (re-classification); false when the id is unknown. */
+  updateTopics(id: string, topics: TopicMatch[], taxonomyVersion: string): Promise<boolean>;
+  /** Walks all stored articles in id order, a page at a time. */
+  scan(pageSize: number): AsyncIterable<StoredArticle[]>;
+  /** Articles per topic per UTC day since `from` (ISO), for charts and spike detection. */
+  topicCountsByDay(from: string): Promise<TopicDayCount[]>;
+  /** Makes every acknowledged write visible to search (Elasticsearch's refresh). */
+  refresh(): Promise<void>;
+  health(): Promise<StoreHealth>;
+  close(): Promise<void>;
+}
