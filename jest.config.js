@@ -29,6 +29,6 @@ const base = {
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/services/**/*.spec.ts'] },
-    { ...base, displayName: 'integration', testMatch: ['<rootDir>/tests/**/*.test.ts'], testTimeout: 120000 },
+    { ...base, displayName: 'integration', testMatch: ['<rootDir>/tests/**/*.test.ts'], setupFilesAfterEnv: ['<rootDir>/tests/support/integration-timeout.ts'] },
   ],
 };

@@ -73,6 +73,8 @@ export const AlertSchema = z.object({
   language: z.string().optional(),
   publishedAt: isoDate.nullable().optional(),
   topics: z.array(TopicMatchSchema),
+  /** For spike alerts: the articles behind the jump. */
+  related: z.array(z.object({ id: articleId, title: z.string(), url: z.string().url() })).optional(),
   createdAt: isoDate,
 });
 export type Alert = z.infer<typeof AlertSchema>;

@@ -2,3 +2,4 @@ export * from './bus.port';
 export * from './event-stream';
 export * from './sqlite.bus';
 export * from './key-partitioner';
+export * from './kafka.bus';

@@ -24,16 +24,12 @@ function murmur2(data: Buffer): number {
     h ^= k;
   }
   const index = length4 * 4;
-  switch (length % 4) {
-    case 3:
-      h ^= (data[index + 2] & 0xff) << 16;
-    // falls through
-    case 2:
-      h ^= (data[index + 1] & 0xff) << 8;
-    // falls through
-    case 1:
-      h ^= data[index] & 0xff;
-      h = Math.imul(h, m);
+  const rest = length % 4;
+  if (rest >= 3) h ^= (data[index + 2] & 0xff) << 16;
+  if (rest >= 2) h ^= (data[index + 1] & 0xff) << 8;
+  if (rest >= 1) {
+    h ^= data[index] & 0xff;
+    h = Math.imul(h, m);
   }
   h ^= h >>> 13;
   h = Math.imul(h, m);

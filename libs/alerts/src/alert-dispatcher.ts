@@ -1,0 +1,168 @@
+import { ExponentialBackoff, IBackoff, IBackoffFactory, IRetryBackoffContext, handleWhen, retry } from 'cockatiel';
+import { DeliveryError } from './alert-errors';
+import { AlertLedger, LedgerEntry } from './alert-ledger.port';
+import { DeliveryKey, DeliveryLog, DeliveryRecord, NewDelivery } from './delivery-log.port';
+import { PushChannelSender, PushMessage } from './push-channel';
+import type { AlertDeliverer } from './alert-service';
+import { Subscription } from './subscription';
+
+export interface AlertDispatcherOptions {
+  log: DeliveryLog;
+  ledger: AlertLedger;
+  subscriptions: { findById(id: string): Subscription | null };
+  channels: PushChannelSender[];
+  /** Finds a digest's message again when a crashed delivery is resumed. */
+  digests?: { messageFor(digestId: string): PushMessage | null };
+  /** Attempts per delivery before it is recorded as failed (N). */
+  maxAttempts?: number;
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  /** How long a worker owns a pending row; after that another replica may resume it. */
+  leaseMs?: number;
+  /** Called once per delivery that ended failed (the lead sends it to the dead-letter topic). */
+  onFailed?: (record: DeliveryRecord, message: PushMessage) => void | Promise<void>;
+}
+
+/**
+ * Sends alerts and digests over the push channels, one delivery per (alert, channel), retried with
+ * capped exponential backoff and jitter (cockatiel's decorrelated jitter), every attempt written to
+ * the delivery log. A Retry-After from the receiver stretches the wait (within the cap).
+ */
+export class AlertDispatcher implements AlertDeliverer {
+  private readonly maxAttempts: number;
+  private readonly initialDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly leaseMs: number;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private options: AlertDispatcherOptions) {
+    this.maxAttempts = options.maxAttempts ?? 6;
+    this.initialDelayMs = options.initialDelayMs ?? 500;
+    this.maxDelayMs = options.maxDelayMs ?? 60_000;
+    this.leaseMs = options.leaseMs ?? 15 * 60_000;
+  }
+
+  /** The pending rows an alert needs: one per push channel its subscription wants, for immediate delivery. */
+  deliveriesFor(entries: LedgerEntry[], subscriptions: ReadonlyMap<string, Subscription>): NewDelivery[] {
+    const out: NewDelivery[] = [];
+    for (const { alert } of entries) {
+      const sub = subscriptions.get(alert.subscriptionId);
+      if (!sub || sub.delivery.mode !== 'immediate') continue;
+      for (const channel of this.options.channels) {
+        if (channel.wants(sub)) out.push({ alertId: alert.id, channel: channel.channel, kind: 'alert', subscriptionId: sub.id, ownerKeyId: sub.ownerKeyId });
+      }
+    }
+    return out;
+  }
+
+  outbox(fresh: LedgerEntry[], subscriptions: ReadonlyMap<string, Subscription>): void {
+    const rows = this.deliveriesFor(fresh, subscriptions);
+    if (rows.length) this.options.log.enqueue(rows);
+  }
+
+  deliver(fresh: LedgerEntry[]): void {
+    this.dispatchAlerts(fresh);
+  }
+
+  /** Starts delivering freshly recorded alerts in the background (their rows are already pending). */
+  dispatchAlerts(entries: LedgerEntry[]): void {
+    for (const { alert } of entries) {
+      const message: PushMessage = { kind: 'alert', id: alert.id, alert };
+      for (const channel of this.options.channels) this.track(this.run({ alertId: alert.id, channel: channel.channel }, message));
+    }
+  }
+
+  /** Runs one pending delivery to its end; resolves with the final row (or null when another worker holds it). */
+  async run(key: DeliveryKey, message: PushMessage, claimed = false): Promise<DeliveryRecord | null> {
+    const { log } = this.options;
+    const record = log.get(key);
+    if (!record || record.status !== 'pending' || (!claimed && !log.claim(key, this.leaseMs))) return null;
+    const sender = this.options.channels.find((c) => c.channel === key.channel);
+    const subscription = this.options.subscriptions.findById(record.subscriptionId);
+    if (!sender || !subscription || !sender.wants(subscription)) {
+      log.markFailed(key, !subscription ? 'subscription deleted before delivery' : `channel ${key.channel} no longer configured`);
+      return log.get(key);
+    }
+    const remaining = Math.max(1, this.maxAttempts - record.attempts);
+    const policy = retry(
+      handleWhen((e) => e instanceof DeliveryError && e.retriable),
+      { maxAttempts: remaining - 1, backoff: new RetryAfterBackoff(new ExponentialBackoff({ initialDelay: this.initialDelayMs, maxDelay: this.maxDelayMs }), this.maxDelayMs) },
+    );
+    try {
+      await policy.execute(async () => {
+        try {
+          await sender.send(message, subscription);
+          log.recordAttempt(key, null);
+        } catch (error) {
+          log.recordAttempt(key, describe(error));
+          throw error;
+        }
+      });
+      log.markDelivered(key);
+    } catch (error) {
+      const attempts = log.get(key)?.attempts ?? 0;
+      log.markFailed(key, `${describe(error)} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`);
+      const failed = log.get(key)!;
+      await this.options.onFailed?.(failed, message);
+    }
+    return log.get(key);
+  }
+
+  /** Resumes deliveries left pending by a crash or stop (call at start-up and now and then). */
+  async resumeStale(limit = 100): Promise<number> {
+    const rows = this.options.log.claimStale(limit, this.leaseMs);
+    let resumed = 0;
+    for (const row of rows) {
+      const message = this.messageFor(row);
+      if (!message) {
+        this.options.log.markFailed(row, 'alert or digest no longer exists');
+        continue;
+      }
+      resumed += 1;
+      this.track(this.run(row, message, true));
+    }
+    await this.idle();
+    return resumed;
+  }
+
+  /** Lets resumed digest deliveries find their message (the scheduler is built after the dispatcher). */
+  attachDigests(digests: { messageFor(digestId: string): PushMessage | null }): void {
+    this.options.digests = digests;
+  }
+
+  /** Resolves when every delivery started so far has ended (tests, graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private messageFor(row: DeliveryRecord): PushMessage | null {
+    if (row.kind === 'digest') return this.options.digests?.messageFor(row.alertId) ?? null;
+    const entry = this.options.ledger.getByAlertId(row.alertId);
+    return entry ? { kind: 'alert', id: entry.alert.id, alert: entry.alert } : null;
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const p = promise.catch(() => undefined).finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// Wraps an exponential backoff so that a receiver's Retry-After is honoured, never beyond the cap.
+class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
+  constructor(
+    private readonly inner: IBackoffFactory<unknown>,
+    private readonly maxDelayMs: number,
+  ) {}
+
+  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+    const base = this.inner.next(context);
+    const error = 'error' in context.result ? context.result.error : undefined;
+    const hint = error instanceof DeliveryError ? error.retryAfterMs : undefined;
+    const duration = hint === undefined ? base.duration : Math.min(this.maxDelayMs, Math.max(base.duration, hint));
+    return { duration, next: (c) => new RetryAfterBackoff(base, this.maxDelayMs).next(c) };
+  }
+}

@@ -1,0 +1,38 @@
+import { MonitorError } from '@monitor/contracts';
+
+/** A subscription that does not exist or belongs to another key: both answer 404, so ids leak nothing. */
+export class SubscriptionNotFoundError extends MonitorError {
+  constructor(readonly subscriptionId: string) {
+    super('SUBSCRIPTION_NOT_FOUND', `subscription ${subscriptionId} not found`);
+  }
+}
+
+/** A missing, malformed, unknown or revoked API key (401). */
+export class ApiKeyRejectedError extends MonitorError {
+  constructor(reason: string) {
+    super('API_KEY_REJECTED', reason);
+  }
+}
+
+/** A webhook URL that is not http(s) or resolves to a private, loopback or otherwise non-public address. */
+export class WebhookUrlRefusedError extends MonitorError {
+  constructor(
+    readonly url: string,
+    reason: string,
+  ) {
+    super('WEBHOOK_URL_REFUSED', `webhook URL refused: ${reason}`);
+  }
+}
+
+/** One failed delivery attempt; `retriable` says whether another attempt may succeed. */
+export class DeliveryError extends MonitorError {
+  constructor(
+    readonly channel: string,
+    message: string,
+    options: { retriable: boolean; cause?: unknown; retryAfterMs?: number },
+  ) {
+    super('DELIVERY_FAILED', message, options);
+    this.retryAfterMs = options.retryAfterMs;
+  }
+  readonly retryAfterMs?: number;
+}

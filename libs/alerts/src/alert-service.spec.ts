@@ -1,0 +1,185 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEvent } from '@monitor/contracts';
+import { AlertDispatcher } from './alert-dispatcher';
+import { SqliteAlertLedger } from './alert-ledger';
+import { AlertService } from './alert-service';
+import { SqliteDeliveryLog } from './delivery-log';
+import { DeliveryRecord } from './delivery-log.port';
+import { SqliteSubscriptionStore } from './sqlite-subscription.store';
+import { SubscriptionMatcher } from './subscription-matcher';
+import { WebhookChannel } from './webhook-channel';
+import { WebhookUrlPolicy } from './webhook-url-policy';
+import { sampleArticle } from './testing/sample-articles';
+import { startWebhookReceiver } from './testing/webhook-receiver';
+
+describe('AlertService end to end (SQLite file, webhook receiver on loopback)', () => {
+  let dir: string;
+  let file: string;
+  const opened: Database.Database[] = [];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'alert-service-'));
+    file = join(dir, 'monitor.db');
+  });
+  afterEach(() => {
+    opened.splice(0).forEach((db) => db.open && db.close());
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** One alerter process: its own connection, matcher, ledger, delivery log and dispatcher. */
+  function alerter(options: { maxAttempts?: number; deliver?: boolean } = {}) {
+    const db = new Database(file);
+    db.pragma('busy_timeout = 5000');
+    opened.push(db);
+    const store = new SqliteSubscriptionStore(db);
+    const ledger = new SqliteAlertLedger(db);
+    const log = new SqliteDeliveryLog(db);
+    const failed: DeliveryRecord[] = [];
+    const dispatcher = new AlertDispatcher({
+      log, ledger, subscriptions: store,
+      channels: [new WebhookChannel({ policy: new WebhookUrlPolicy(['127.0.0.1']), timeoutMs: 2000 })],
+      maxAttempts: options.maxAttempts ?? 5, initialDelayMs: 5, maxDelayMs: 20,
+      onFailed: (record) => void failed.push(record),
+    });
+    const deliverer = options.deliver === false ? { outbox: dispatcher.outbox.bind(dispatcher), deliver: () => undefined } : dispatcher;
+    const service = new AlertService({ matcher: SubscriptionMatcher.fromStore(store), ledger, subscriptions: store, deliverers: [deliverer] });
+    return { db, store, ledger, log, dispatcher, service, failed };
+  }
+
+  it('alerts once per subscription and article across redelivery, re-classification and restart', async () => {
+    const receiver = await startWebhookReceiver([204]);
+    try {
+      const first = alerter();
+      const sub = first.store.create('k1', { topics: ['counter-narcotics-operations'], channels: { webhook: { url: receiver.url } } });
+      const other = first.store.create('k2', { topics: 'any' });
+      const article = sampleArticle();
+      const alerts = await first.service.handleClassified([article, article]);
+      expect(alerts.map((a) => a.subscriptionId).sort()).toEqual([sub.id, other.id].sort());
+      for (const a of alerts) expect(parseEvent('alerts.v1', a)).toEqual(a);
+      expect(await first.service.handleClassified([article])).toEqual([]);
+      expect(await first.service.handleClassified([{ ...article, topics: [{ id: 'counter-narcotics-operations', score: 9, evidence: [] }] }])).toEqual([]);
+      await first.dispatcher.idle();
+      first.db.close();
+
+      const restarted = alerter();
+      expect(await restarted.service.handleClassified([article])).toEqual([]);
+      await restarted.dispatcher.idle();
+      expect(receiver.received).toHaveLength(1);
+      expect(restarted.log.list({ ownerKeyId: 'k1' })).toEqual([
+        expect.objectContaining({ alertId: alerts.find((a) => a.subscriptionId === sub.id)!.id, channel: 'webhook', status: 'delivered', attempts: 1 }),
+      ]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('a receiver that fails three times then succeeds gets the alert once', async () => {
+    const receiver = await startWebhookReceiver([500, 502, 503, 200]);
+    try {
+      const a = alerter();
+      a.store.create('k1', { channels: { webhook: { url: receiver.url } } });
+      const [alert] = await a.service.handleClassified([sampleArticle()]);
+      await a.dispatcher.idle();
+      expect(receiver.received.filter((r) => r.headers['x-monitor-delivery'] === alert.id)).toHaveLength(4);
+      expect(a.log.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'delivered', attempts: 4, lastError: 'HTTP 503 from ' + new URL(receiver.url).host });
+      expect(a.failed).toEqual([]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('a receiver that always fails ends as failed with the reason, reported once', async () => {
+    const receiver = await startWebhookReceiver([500]);
+    try {
+      const a = alerter({ maxAttempts: 4 });
+      a.store.create('k1', { channels: { webhook: { url: receiver.url } } });
+      const [alert] = await a.service.handleClassified([sampleArticle()]);
+      await a.dispatcher.idle();
+      expect(receiver.received).toHaveLength(4);
+      const row = a.log.get({ alertId: alert.id, channel: 'webhook' });
+      expect(row).toMatchObject({ status: 'failed', attempts: 4, lastError: expect.stringMatching(/^HTTP 500 .* \(after 4 attempts\)$/) });
+      expect(a.log.list({ status: 'failed' })).toHaveLength(1);
+      expect(a.failed).toEqual([row]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('a delivery left pending by a crash is resumed, and only once by two replicas', async () => {
+    const receiver = await startWebhookReceiver([200]);
+    try {
+      const crashed = alerter({ deliver: false });
+      crashed.store.create('k1', { channels: { webhook: { url: receiver.url } } });
+      const [alert] = await crashed.service.handleClassified([sampleArticle()]);
+      expect(crashed.log.get({ alertId: alert.id, channel: 'webhook' })?.status).toBe('pending');
+      crashed.db.close();
+
+      const r1 = alerter();
+      const r2 = alerter();
+      const resumed = await Promise.all([r1.dispatcher.resumeStale(), r2.dispatcher.resumeStale()]);
+      expect(resumed.reduce((x, y) => x + y)).toBe(1);
+      expect(receiver.received).toHaveLength(1);
+      expect(r1.log.get({ alertId: alert.id, channel: 'webhook' })?.status).toBe('delivered');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('two replicas handling the same articles send each alert once', async () => {
+    const receiver = await startWebhookReceiver([200]);
+    try {
+      const r1 = alerter();
+      const r2 = alerter();
+      r1.store.create('k1', { channels: { webhook: { url: receiver.url } } });
+      const articles = Array.from({ length: 20 }, () => sampleArticle());
+      const [a1, a2] = await Promise.all([r1.service.handleClassified(articles), r2.service.handleClassified(articles)]);
+      await Promise.all([r1.dispatcher.idle(), r2.dispatcher.idle()]);
+      expect(a1.length + a2.length).toBe(20);
+      expect(receiver.received).toHaveLength(20);
+      expect(new Set(receiver.received.map((r) => r.headers['x-monitor-delivery'])).size).toBe(20);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('digest subscriptions get no immediate push, only the ledger entry', async () => {
+    const receiver = await startWebhookReceiver([200]);
+    try {
+      const a = alerter();
+      a.store.create('k1', { delivery: { mode: 'daily' }, channels: { webhook: { url: receiver.url } } });
+      const alerts = await a.service.handleClassified([sampleArticle()]);
+      await a.dispatcher.idle();
+      expect(alerts).toHaveLength(1);
+      expect(receiver.received).toHaveLength(0);
+      expect(a.log.list({})).toEqual([]);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe('AlertService spike alerts', () => {
+  it('alerts subscriptions that asked for spikes once per topic and day, with the articles behind it', async () => {
+    const { SpikeDetector } = await import('./spike-detector');
+    const db = new Database(':memory:');
+    const store = new SqliteSubscriptionStore(db);
+    const spikes = new SpikeDetector(db, { minHistoryDays: 0 });
+    let now = new Date('2025-03-15T12:00:00Z');
+    const service = new AlertService({ matcher: SubscriptionMatcher.fromStore(store), ledger: new SqliteAlertLedger(db), spikes, now: () => now });
+    const wants = store.create('k1', { topics: ['precursors'], spikeAlerts: true, minScore: 100 });
+    store.create('k1', { topics: ['precursors'] });
+    store.create('k2', { topics: ['golden-triangle'], spikeAlerts: true });
+    const burst = Array.from({ length: 6 }, (_, i) => sampleArticle({ title: `Shipment ${i}`, publishedAt: '2025-03-15T08:00:00Z', topics: [['precursors', 2]] }));
+    await service.handleClassified(burst);
+    const alerts = service.checkSpikes();
+    expect(alerts).toHaveLength(1);
+    expect(parseEvent('alerts.v1', alerts[0])).toMatchObject({ kind: 'spike', subscriptionId: wants.id, topics: [{ id: 'precursors', score: 6 }] });
+    expect(alerts[0].related?.map((r) => r.title).sort()).toEqual(burst.map((b) => b.title).sort());
+    now = new Date('2025-03-15T13:00:00Z');
+    await service.handleClassified([sampleArticle({ publishedAt: '2025-03-15T12:30:00Z', topics: [['precursors', 2]] })]);
+    expect(service.checkSpikes()).toEqual([]);
+    db.close();
+  });
+});

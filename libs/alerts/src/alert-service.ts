@@ -1,0 +1,128 @@
+import { Alert, ClassifiedArticle } from '@monitor/contracts';
+import { topicLabel } from './alert-html';
+import { alertIdFor } from './alert-ledger';
+import { AlertLedger, LedgerEntry, LedgerWrite } from './alert-ledger.port';
+import { Subscription } from './subscription';
+import { SubscriptionMatcher } from './subscription-matcher';
+import { SubscriptionStore } from './subscription.port';
+import { SpikeDetector, TopicSpike } from './spike-detector';
+
+/** Something that acts on new alerts: the push dispatcher, the SSE hub, a bus publisher. */
+export interface AlertDeliverer {
+  /**
+   * Runs inside the ledger's transaction with the alerts it just recorded: what must not be lost
+   * (pending delivery rows) is written here, so it exists if and only if the alert does.
+   */
+  outbox?(fresh: LedgerEntry[], subscriptions: ReadonlyMap<string, Subscription>): void;
+  /** Runs after the commit; must not throw (it starts work, it does not wait for it). */
+  deliver(fresh: LedgerEntry[]): void;
+}
+
+export interface AlertServiceOptions {
+  matcher: SubscriptionMatcher;
+  ledger: AlertLedger;
+  /** When given, the matcher reloads whenever another process changed the subscriptions. */
+  subscriptions?: SubscriptionStore;
+  deliverers?: AlertDeliverer[];
+  /** When given, every classified article is counted for spike detection. */
+  spikes?: SpikeDetector;
+  now?: () => Date;
+}
+
+/** One alert per subscription, topic and day: the spike's subject id says so. */
+export function spikeAlert(subscription: Subscription, spike: TopicSpike, createdAt: string): Alert {
+  const subjectId = spikeSubjectId(spike);
+  return {
+    schema: 'alerts.v1',
+    id: alertIdFor(subscription.id, subjectId),
+    kind: 'spike',
+    subscriptionId: subscription.id,
+    ownerKeyId: subscription.ownerKeyId,
+    title: `Spike in ${topicLabel(spike.topic)}: ${spike.count} articles on ${spike.day} (usual ${spike.mean.toFixed(1)} a day)`,
+    topics: [{ id: spike.topic, score: spike.count, evidence: [] }],
+    related: spike.articles,
+    createdAt,
+  };
+}
+
+export function spikeSubjectId(spike: Pick<TopicSpike, 'topic' | 'day'>): string {
+  return `spike:${spike.topic}:${spike.day}`;
+}
+
+/** Builds the alerts.v1 event for one subscription and one article. */
+export function articleAlert(subscription: Subscription, article: ClassifiedArticle, createdAt: string): Alert {
+  return {
+    schema: 'alerts.v1',
+    id: alertIdFor(subscription.id, article.id),
+    kind: 'article',
+    subscriptionId: subscription.id,
+    ownerKeyId: subscription.ownerKeyId,
+    articleId: article.id,
+    title: article.title,
+    url: article.url,
+    sourceId: article.sourceId,
+    language: article.language,
+    publishedAt: article.publishedAt,
+    topics: [...article.topics].sort((a, b) => b.score - a.score),
+    createdAt,
+  };
+}
+
+/**
+ * The alerter's use case: classified articles in, new alerts out. Matching proposes, the ledger
+ * disposes: only an alert the ledger had not seen is new, so the same article arriving again (bus
+ * redelivery, re-polling, restart, re-classification, another replica) yields nothing.
+ */
+export class AlertService {
+  private readonly now: () => Date;
+  private readonly deliverers: AlertDeliverer[];
+
+  constructor(private readonly options: AlertServiceOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.deliverers = options.deliverers ?? [];
+  }
+
+  async handleClassified(articles: ClassifiedArticle[]): Promise<Alert[]> {
+    if (this.options.subscriptions) this.options.matcher.sync(this.options.subscriptions);
+    const createdAt = this.now().toISOString();
+    this.options.spikes?.observe(articles, this.now());
+    const writes: LedgerWrite[] = [];
+    const subscriptions = new Map<string, Subscription>();
+    for (const article of articles) {
+      for (const subscription of this.options.matcher.match(article)) {
+        subscriptions.set(subscription.id, subscription);
+        writes.push({ subscriptionId: subscription.id, subjectId: article.id, alert: articleAlert(subscription, article, createdAt) });
+      }
+    }
+    return this.record(writes, subscriptions);
+  }
+
+  /**
+   * Looks for topic spikes on `day` (UTC, default today) and alerts the subscriptions that asked
+   * for them; call it on a schedule (every few minutes). Each spike alerts once per subscription.
+   */
+  checkSpikes(day?: string): Alert[] {
+    if (!this.options.spikes) return [];
+    if (this.options.subscriptions) this.options.matcher.sync(this.options.subscriptions);
+    const createdAt = this.now().toISOString();
+    const writes: LedgerWrite[] = [];
+    const subscriptions = new Map<string, Subscription>();
+    for (const spike of this.options.spikes.detect(day ?? createdAt.slice(0, 10))) {
+      for (const subscription of this.options.matcher.spikeSubscribers(spike.topic)) {
+        subscriptions.set(subscription.id, subscription);
+        writes.push({ subscriptionId: subscription.id, subjectId: spikeSubjectId(spike), alert: spikeAlert(subscription, spike, createdAt) });
+      }
+    }
+    return this.record(writes, subscriptions);
+  }
+
+  /** Records prepared alerts (article or spike) and hands the new ones to the deliverers. */
+  record(writes: LedgerWrite[], subscriptions: ReadonlyMap<string, Subscription>): Alert[] {
+    const results = this.options.ledger.recordMany(writes, (fresh) => {
+      for (const d of this.deliverers) d.outbox?.(fresh, subscriptions);
+    });
+    const fresh = results.filter((r) => r.isNew).map((r) => r.entry);
+    if (fresh.length) for (const d of this.deliverers) d.deliver(fresh);
+    return fresh.map((e) => e.alert);
+  }
+}

@@ -1,0 +1,132 @@
+import Database from 'better-sqlite3';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Alert } from '@monitor/contracts';
+import { SqliteAlertLedger, alertIdFor } from './alert-ledger';
+import { AlertStreamHub, lastEventIdFrom } from './alert-stream';
+import { SseTestClient } from './testing/sse-client';
+
+let n = 0;
+function alertFor(ownerKeyId: string): Alert {
+  n += 1;
+  const articleId = 'a' + n.toString(16).padStart(31, '0');
+  return {
+    schema: 'alerts.v1', id: alertIdFor('s-' + ownerKeyId, articleId), kind: 'article', subscriptionId: 's-' + ownerKeyId, ownerKeyId,
+    articleId, title: `Alert <${n}>`, topics: [], createdAt: new Date().toISOString(),
+  };
+}
+
+describe('AlertStreamHub over real HTTP', () => {
+  let db: Database.Database;
+  let ledger: SqliteAlertLedger;
+  let hub: AlertStreamHub;
+  let server: http.Server;
+  let base: string;
+  const clients: SseTestClient[] = [];
+
+  async function start(options: { heartbeatMs?: number; pollMs?: number } = {}) {
+    hub = new AlertStreamHub({ ledger, pollMs: 0, ...options });
+    server = http.createServer((req, res) => hub.serve(res, { ownerKeyId: String(req.headers['x-owner']), lastEventId: lastEventIdFrom(req) }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts/stream`;
+  }
+  async function connect(owner: string, headers: Record<string, string> = {}, path = '') {
+    const client = await SseTestClient.connect(base + path, { 'x-owner': owner, ...headers });
+    clients.push(client);
+    return client;
+  }
+  const record = (alert: Alert) => ledger.record(alert.subscriptionId, alert.articleId!, alert).entry;
+
+  beforeEach(() => {
+    db = new Database(':memory:');
+    ledger = new SqliteAlertLedger(db);
+  });
+  afterEach(async () => {
+    clients.splice(0).forEach((c) => c.close());
+    hub.close();
+    await new Promise((resolve) => server.close(resolve));
+    db.close();
+  });
+
+  it('sends live alerts of the key only, with the ledger seq as event id', async () => {
+    await start();
+    const mine = await connect('k1');
+    const theirs = await connect('k2');
+    await mine.waitFor(() => hub.connectionCount('k1') === 1);
+    expect(mine.status).toBe(200);
+    expect(mine.headers['content-type']).toMatch(/^text\/event-stream/);
+    const a = alertFor('k1');
+    const entry = record(a);
+    hub.publish(a);
+    await mine.waitFor((c) => c.events.length === 1);
+    expect(mine.events[0]).toEqual({ id: String(entry.seq), event: 'alert', data: JSON.stringify(a) });
+    expect(JSON.parse(mine.events[0].data).title).toBe('Alert <' + n + '>');
+    const b = alertFor('k2');
+    record(b);
+    hub.publish(b);
+    await theirs.waitFor((c) => c.events.length === 1);
+    expect(mine.events).toHaveLength(1);
+  });
+
+  it('without Last-Event-ID starts from now; with it replays what was missed, then goes live, each alert once', async () => {
+    await start();
+    const first = record(alertFor('k1'));
+    const missed = [record(alertFor('k1')), record(alertFor('k1'))];
+    const fresh = await connect('k1');
+    const resumed = await connect('k1', { 'Last-Event-ID': String(first.seq) });
+    await resumed.waitFor((c) => c.events.length === 2);
+    expect(resumed.events.map((e) => Number(e.id))).toEqual(missed.map((m) => m.seq));
+
+    const live = alertFor('k1');
+    const liveEntry = record(live);
+    hub.publish(live);
+    hub.publish(live);
+    hub.publish(live);
+    await resumed.waitFor((c) => c.events.length === 3);
+    await fresh.waitFor((c) => c.events.length === 1);
+    const later = alertFor('k1');
+    record(later);
+    hub.publish(later);
+    await resumed.waitFor((c) => c.events.length === 4);
+    await fresh.waitFor((c) => c.events.length === 2);
+    expect(resumed.events.map((e) => Number(e.id))).toEqual([...missed.map((m) => m.seq), liveEntry.seq, liveEntry.seq + 1]);
+    expect(fresh.events.map((e) => Number(e.id))).toEqual([liveEntry.seq, liveEntry.seq + 1]);
+  });
+
+  it('has no gap and no duplicate when alerts arrive while a resume is replaying', async () => {
+    await start();
+    for (let i = 0; i < 450; i++) record(alertFor('k1'));
+    const client = await connect('k1', {}, '?lastEventId=0');
+    const extra: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const a = alertFor('k1');
+      extra.push(record(a).seq);
+      hub.publish(a);
+      await new Promise((r) => setImmediate(r));
+    }
+    await client.waitFor((c) => c.events.length >= 500);
+    await new Promise((r) => setTimeout(r, 50));
+    const ids = client.events.map((e) => Number(e.id));
+    expect(ids).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+  });
+
+  it('picks up alerts recorded by another process through polling', async () => {
+    await start({ pollMs: 30 });
+    const client = await connect('k1');
+    await client.waitFor(() => hub.connectionCount('k1') === 1);
+    const otherConnection = new SqliteAlertLedger(db);
+    const a = alertFor('k1');
+    otherConnection.record(a.subscriptionId, a.articleId!, a);
+    await client.waitFor((c) => c.events.length === 1);
+  });
+
+  it('sends heartbeat comments and forgets closed streams', async () => {
+    await start({ heartbeatMs: 20 });
+    const client = await connect('k1');
+    await client.waitFor((c) => c.comments.includes('heartbeat'));
+    client.close();
+    const deadline = Date.now() + 2000;
+    while (hub.connectionCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(hub.connectionCount()).toBe(0);
+  });
+});

@@ -1,0 +1,172 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Alert } from '@monitor/contracts';
+import { AlertLedger, LedgerEntry } from './alert-ledger.port';
+import type { AlertDeliverer } from './alert-service';
+
+export interface AlertStreamOptions {
+  ledger: AlertLedger;
+  /** Comment lines keep proxies from closing an idle stream; 15 s by default. */
+  heartbeatMs?: number;
+  /**
+   * How often every stream looks in the ledger for alerts that another process recorded (replicas
+   * publish only in their own process). 1 s by default; 0 turns it off.
+   */
+  pollMs?: number;
+  /** The reconnection delay suggested to clients. */
+  retryMs?: number;
+  /** Entries read from the ledger per query. */
+  batchSize?: number;
+}
+
+export interface ServeOptions {
+  ownerKeyId: string;
+  /** The client's Last-Event-ID (the seq of the last alert it has); absent means "from now on". */
+  lastEventId?: string | null;
+}
+
+interface Stream {
+  res: ServerResponse;
+  ownerKeyId: string;
+  lastSent: number;
+  pumping: boolean;
+  dirty: boolean;
+  closed: boolean;
+  heartbeat: NodeJS.Timeout;
+}
+
+/** The client's resume point: the Last-Event-ID header (EventSource sends it on reconnect) or `?lastEventId=`. */
+export function lastEventIdFrom(req: IncomingMessage): string | undefined {
+  const header = req.headers['last-event-id'];
+  if (typeof header === 'string' && header.trim()) return header.trim();
+  const query = new URL(req.url ?? '/', 'http://localhost').searchParams.get('lastEventId');
+  return query ?? undefined;
+}
+
+/**
+ * Server-Sent Events, one stream per API key with every alert of its subscriptions. Every stream
+ * reads from the ledger, never from what was published: `publish` only wakes the streams of the
+ * alert's owner, which then send what the ledger holds after their last sent seq. Replay after
+ * Last-Event-ID and live alerts are therefore the same query, so the seam between them can have
+ * neither a gap nor a duplicate, and alerts recorded by another replica reach the stream too.
+ */
+export class AlertStreamHub implements AlertDeliverer {
+  private readonly streams = new Map<string, Set<Stream>>();
+  private readonly heartbeatMs: number;
+  private readonly retryMs: number;
+  private readonly batchSize: number;
+  private readonly poller: NodeJS.Timeout | null;
+
+  constructor(private readonly options: AlertStreamOptions) {
+    this.heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.retryMs = options.retryMs ?? 3_000;
+    this.batchSize = options.batchSize ?? 200;
+    const pollMs = options.pollMs ?? 1_000;
+    this.poller = pollMs > 0 ? setInterval(() => this.wakeAll(), pollMs) : null;
+    this.poller?.unref();
+  }
+
+  /** Serves one SSE stream on a Node (or Express) response until the client goes away. */
+  serve(res: ServerResponse, options: ServeOptions): void {
+    const parsed = Number(options.lastEventId);
+    const resumeFrom =
+      options.lastEventId != null && options.lastEventId !== '' && Number.isSafeInteger(parsed) && parsed >= 0
+        ? parsed
+        : this.options.ledger.latestSeq(options.ownerKeyId);
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write(`retry: ${this.retryMs}\n: alerts for ${options.ownerKeyId}\n\n`);
+    const stream: Stream = {
+      res,
+      ownerKeyId: options.ownerKeyId,
+      lastSent: resumeFrom,
+      pumping: false,
+      dirty: false,
+      closed: false,
+      heartbeat: setInterval(() => {
+        if (!stream.closed) res.write(': heartbeat\n\n');
+      }, this.heartbeatMs),
+    };
+    let set = this.streams.get(stream.ownerKeyId);
+    if (!set) this.streams.set(stream.ownerKeyId, (set = new Set()));
+    set.add(stream);
+    const done = () => this.drop(stream);
+    res.on('close', done);
+    res.on('error', done);
+    void this.pump(stream);
+  }
+
+  /** Wakes the streams of the alert's owner; they read the ledger, which already holds the alert. */
+  publish(alert: Pick<Alert, 'ownerKeyId'>): void {
+    for (const stream of this.streams.get(alert.ownerKeyId) ?? []) void this.pump(stream);
+  }
+
+  deliver(fresh: LedgerEntry[]): void {
+    for (const owner of new Set(fresh.map((e) => e.alert.ownerKeyId))) this.publish({ ownerKeyId: owner });
+  }
+
+  connectionCount(ownerKeyId?: string): number {
+    if (ownerKeyId) return this.streams.get(ownerKeyId)?.size ?? 0;
+    let n = 0;
+    for (const set of this.streams.values()) n += set.size;
+    return n;
+  }
+
+  /** Ends every stream (shutdown); clients reconnect elsewhere with their Last-Event-ID. */
+  close(): void {
+    if (this.poller) clearInterval(this.poller);
+    for (const set of [...this.streams.values()]) {
+      for (const stream of [...set]) {
+        stream.res.end();
+        this.drop(stream);
+      }
+    }
+  }
+
+  private wakeAll(): void {
+    for (const set of this.streams.values()) for (const stream of set) void this.pump(stream);
+  }
+
+  private async pump(stream: Stream): Promise<void> {
+    if (stream.closed) return;
+    if (stream.pumping) {
+      stream.dirty = true;
+      return;
+    }
+    stream.pumping = true;
+    try {
+      do {
+        stream.dirty = false;
+        for (;;) {
+          const entries = this.options.ledger.afterSeq(stream.ownerKeyId, stream.lastSent, this.batchSize);
+          let writable = true;
+          for (const entry of entries) {
+            if (stream.closed) return;
+            writable = stream.res.write(`id: ${entry.seq}\nevent: alert\ndata: ${JSON.stringify(entry.alert)}\n\n`);
+            stream.lastSent = entry.seq;
+          }
+          // A slow client gets no more until its socket drains, instead of piling up in memory.
+          if (!writable && !stream.closed) await new Promise<void>((resolve) => stream.res.once('drain', resolve).once('close', resolve));
+          if (entries.length < this.batchSize) break;
+        }
+      } while (stream.dirty && !stream.closed);
+    } catch (error) {
+      stream.res.destroy(error as Error);
+      this.drop(stream);
+    } finally {
+      stream.pumping = false;
+    }
+  }
+
+  private drop(stream: Stream): void {
+    if (stream.closed) return;
+    stream.closed = true;
+    clearInterval(stream.heartbeat);
+    const set = this.streams.get(stream.ownerKeyId);
+    set?.delete(stream);
+    if (set?.size === 0) this.streams.delete(stream.ownerKeyId);
+  }
+}

@@ -1,0 +1,58 @@
+import Parser from 'rss-parser';
+import { Alert } from '@monitor/contracts';
+import { renderAtomFeed } from './atom-feed';
+import { Subscription, parseSubscriptionInput } from './subscription';
+
+const subscription: Subscription = { id: 's1', ownerKeyId: 'k1', createdAt: '', updatedAt: '', ...parseSubscriptionInput({ name: 'Opiates & <friends>' }) };
+
+function alert(n: number, overrides: Partial<Alert> = {}): Alert {
+  return {
+    schema: 'alerts.v1', id: `al${n}`, kind: 'article', subscriptionId: 's1', ownerKeyId: 'k1', articleId: 'a' + String(n).repeat(31).slice(0, 31),
+    title: `Alert ${n}`, url: `https://news.example.org/${n}?a=1&b=2`, sourceId: 'unodc', publishedAt: '2025-03-01T08:00:00Z',
+    topics: [{ id: 'precursors', score: 2, evidence: [{ term: 'acetic anhydride', field: 'text', start: 0, end: 16 }] }],
+    createdAt: `2025-03-0${n}T09:00:00.000Z`, ...overrides,
+  };
+}
+
+describe('renderAtomFeed', () => {
+  const hostileTitle = 'Heroin <script>alert("x")</script> & ]]> \u0001 seized';
+  const xml = renderAtomFeed({
+    subscription,
+    selfUrl: 'https://monitor.example.org/subscriptions/s1/atom?key=a&b',
+    entries: [{ seq: 2, alert: alert(2, { title: hostileTitle }) }, { seq: 1, alert: alert(1, { url: 'javascript:alert(1)' }) }],
+  });
+
+  it('parses back as Atom with the required elements', async () => {
+    const feed = await new Parser().parseString(xml);
+    expect(feed.title).toBe('Drug-control monitor: Opiates & <friends>');
+    expect(feed.items).toHaveLength(2);
+    const [first, second] = feed.items as Array<Record<string, unknown>>;
+    expect(first.title).toBe('Heroin <script>alert("x")</script> & ]]>  seized');
+    expect(first.id).toBe('urn:drug-control-monitor:alert:al2');
+    expect(first.link).toBe('https://news.example.org/2?a=1&b=2');
+    expect(first.pubDate).toBe('2025-03-01T08:00:00.000Z');
+    expect(String(first.summary)).toContain('Precursors (2): acetic anhydride (text)');
+    expect(second.link).toBeUndefined();
+  });
+
+  it('has feed id, updated, self link and author, and never raw markup from a feed', () => {
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
+    expect(xml).toContain('<id>urn:drug-control-monitor:subscription:s1</id>');
+    expect(xml).toContain('<updated>2025-03-02T09:00:00.000Z</updated>');
+    expect(xml).toContain('<link rel="self" type="application/atom+xml" href="https://monitor.example.org/subscriptions/s1/atom?key=a&amp;b"/>');
+    expect(xml).toContain('<author><name>');
+    expect(xml).not.toContain('<script>');
+    expect(xml).not.toContain('\u0001');
+    expect(xml).not.toContain('javascript:');
+    expect(xml.match(/<entry>/g)).toHaveLength(2);
+    for (const entry of xml.split('<entry>').slice(1)) {
+      for (const tag of ['<id>', '<title', '<updated>']) expect(entry).toContain(tag);
+    }
+  });
+
+  it('an empty feed is still valid Atom', async () => {
+    const empty = renderAtomFeed({ subscription, selfUrl: 'https://m.example.org/f', entries: [], now: () => new Date('2025-01-01T00:00:00Z') });
+    expect(empty).toContain('<updated>2025-01-01T00:00:00.000Z</updated>');
+    expect((await new Parser().parseString(empty)).items).toEqual([]);
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * Every push delivery (webhook, email) and every attempt at it, so that nothing fails silently:
+ * a row is written 'pending' in the same transaction that records the alert (an outbox), each
+ * attempt counts and keeps its error, and the row ends 'delivered' or 'failed' with the reason.
+ * Pending rows survive a crash and are resumed; a lease keeps two replicas from sending one row.
+ */
+export const DELIVERY_LOG = Symbol('DELIVERY_LOG');
+
+export type PushChannel = 'webhook' | 'email';
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface DeliveryKey {
+  /** The alert id, or the digest id for a digest. */
+  alertId: string;
+  channel: PushChannel;
+}
+
+export interface NewDelivery extends DeliveryKey {
+  kind: 'alert' | 'digest';
+  subscriptionId: string;
+  ownerKeyId: string;
+}
+
+export interface DeliveryRecord extends NewDelivery {
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deliveredAt: string | null;
+}
+
+export interface DeliveryQuery {
+  ownerKeyId?: string;
+  subscriptionId?: string;
+  status?: DeliveryStatus;
+  limit?: number;
+}
+
+export interface DeliveryLog {
+  /** Adds pending rows; a row that exists already is left as it is. */
+  enqueue(deliveries: NewDelivery[]): void;
+  /** Takes a pending row for `leaseMs` if nobody holds it; false when another worker does or it is done. */
+  claim(key: DeliveryKey, leaseMs: number): boolean;
+  /** Pending rows whose lease has run out (crashed or stopped workers), claimed for `leaseMs`. */
+  claimStale(limit: number, leaseMs: number): DeliveryRecord[];
+  recordAttempt(key: DeliveryKey, error: string | null): void;
+  markDelivered(key: DeliveryKey): void;
+  markFailed(key: DeliveryKey, reason: string): void;
+  get(key: DeliveryKey): DeliveryRecord | null;
+  /** Newest first. */
+  list(query: DeliveryQuery): DeliveryRecord[];
+}

@@ -1,0 +1,118 @@
+import type Database from 'better-sqlite3';
+import { DeliveryKey, DeliveryLog, DeliveryQuery, DeliveryRecord, NewDelivery } from './delivery-log.port';
+
+interface Row {
+  alert_id: string;
+  channel: DeliveryRecord['channel'];
+  kind: DeliveryRecord['kind'];
+  subscription_id: string;
+  owner_key_id: string;
+  status: DeliveryRecord['status'];
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
+}
+
+/** The `deliveries` table in the shared SQLite file. */
+export class SqliteDeliveryLog implements DeliveryLog {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS deliveries (
+        alert_id TEXT NOT NULL, channel TEXT NOT NULL, kind TEXT NOT NULL,
+        subscription_id TEXT NOT NULL, owner_key_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,
+        lease_until INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, delivered_at TEXT,
+        PRIMARY KEY (alert_id, channel));
+      CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (status, lease_until);
+      CREATE INDEX IF NOT EXISTS deliveries_owner ON deliveries (owner_key_id, created_at);
+    `);
+  }
+
+  enqueue(deliveries: NewDelivery[]): void {
+    const at = this.now().toISOString();
+    const insert = this.db.prepare(`
+      INSERT OR IGNORE INTO deliveries (alert_id, channel, kind, subscription_id, owner_key_id, status, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`);
+    this.db.transaction(() => {
+      for (const d of deliveries) insert.run(d.alertId, d.channel, d.kind, d.subscriptionId, d.ownerKeyId, at, at);
+    })();
+  }
+
+  claim(key: DeliveryKey, leaseMs: number): boolean {
+    const now = this.now().getTime();
+    const result = this.db
+      .prepare(`UPDATE deliveries SET lease_until = ? WHERE alert_id = ? AND channel = ? AND status = 'pending' AND lease_until <= ?`)
+      .run(now + leaseMs, key.alertId, key.channel, now);
+    return result.changes === 1;
+  }
+
+  claimStale(limit: number, leaseMs: number): DeliveryRecord[] {
+    const now = this.now().getTime();
+    return this.db
+      .transaction(() => {
+        const rows = this.db
+          .prepare(`SELECT * FROM deliveries WHERE status = 'pending' AND lease_until <= ? ORDER BY created_at LIMIT ?`)
+          .all(now, limit) as Row[];
+        const take = this.db.prepare('UPDATE deliveries SET lease_until = ? WHERE alert_id = ? AND channel = ?');
+        for (const row of rows) take.run(now + leaseMs, row.alert_id, row.channel);
+        return rows.map(fromRow);
+      })
+      .immediate();
+  }
+
+  recordAttempt(key: DeliveryKey, error: string | null): void {
+    this.db
+      .prepare('UPDATE deliveries SET attempts = attempts + 1, last_error = COALESCE(?, last_error), updated_at = ? WHERE alert_id = ? AND channel = ?')
+      .run(error, this.now().toISOString(), key.alertId, key.channel);
+  }
+
+  markDelivered(key: DeliveryKey): void {
+    const at = this.now().toISOString();
+    this.db
+      .prepare(`UPDATE deliveries SET status = 'delivered', delivered_at = ?, updated_at = ?, lease_until = 0 WHERE alert_id = ? AND channel = ?`)
+      .run(at, at, key.alertId, key.channel);
+  }
+
+  markFailed(key: DeliveryKey, reason: string): void {
+    this.db
+      .prepare(`UPDATE deliveries SET status = 'failed', last_error = ?, updated_at = ?, lease_until = 0 WHERE alert_id = ? AND channel = ?`)
+      .run(reason, this.now().toISOString(), key.alertId, key.channel);
+  }
+
+  get(key: DeliveryKey): DeliveryRecord | null {
+    const row = this.db.prepare('SELECT * FROM deliveries WHERE alert_id = ? AND channel = ?').get(key.alertId, key.channel) as Row | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  list(query: DeliveryQuery): DeliveryRecord[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const filters: Array<[string, unknown]> = [
+      ['owner_key_id', query.ownerKeyId],
+      ['subscription_id', query.subscriptionId],
+      ['status', query.status],
+    ];
+    for (const [column, value] of filters) {
+      if (value === undefined) continue;
+      where.push(`${column} = ?`);
+      params.push(value);
+    }
+    const sql = `SELECT * FROM deliveries ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, alert_id LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, Math.min(query.limit ?? 100, 1000)) as Row[]).map(fromRow);
+  }
+}
+
+function fromRow(r: Row): DeliveryRecord {
+  return {
+    alertId: r.alert_id, channel: r.channel, kind: r.kind, subscriptionId: r.subscription_id, ownerKeyId: r.owner_key_id,
+    status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at, updatedAt: r.updated_at,
+    deliveredAt: r.delivered_at,
+  };
+}

@@ -1,0 +1,113 @@
+import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import { Alert } from '@monitor/contracts';
+import { DeliveryError } from './alert-errors';
+import { escapeHtml, evidenceSummary, safeHref, topicLabel } from './alert-html';
+import { PushChannelSender, PushMessage } from './push-channel';
+import { Subscription } from './subscription';
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface EmailChannelOptions {
+  /** An SMTP URL (SMTP_URL), e.g. smtp://user:pass@mail.example.org:587, or a ready transporter. */
+  smtpUrl?: string;
+  transporter?: Transporter;
+  from: string;
+  /** Names sources by id in messages; the id is shown when unknown. */
+  sourceName?: (sourceId: string) => string | undefined;
+}
+
+// Subjects are headers: a feed title with line breaks must not add headers of its own.
+function oneLine(text: string, max = 180): string {
+  const flat = text.replace(/[\r\n\t]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
+  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
+}
+
+function alertText(alert: Alert, source: string): string {
+  const lines = [oneLine(alert.title, 1000), `Source: ${source}`];
+  if (alert.publishedAt) lines.push(`Published: ${alert.publishedAt}`);
+  if (alert.url) lines.push(`Link: ${alert.url}`);
+  lines.push('Topics:');
+  for (const t of evidenceSummary(alert)) lines.push(`  - ${t.topic} (score ${t.score}): ${t.terms.join(', ') || 'no evidence terms'}`);
+  return lines.join('\n');
+}
+
+function alertHtml(alert: Alert, source: string): string {
+  const href = safeHref(alert.url);
+  const title = escapeHtml(oneLine(alert.title, 1000));
+  const headline = href ? `<a href="${escapeHtml(href)}">${title}</a>` : title;
+  const topics = evidenceSummary(alert)
+    .map((t) => `<li><strong>${escapeHtml(t.topic)}</strong> (score ${escapeHtml(String(t.score))}): ${t.terms.map(escapeHtml).join(', ')}</li>`)
+    .join('');
+  const published = alert.publishedAt ? ` · ${escapeHtml(alert.publishedAt)}` : '';
+  return `<h2 style="margin:0 0 4px">${headline}</h2><p style="margin:0 0 8px;color:#555">${escapeHtml(source)}${published}</p><ul>${topics}</ul>`;
+}
+
+/** The email for one alert or one digest: plain text and HTML, every feed text escaped in the HTML. */
+export function renderEmail(message: PushMessage, subscription: Subscription, sourceName: (id: string) => string = (id) => id): RenderedEmail {
+  const name = subscription.name || subscription.id;
+  const sourceOf = (a: Alert) => sourceName(a.sourceId ?? '') || a.sourceId || 'unknown source';
+  const footer = `Subscription: ${name}`;
+  if (message.kind === 'alert') {
+    const a = message.alert;
+    const topic = a.topics[0] ? topicLabel(a.topics[0].id) : 'alert';
+    return {
+      subject: oneLine(`[${topic}] ${a.title}`),
+      text: `${alertText(a, sourceOf(a))}\n\n${footer}\n`,
+      html: `<!doctype html><html><body>${alertHtml(a, sourceOf(a))}<hr><p style="color:#777">${escapeHtml(footer)}</p></body></html>`,
+    };
+  }
+  const count = message.alerts.length;
+  const heading = `${message.period.mode === 'hourly' ? 'Hourly' : 'Daily'} digest: ${count} alert${count === 1 ? '' : 's'} for ${name}`;
+  return {
+    subject: oneLine(heading),
+    text: `${heading}\n${message.period.from} to ${message.period.to}\n\n${message.alerts.map((a) => alertText(a, sourceOf(a))).join('\n\n')}\n\n${footer}\n`,
+    html:
+      `<!doctype html><html><body><h1>${escapeHtml(heading)}</h1><p>${escapeHtml(message.period.from)} to ${escapeHtml(message.period.to)}</p>` +
+      message.alerts.map((a) => alertHtml(a, sourceOf(a))).join('<hr>') +
+      `<hr><p style="color:#777">${escapeHtml(footer)}</p></body></html>`,
+  };
+}
+
+/** Email over SMTP with nodemailer. SMTP 4xx answers and connection errors are retriable; 5xx are not. */
+export class EmailChannel implements PushChannelSender {
+  readonly channel = 'email' as const;
+  private readonly transporter: Transporter;
+
+  constructor(private readonly options: EmailChannelOptions) {
+    if (!options.transporter && !options.smtpUrl) throw new Error('EmailChannel needs smtpUrl or transporter');
+    this.transporter = options.transporter ?? nodemailer.createTransport(options.smtpUrl!);
+  }
+
+  wants(subscription: Subscription): boolean {
+    return Boolean(subscription.channels.email);
+  }
+
+  async send(message: PushMessage, subscription: Subscription): Promise<void> {
+    const to = subscription.channels.email?.to;
+    if (!to) throw new DeliveryError('email', 'subscription has no email address', { retriable: false });
+    const rendered = renderEmail(message, subscription, (id) => this.options.sourceName?.(id) ?? id);
+    try {
+      await this.transporter.sendMail({
+        from: this.options.from,
+        to,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        headers: { 'X-Monitor-Delivery': message.id },
+      });
+    } catch (error) {
+      const code = (error as { responseCode?: number }).responseCode;
+      const retriable = code === undefined || (code >= 400 && code < 500);
+      throw new DeliveryError('email', `SMTP: ${(error as Error).message}`, { retriable, cause: error });
+    }
+  }
+
+  close(): void {
+    this.transporter.close();
+  }
+}

@@ -1,0 +1,120 @@
+import type Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { Subscription, parseSubscriptionInput, specOf } from './subscription';
+import { SubscriptionChange, SubscriptionStore } from './subscription.port';
+import { SubscriptionNotFoundError } from './alert-errors';
+
+interface Row {
+  id: string;
+  owner_key_id: string;
+  spec: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Subscriptions in the shared SQLite file; the spec is one JSON column, validated on the way in. */
+export class SqliteSubscriptionStore implements SubscriptionStore {
+  private readonly listeners = new Set<(change: SubscriptionChange) => void>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS subscriptions (
+        id TEXT PRIMARY KEY, owner_key_id TEXT NOT NULL, spec TEXT NOT NULL,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS subscriptions_owner ON subscriptions (owner_key_id, created_at);
+      CREATE TABLE IF NOT EXISTS subscriptions_revision (one INTEGER PRIMARY KEY CHECK (one = 1), revision INTEGER NOT NULL);
+      INSERT OR IGNORE INTO subscriptions_revision (one, revision) VALUES (1, 0);
+    `);
+  }
+
+  create(ownerKeyId: string, input: unknown): Subscription {
+    const spec = parseSubscriptionInput(input);
+    const at = this.now().toISOString();
+    const subscription: Subscription = { id: 's' + randomBytes(8).toString('hex'), ownerKeyId, ...spec, createdAt: at, updatedAt: at };
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO subscriptions (id, owner_key_id, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+        .run(subscription.id, ownerKeyId, JSON.stringify(spec), at, at);
+      this.bump();
+    })();
+    this.emit({ type: 'upsert', subscription });
+    return subscription;
+  }
+
+  get(ownerKeyId: string, id: string): Subscription {
+    const found = this.findById(id);
+    if (!found || found.ownerKeyId !== ownerKeyId) throw new SubscriptionNotFoundError(id);
+    return found;
+  }
+
+  listByOwner(ownerKeyId: string): Subscription[] {
+    const rows = this.db.prepare('SELECT * FROM subscriptions WHERE owner_key_id = ? ORDER BY created_at, id').all(ownerKeyId) as Row[];
+    return rows.map(fromRow);
+  }
+
+  update(ownerKeyId: string, id: string, patch: unknown): Subscription {
+    const current = this.get(ownerKeyId, id);
+    const previous = specOf(current);
+    const merged = patch && typeof patch === 'object' && !Array.isArray(patch) ? { ...toInput(previous), ...(patch as object) } : patch;
+    const spec = parseSubscriptionInput(merged, previous);
+    const updated: Subscription = { ...current, ...spec, updatedAt: this.now().toISOString() };
+    if (spec.query === undefined) delete updated.query;
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE subscriptions SET spec = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(spec), updated.updatedAt, id);
+      this.bump();
+    })();
+    this.emit({ type: 'upsert', subscription: updated });
+    return updated;
+  }
+
+  delete(ownerKeyId: string, id: string): void {
+    const current = this.get(ownerKeyId, id);
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM subscriptions WHERE id = ?').run(id);
+      this.bump();
+    })();
+    this.emit({ type: 'delete', subscription: current });
+  }
+
+  all(): Subscription[] {
+    return (this.db.prepare('SELECT * FROM subscriptions ORDER BY id').all() as Row[]).map(fromRow);
+  }
+
+  findById(id: string): Subscription | null {
+    const row = this.db.prepare('SELECT * FROM subscriptions WHERE id = ?').get(id) as Row | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  revision(): number {
+    return (this.db.prepare('SELECT revision FROM subscriptions_revision WHERE one = 1').get() as { revision: number }).revision;
+  }
+
+  onChange(listener: (change: SubscriptionChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private bump(): void {
+    this.db.prepare('UPDATE subscriptions_revision SET revision = revision + 1 WHERE one = 1').run();
+  }
+
+  private emit(change: SubscriptionChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}
+
+function fromRow(row: Row): Subscription {
+  return { id: row.id, ownerKeyId: row.owner_key_id, ...JSON.parse(row.spec), createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+// A stored spec turned back into input form, so a partial update validates as a whole.
+function toInput(spec: ReturnType<typeof specOf>): Record<string, unknown> {
+  const { channels, ...rest } = spec;
+  const inputChannels: Record<string, unknown> = {};
+  if (channels.webhook) inputChannels.webhook = { ...channels.webhook };
+  if (channels.email) inputChannels.email = { ...channels.email };
+  return { ...rest, channels: inputChannels };
+}

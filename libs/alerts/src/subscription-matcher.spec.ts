@@ -1,0 +1,97 @@
+import Database from 'better-sqlite3';
+import { SubscriptionMatcher } from './subscription-matcher';
+import { SqliteSubscriptionStore } from './sqlite-subscription.store';
+import { sampleArticle } from './testing/sample-articles';
+
+describe('SubscriptionMatcher', () => {
+  let db: Database.Database;
+  let store: SqliteSubscriptionStore;
+  let matcher: SubscriptionMatcher;
+  beforeEach(() => {
+    db = new Database(':memory:');
+    store = new SqliteSubscriptionStore(db);
+    matcher = SubscriptionMatcher.fromStore(store);
+  });
+  afterEach(() => db.close());
+
+  const ids = (article = sampleArticle()) => matcher.match(article).map((s) => s.id).sort();
+
+  it('matches by topic, with any and all modes', () => {
+    const ops = store.create('k', { topics: ['counter-narcotics-operations'] });
+    const either = store.create('k', { topics: ['precursors', 'afghanistan-opiates'] });
+    const both = store.create('k', { topics: ['precursors', 'afghanistan-opiates'], topicsMode: 'all' });
+    expect(ids(sampleArticle({ topics: [['counter-narcotics-operations', 2]] }))).toEqual([ops.id]);
+    expect(ids(sampleArticle({ topics: [['precursors', 2]] }))).toEqual([either.id]);
+    expect(ids(sampleArticle({ topics: [['afghanistan-opiates', 1], ['precursors', 2]] }))).toEqual([either.id, both.id].sort());
+  });
+
+  it('an any-topic subscription needs some topic at or above its minScore', () => {
+    const any = store.create('k', { minScore: 2 });
+    expect(ids(sampleArticle({ topics: [] }))).toEqual([]);
+    expect(ids(sampleArticle({ topics: [['precursors', 1.5]] }))).toEqual([]);
+    expect(ids(sampleArticle({ topics: [['precursors', 2]] }))).toEqual([any.id]);
+  });
+
+  it('applies minScore to the subscribed topics only', () => {
+    const s = store.create('k', { topics: ['precursors'], minScore: 3 });
+    expect(ids(sampleArticle({ topics: [['precursors', 1], ['golden-triangle', 9]] }))).toEqual([]);
+    expect(ids(sampleArticle({ topics: [['precursors', 3.5]] }))).toEqual([s.id]);
+  });
+
+  it('filters by source and language (a base language covers its variants)', () => {
+    const s = store.create('k', { sources: ['sco-ru'], languages: ['ru', 'zh'] });
+    expect(ids(sampleArticle({ sourceId: 'unodc', language: 'ru' }))).toEqual([]);
+    expect(ids(sampleArticle({ sourceId: 'sco-ru', language: 'en' }))).toEqual([]);
+    expect(ids(sampleArticle({ sourceId: 'sco-ru', language: 'ru' }))).toEqual([s.id]);
+    expect(ids(sampleArticle({ sourceId: 'sco-ru', language: 'zh-CN' }))).toEqual([s.id]);
+  });
+
+  it('evaluates the query over title and text of candidates', () => {
+    const s = store.create('k', { topics: ['counter-narcotics-operations'], query: 'heroin -cocaine' });
+    expect(ids(sampleArticle())).toEqual([s.id]);
+    expect(ids(sampleArticle({ title: 'Cocaine and heroin seized' }))).toEqual([]);
+    expect(ids(sampleArticle({ title: 'Officers seize cannabis', text: 'A large cannabis field was destroyed.' }))).toEqual([]);
+  });
+
+  it('follows creates, updates and deletes of the store', () => {
+    const s = store.create('k', { topics: ['precursors'] });
+    const article = sampleArticle({ topics: [['precursors', 1]] });
+    expect(ids(article)).toEqual([s.id]);
+    store.update('k', s.id, { topics: ['golden-triangle'] });
+    expect(ids(article)).toEqual([]);
+    store.update('k', s.id, { topics: ['precursors'] });
+    expect(ids(article)).toEqual([s.id]);
+    store.delete('k', s.id);
+    expect(ids(article)).toEqual([]);
+    expect(matcher.size).toBe(0);
+  });
+
+  it('reloads when another connection changed the file (replicas)', () => {
+    const other = new SqliteSubscriptionStore(db);
+    const lonely = new SubscriptionMatcher();
+    expect(lonely.sync(store)).toBe(true);
+    expect(lonely.sync(store)).toBe(false);
+    const s = other.create('k', { topics: ['precursors'] });
+    expect(lonely.sync(store)).toBe(true);
+    expect(lonely.match(sampleArticle({ topics: [['precursors', 1]] })).map((x) => x.id)).toEqual([s.id]);
+  });
+
+  it('with thousands of subscriptions, gives the same answer as trying each one', () => {
+    const topics = ['precursors', 'golden-triangle', 'afghanistan-opiates', 'narcoterrorism'] as const;
+    const queries = [undefined, 'heroin', 'cocaine OR heroin', '"joint operation"', '-heroin'];
+    for (let i = 0; i < 3000; i++) {
+      store.create(`k${i % 7}`, {
+        topics: i % 11 === 0 ? [] : [topics[i % 4], ...(i % 3 === 0 ? [topics[(i + 1) % 4]] : [])],
+        topicsMode: i % 3 === 0 && i % 2 === 0 && i % 11 !== 0 ? 'all' : 'any',
+        query: queries[i % 5],
+        minScore: i % 4,
+        languages: i % 13 === 0 ? ['ru'] : [],
+      });
+    }
+    const article = sampleArticle({ topics: [['precursors', 2], ['golden-triangle', 3]] });
+    const fromIndex = ids(article);
+    const brute = store.all().filter((s) => new SubscriptionMatcher([s]).match(article).length === 1).map((s) => s.id).sort();
+    expect(fromIndex).toEqual(brute);
+    expect(fromIndex.length).toBeGreaterThan(100);
+  });
+});

@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { TOPIC_IDS, TopicId, ValidationError } from '@monitor/contracts';
+import { compileQuery } from './subscription-query';
+
+export type DeliveryMode = 'immediate' | 'hourly' | 'daily';
+
+export interface WebhookTarget {
+  url: string;
+  /** HMAC-SHA256 key for X-Monitor-Signature; generated when the subscriber gives none. */
+  secret: string;
+}
+
+export interface Subscription {
+  id: string;
+  ownerKeyId: string;
+  name: string;
+  /** Empty means any topic: the article must carry at least one topic at or above minScore. */
+  topics: TopicId[];
+  /** 'any': one of the topics suffices; 'all': the article must carry every one of them. */
+  topicsMode: 'any' | 'all';
+  query?: string;
+  /** Source ids; empty means every source. */
+  sources: string[];
+  /** Language codes (en, ru, zh); empty means every language. */
+  languages: string[];
+  minScore: number;
+  delivery: { mode: DeliveryMode };
+  /** SSE is always on; webhook and email are optional. */
+  channels: { sse: true; webhook?: WebhookTarget; email?: { to: string } };
+  spikeAlerts: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a client sends to create or replace a subscription (before defaults). */
+export type SubscriptionInput = z.input<typeof SubscriptionInputSchema>;
+
+const trimmedId = z.string().trim().min(1).max(200);
+
+const topicsField = z
+  .preprocess(
+    (v) => (v === 'any' ? [] : v),
+    z.array(z.enum([...TOPIC_IDS, 'any'], { error: 'a topic id from GET /topics, or "any"' })).max(TOPIC_IDS.length + 1),
+  )
+  .optional()
+  .transform((value): TopicId[] => {
+    if (value === undefined || value.includes('any')) return [];
+    return [...new Set(value as TopicId[])];
+  });
+
+const webhookUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password;
+    } catch {
+      return false;
+    }
+  }, 'an http(s) URL without credentials');
+
+export const SubscriptionInputSchema = z.strictObject({
+  name: z.string().trim().max(200).optional(),
+  topics: topicsField,
+  topicsMode: z.enum(['any', 'all']).default('any'),
+  query: z
+    .string()
+    .trim()
+    .max(1000)
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  sources: z.array(trimmedId).max(500).default([]),
+  languages: z
+    .array(z.string().trim().toLowerCase().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/, 'a language code such as en, ru or zh'))
+    .max(100)
+    .default([]),
+  minScore: z.number().min(0).max(1_000_000).default(0),
+  delivery: z.strictObject({ mode: z.enum(['immediate', 'hourly', 'daily']) }).default({ mode: 'immediate' }),
+  channels: z
+    .strictObject({
+      sse: z.literal(true).optional(),
+      webhook: z
+        .strictObject({
+          url: webhookUrl,
+          secret: z.string().min(16, 'at least 16 characters').max(500).optional(),
+        })
+        .optional(),
+      email: z.strictObject({ to: z.string().trim().pipe(z.email()) }).optional(),
+    })
+    .default({}),
+  spikeAlerts: z.boolean().default(false),
+});
+
+type ParsedInput = z.output<typeof SubscriptionInputSchema>;
+
+/** The validated, normalised part of a subscription that its owner controls. */
+export type SubscriptionSpec = Omit<Subscription, 'id' | 'ownerKeyId' | 'createdAt' | 'updatedAt'>;
+
+/**
+ * Validates a client's subscription body. Throws ValidationError whose `field` is the dotted path
+ * of the first bad field (for example `channels.webhook.url`), so the API can answer a 400 naming it.
+ */
+export function parseSubscriptionInput(input: unknown, previous?: SubscriptionSpec): SubscriptionSpec {
+  const result = SubscriptionInputSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
+    const path = [...issue.path.map(String), ...keys.slice(0, 1)];
+    const field = path.join('.') || '(body)';
+    throw new ValidationError(`${field}: ${issue.message}`, field, { cause: result.error });
+  }
+  const v: ParsedInput = result.data;
+  if (v.topicsMode === 'all' && v.topics.length === 0) {
+    throw new ValidationError('topics: topicsMode "all" needs at least one topic', 'topics');
+  }
+  if (v.query !== undefined) compileQuery(v.query);
+  const channels: Subscription['channels'] = { sse: true };
+  if (v.channels.webhook) {
+    const secret = v.channels.webhook.secret ?? previousSecret(previous, v.channels.webhook.url) ?? randomBytes(24).toString('base64url');
+    channels.webhook = { url: v.channels.webhook.url, secret };
+  }
+  if (v.channels.email) channels.email = { to: v.channels.email.to };
+  return {
+    name: v.name ?? '',
+    topics: v.topics,
+    topicsMode: v.topicsMode,
+    ...(v.query !== undefined ? { query: v.query } : {}),
+    sources: [...new Set(v.sources)],
+    languages: [...new Set(v.languages)],
+    minScore: v.minScore,
+    delivery: { mode: v.delivery.mode },
+    channels,
+    spikeAlerts: v.spikeAlerts,
+  };
+}
+
+// Updating a subscription without restating the secret keeps the one the receiver already knows.
+function previousSecret(previous: SubscriptionSpec | undefined, url: string): string | undefined {
+  return previous?.channels.webhook?.url === url ? previous.channels.webhook.secret : undefined;
+}
+
+/** The subscription as its owner may see it: everything, including the webhook secret it set. */
+export function specOf(subscription: Subscription): SubscriptionSpec {
+  const { id: _id, ownerKeyId: _o, createdAt: _c, updatedAt: _u, ...spec } = subscription;
+  return spec;
+}

@@ -1,0 +1,28 @@
+// A child process for the replica test: opens the shared file and records the same alerts the
+// sibling process records, then reports which ones it saw as new.
+import Database from 'better-sqlite3';
+import { SqliteAlertLedger, alertIdFor } from '../alert-ledger';
+
+const [file, countArg] = process.argv.slice(2);
+const db = new Database(file);
+db.pragma('busy_timeout = 10000');
+const ledger = new SqliteAlertLedger(db);
+const fresh: number[] = [];
+for (let i = 0; i < Number(countArg); i++) {
+  const subscriptionId = `s${i % 10}`;
+  const articleId = 'a' + i.toString(16).padStart(31, '0');
+  const result = ledger.record(subscriptionId, articleId, {
+    schema: 'alerts.v1',
+    id: alertIdFor(subscriptionId, articleId),
+    kind: 'article',
+    subscriptionId,
+    ownerKeyId: 'k1',
+    articleId,
+    title: `t${i}`,
+    topics: [],
+    createdAt: new Date().toISOString(),
+  });
+  if (result.isNew) fresh.push(result.entry.seq);
+}
+db.close();
+process.stdout.write(JSON.stringify(fresh));

@@ -1,0 +1,7 @@
+export { TopicClassifier, type ClassifyInput, type ClassificationResult } from './article-classifier';
+export { loadTaxonomy, parseTaxonomy, DEFAULT_TAXONOMY_PATH } from './taxonomy-loader';
+export { loadDefaultClassifier, loadClassifier } from './load-classifier';
+export { detectLanguage } from './language-detector';
+export { TaxonomyError } from './taxonomy-error';
+export { reclassify, type StoredArticle, type Reclassified } from './reclassify';
+export type { Taxonomy, TopicRules, TermGroup, Scoring } from './taxonomy-schema';

@@ -1,0 +1,36 @@
+import { parseTaxonomy } from './taxonomy-loader';
+import { TopicClassifier } from './article-classifier';
+import { reclassify, type StoredArticle } from './reclassify';
+
+const taxonomy = (version: string, terms: string): TopicClassifier =>
+  new TopicClassifier(
+    parseTaxonomy(`
+version: ${version}
+scoring: { titleWeight: 2, leadWeight: 1, listWeight: 0.2, listMarkersMin: 2, listSeparatorsMin: 2, repeatDecay: 0.5, defaultWithin: 30, maxEvidence: 5 }
+topics:
+  - id: precursors
+    threshold: 2
+    terms: [{ weight: 2, en: [${terms}] }]
+`),
+  );
+
+describe('reclassify', () => {
+  it('yields only articles whose version or topic set changes', async () => {
+    const v1 = taxonomy('v1', 'precursor*');
+    const v2 = taxonomy('v2', 'precursor*, ephedrine');
+    const articles: StoredArticle[] = [
+      { id: 'a', title: 'Ephedrine shipment stopped', text: '', taxonomyVersion: 'v1', topics: [] },
+      { id: 'b', title: 'Precursor control', text: '', taxonomyVersion: 'v1', topics: [{ id: 'precursors' }] },
+      { id: 'c', title: 'Tourism', text: '', taxonomyVersion: 'v2', topics: [] },
+    ];
+    const changed = [];
+    for await (const r of reclassify(articles, v2)) changed.push(r);
+    expect(changed.map((r) => [r.id, r.added, r.removed, r.taxonomyVersion])).toEqual([
+      ['a', ['precursors'], [], 'v2'],
+      ['b', [], [], 'v2'],
+    ]);
+    const again = [];
+    for await (const r of reclassify([{ ...articles[2] }], v1)) again.push(r);
+    expect(again.map((r) => r.id)).toEqual(['c']);
+  });
+});

@@ -1,0 +1,37 @@
+import type { TopicMatch } from '@monitor/contracts';
+import type { TopicClassifier } from './article-classifier';
+
+export interface StoredArticle {
+  id: string;
+  title: string;
+  text: string;
+  language?: string;
+  taxonomyVersion?: string;
+  topics: readonly Pick<TopicMatch, 'id'>[];
+}
+
+export interface Reclassified {
+  id: string;
+  taxonomyVersion: string;
+  topics: TopicMatch[];
+  /** Topic ids the new version adds and removes; both empty when only scores or evidence moved. */
+  added: string[];
+  removed: string[];
+}
+
+/**
+ * Runs `classifier` (usually a new taxonomy version) over stored articles and yields one result per
+ * article whose version or topic set differs, so the caller can update topics in place. Articles
+ * already classified by this version with the same topic ids are skipped.
+ */
+export async function* reclassify(articles: AsyncIterable<StoredArticle> | Iterable<StoredArticle>, classifier: TopicClassifier): AsyncGenerator<Reclassified> {
+  for await (const article of articles) {
+    const topics = classifier.topicsOf(article.title, article.text);
+    const before = new Set(article.topics.map((t) => t.id));
+    const after = new Set(topics.map((t) => t.id));
+    const added = [...after].filter((id) => !before.has(id));
+    const removed = [...before].filter((id) => !after.has(id));
+    if (article.taxonomyVersion === classifier.taxonomyVersion && added.length === 0 && removed.length === 0) continue;
+    yield { id: article.id, taxonomyVersion: classifier.taxonomyVersion, topics, added, removed };
+  }
+}

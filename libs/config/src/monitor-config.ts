@@ -1,0 +1,67 @@
+import { ValidationError } from '@monitor/contracts';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * Every setting the monitor reads from its environment, validated once at start-up. An invalid
+ * value stops the process with the variable named, instead of failing later in a stage.
+ */
+export const MonitorConfigSchema = z.object({
+  MONITOR_MODE: z.enum(['embedded', 'stack']).default('embedded'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(3000),
+  DATA_DIR: z.string().min(1).default('.data'),
+  SOURCES_FILE: z.string().min(1).default('services/collector/config/sources.yaml'),
+  POLLING: boolean.default(true),
+  ADMIN_API_KEY: z.string().min(16, 'at least 16 characters').optional(),
+  /** "true" allows every private address; otherwise a comma-separated list of host[:port]. */
+  ALLOW_PRIVATE_FEED_HOSTS: z.string().default(''),
+  ALLOW_PRIVATE_WEBHOOK_HOSTS: z.string().default(''),
+  FETCH_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
+  /** Politeness: the least time between two requests to one host. */
+  FETCH_HOST_GAP_MS: z.coerce.number().int().min(0).default(2_000),
+  FETCH_MAX_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
+  KAFKA_CLIENT_ID: z.string().default('drug-monitor'),
+  KAFKA_PARTITIONS: z.coerce.number().int().min(1).default(3),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
+  ELASTICSEARCH_URL: z.string().url().default('http://127.0.0.1:9200'),
+  ELASTICSEARCH_INDEX: z.string().regex(/^[a-z0-9-]+$/).default('articles'),
+  SMTP_URL: z.string().optional(),
+  ALERT_EMAIL_FROM: z.string().default('Drug-control monitor <alerts@localhost>'),
+  PUBLIC_BASE_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TAXONOMY_FILE: z.string().optional(),
+});
+
+export type MonitorConfig = z.infer<typeof MonitorConfigSchema> & { dataDir: string };
+
+export const MONITOR_CONFIG = Symbol('MONITOR_CONFIG');
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): MonitorConfig {
+  const result = MonitorConfigSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')),
+  );
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    throw new ValidationError(`invalid configuration: ${variable}: ${issue?.message}`, variable, { cause: result.error });
+  }
+  return { ...result.data, dataDir: resolve(result.data.DATA_DIR) };
+}
+
+/** "true" → every host; "a.example:8080,b" → those hosts; "" → none. */
+export function parseHostAllowList(value: string): true | string[] {
+  const trimmed = value.trim();
+  if (trimmed === 'true' || trimmed === '*') return true;
+  return trimmed
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter(Boolean);
+}

@@ -1,0 +1,232 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { RawArticleSchema, type RawArticle } from '@monitor/contracts';
+import { FeedFetcher } from './feed-fetcher';
+import { FeedPoller } from './feed-poller';
+import { parseSourceConfig, type SourceConfig } from './source-config';
+import { SourceRegistry } from './source-registry';
+import { SqliteSourceStateStore } from './source-state.store';
+
+const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
+
+function rss(items: Array<{ id: number; title: string }>): string {
+  const body = items
+    .map((i) => `<item><title>${i.title}</title><link>/story/${i.id}</link><description>Story ${i.id} about drug control.</description><pubDate>Mon, 03 Nov 2025 10:0${i.id}:00 GMT</pubDate></item>`)
+    .join('');
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Test</title>${body}</channel></rss>`;
+}
+
+describe('FeedPoller over real HTTP and SQLite', () => {
+  let server: Server;
+  let base: string;
+  let routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
+  let requests: Array<{ url: string; ifNoneMatch?: string }>;
+  let db: Database.Database;
+  let fetcher: FeedFetcher;
+  let published: RawArticle[][];
+  let publishShouldFail: boolean;
+  let clock: number;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      requests.push({ url: req.url ?? '', ifNoneMatch: req.headers['if-none-match'] as string | undefined });
+      const route = routes[req.url ?? ''];
+      if (route) route(req, res);
+      else res.writeHead(404).end('not here');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  beforeEach(() => {
+    routes = {};
+    requests = [];
+    published = [];
+    publishShouldFail = false;
+    clock = Date.parse('2025-11-03T12:00:00Z');
+    db = new Database(':memory:');
+    fetcher = new FeedFetcher({ allowPrivateHosts: true, timeoutMs: 3000 });
+  });
+  afterEach(async () => {
+    await fetcher.close();
+    db.close();
+  });
+
+  function source(overrides: Partial<SourceConfig> & { candidates: SourceConfig['candidates'] }): SourceConfig {
+    return parseSourceConfig({ id: 'test-source', name: 'Test', organisation: 'TEST', language: 'en', ...overrides });
+  }
+
+  function makePoller(sources: SourceConfig[], registry = new SourceRegistry(db, sources)) {
+    const store = new SqliteSourceStateStore(db);
+    const poller = new FeedPoller({
+      sources: registry,
+      store,
+      fetcher,
+      hostGapMs: 0,
+      now: () => new Date(clock),
+      random: () => 0.5,
+      publish: async (articles) => {
+        if (publishShouldFail) throw new Error('bus unavailable');
+        published.push(articles);
+      },
+    });
+    return { poller, store, registry };
+  }
+
+  it('publishes new items once: a re-poll (304 or same body) publishes nothing, a new item is published alone', async () => {
+    let items = [{ id: 1, title: 'First' }, { id: 2, title: 'Second' }];
+    routes['/feed.xml'] = (req, res) => {
+      const etag = `"${items.length}"`;
+      if (req.headers['if-none-match'] === etag) return void res.writeHead(304).end();
+      res.writeHead(200, { 'content-type': 'application/rss+xml', etag }).end(rss(items));
+    };
+    routes['/plain.xml'] = (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(items));
+    const { poller } = makePoller([source({ candidates: [{ url: `${base}/feed.xml`, kind: 'feed' }] }), source({ id: 'plain', candidates: [{ url: `${base}/plain.xml`, kind: 'feed' }] })]);
+
+    expect(await poller.pollNow('test-source')).toMatchObject({ ok: true, published: 2 });
+    const [batch] = published;
+    expect(batch.map((a) => a.title)).toEqual(['First', 'Second']);
+    expect(batch[0]).toMatchObject({ schema: 'news.raw.v1', sourceId: 'test-source', url: `${base}/story/1`, contentType: 'html', declaredLanguage: 'en', publishedAt: '2025-11-03T10:01:00.000Z' });
+    for (const article of batch) expect(RawArticleSchema.safeParse(article).success).toBe(true);
+
+    expect(await poller.pollNow('test-source')).toMatchObject({ ok: true, published: 0 });
+    expect(requests.at(-1)?.ifNoneMatch).toBe('"2"');
+    // The same items in another feed are the same articles.
+    expect(await poller.pollNow('plain')).toMatchObject({ ok: true, published: 0 });
+
+    items = [...items, { id: 3, title: 'Third' }];
+    expect(await poller.pollNow('test-source')).toMatchObject({ published: 1 });
+    expect(published.at(-1)?.map((a) => a.title)).toEqual(['Third']);
+    expect(poller.health('test-source')).toMatchObject({ status: 'healthy', consecutiveFailures: 0, itemsLastDay: 3, activeUrl: `${base}/feed.xml`, activeKind: 'feed', lastError: null });
+  });
+
+  it('does not mark items seen (nor keep the ETag) when publish fails, and publishes them on the next poll', async () => {
+    routes['/feed.xml'] = (req, res) => {
+      if (req.headers['if-none-match'] === '"v1"') return void res.writeHead(304).end();
+      res.writeHead(200, { etag: '"v1"' }).end(rss([{ id: 1, title: 'Kept' }]));
+    };
+    const { poller } = makePoller([source({ candidates: [{ url: `${base}/feed.xml`, kind: 'feed' }] })]);
+    publishShouldFail = true;
+    const failed = await poller.pollNow('test-source');
+    expect(failed).toMatchObject({ ok: false, error: { code: 'PUBLISH_FAILED' } });
+    expect(poller.health('test-source')).toMatchObject({ status: 'failing', consecutiveFailures: 1, itemsLastDay: 0 });
+
+    publishShouldFail = false;
+    expect(await poller.pollNow('test-source')).toMatchObject({ ok: true, published: 1 });
+    expect(requests.at(-1)?.ifNoneMatch).toBeUndefined();
+    expect(published.flat().map((a) => a.title)).toEqual(['Kept']);
+  });
+
+  it('shows why a source fails, backs off exponentially, and never stops scheduling', async () => {
+    routes['/broken.xml'] = (_req, res) => res.writeHead(500).end();
+    const { poller, store } = makePoller([source({ candidates: [{ url: `${base}/broken.xml`, kind: 'feed' }] })]);
+    await poller.pollNow('test-source');
+    const first = poller.health('test-source')!;
+    expect(first).toMatchObject({ status: 'failing', consecutiveFailures: 1, lastError: { code: 'FETCH_HTTP_STATUS' } });
+    expect(first.lastError?.message).toContain('HTTP 500');
+    expect(Date.parse(first.backingOffUntil!) - clock).toBe(60_000);
+    await poller.pollNow('test-source');
+    await poller.pollNow('test-source');
+    const third = store.getHealth('test-source');
+    expect(third.consecutiveFailures).toBe(3);
+    expect(Date.parse(third.nextPollAt!) - clock).toBe(240_000);
+    for (let i = 0; i < 20; i++) await poller.pollNow('test-source');
+    expect(Date.parse(store.getHealth('test-source').nextPollAt!) - clock).toBe(6 * 60 * 60_000);
+  });
+
+  it('honours Retry-After and shows the source as backing off', async () => {
+    routes['/limited.xml'] = (_req, res) => res.writeHead(429, { 'retry-after': '3600' }).end();
+    const { poller } = makePoller([source({ candidates: [{ url: `${base}/limited.xml`, kind: 'feed' }] })]);
+    await poller.pollNow('test-source');
+    const health = poller.health('test-source')!;
+    expect(health).toMatchObject({ status: 'backing-off', lastError: { code: 'FETCH_RATE_LIMITED' } });
+    expect(Date.parse(health.nextPollAt!) - clock).toBe(3_600_000);
+  });
+
+  it('says clearly that the network is down, and does not crash', async () => {
+    const offline = new FeedFetcher({
+      lookup: ((host: string, _o: unknown, cb: (e: Error) => void) => cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }))) as never,
+    });
+    const store = new SqliteSourceStateStore(db);
+    const sco = source({ id: 'sco-en', candidates: [{ url: 'https://www.sectsco.org/en/news/', kind: 'listing' }, { url: 'https://eng.sectsco.org/news/', kind: 'listing' }], listing: { item: '.news-item' } });
+    const poller = new FeedPoller({ sources: new SourceRegistry(db, [sco]), store, fetcher: offline, hostGapMs: 0, publish: async () => undefined });
+    try {
+      expect(await poller.pollNow('sco-en')).toMatchObject({ ok: false });
+      const health = poller.health('sco-en')!;
+      expect(health.status).toBe('failing');
+      expect(health.lastError).toMatchObject({ code: 'FETCH_NETWORK' });
+      expect(health.lastError?.message).toContain('getaddrinfo ENOTFOUND www.sectsco.org');
+      expect(health.lastAttempts.map((a) => a.error?.message)).toEqual([expect.stringContaining('www.sectsco.org'), expect.stringContaining('eng.sectsco.org')]);
+    } finally {
+      await offline.close();
+    }
+  });
+
+  it('falls back through candidates to an HTML listing, reads article pages, and tries the working one first next time', async () => {
+    routes['/news/'] = (_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(fixture('sco-listing.html'));
+    routes['/news/20251103/3001.html'] = (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(fixture('sco-article.html'));
+    const sco = source({
+      id: 'sco-en',
+      candidates: [
+        { url: `${base}/missing-feed.xml`, kind: 'feed' },
+        { url: `${base}/news/`, kind: 'listing' },
+      ],
+      listing: { item: '.news-item', link: 'a', date: '.date', summary: '.teaser' },
+      article: { content: '.article-body' },
+    });
+    const { poller } = makePoller([sco]);
+    const outcome = await poller.pollNow('sco-en');
+    expect(outcome).toMatchObject({ ok: true, published: 3, activeUrl: `${base}/news/` });
+    const health = poller.health('sco-en')!;
+    expect(health).toMatchObject({ status: 'healthy', activeKind: 'listing' });
+    expect(health.lastAttempts).toEqual([
+      { url: `${base}/missing-feed.xml`, kind: 'feed', ok: false, error: { code: 'FETCH_HTTP_STATUS', message: expect.stringContaining('404') } },
+      { url: `${base}/news/`, kind: 'listing', ok: true },
+    ]);
+    const meeting = published[0].find((a) => a.url.endsWith('/3001.html'))!;
+    expect(meeting.content).toContain('situation in Afghanistan');
+    expect(meeting.publishedAt).toBe('2025-11-03T00:00:00.000Z');
+    // An article page that cannot be read keeps what the listing gave (here: nothing but the title).
+    const ambassador = published[0].find((a) => a.title.startsWith('Secretary-General'))!;
+    expect(ambassador.content).toBe('');
+
+    requests = [];
+    await poller.pollNow('sco-en');
+    expect(requests[0].url).toBe('/news/');
+  });
+
+  it('keeps runtime changes to sources across restarts, and reports disabled sources', async () => {
+    const defaults = [source({ candidates: [{ url: `${base}/feed.xml`, kind: 'feed' }] })];
+    const registry = new SourceRegistry(db, defaults);
+    registry.upsert({ id: 'added', name: 'Added', organisation: 'X', language: 'ru', candidates: [{ url: `${base}/other.xml`, kind: 'feed' }] });
+    registry.setEnabled('test-source', false);
+    expect(() => registry.upsert({ id: 'bad', name: 'B', organisation: 'X', language: 'en', candidates: [] })).toThrow(/candidates: at least one/);
+
+    const reopened = new SourceRegistry(db, defaults);
+    expect(reopened.list().map((s) => [s.id, s.enabled])).toEqual([
+      ['test-source', false],
+      ['added', true],
+    ]);
+    const { poller } = makePoller(defaults, reopened);
+    expect(poller.health('test-source')?.status).toBe('disabled');
+    expect(poller.health('added')?.status).toBe('pending');
+    reopened.remove('added');
+    expect(reopened.get('added')).toBeUndefined();
+  });
+
+  it('start() polls due sources on its own and stop() waits for them', async () => {
+    routes['/feed.xml'] = (_req, res) => res.writeHead(200).end(rss([{ id: 1, title: 'Scheduled' }]));
+    const { poller, store } = makePoller([source({ candidates: [{ url: `${base}/feed.xml`, kind: 'feed' }] })]);
+    poller.start();
+    for (let i = 0; i < 100 && !published.length; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    await poller.stop();
+    expect(published.flat().map((a) => a.title)).toEqual(['Scheduled']);
+    expect(store.getHealth('test-source').nextPollAt).toBe(new Date(clock + 30 * 60_000).toISOString());
+  });
+});

@@ -1,0 +1,373 @@
+import { MonitorError, RawArticleSchema, errorCode, type RawArticle } from '@monitor/contracts';
+import { extractArticle } from './article-page';
+import { itemArticleId } from './canonical-url';
+import { FetchRateLimitedError, ListingError } from './feed-errors';
+import type { ConditionalState, FetchOptions, FetchResult } from './feed-fetcher';
+import { parseFeed } from './feed-parser';
+import { HostQueue } from './host-queue';
+import { htmlToText } from './html-text';
+import { scrapeListing } from './listing-scraper';
+import type { SourceCandidate, SourceConfig } from './source-config';
+import type { CandidateAttempt, SourceHealth } from './source-health';
+import type { SourceStateStore } from './source-state.store';
+
+export interface PollerFetcher {
+  fetch(url: string, options?: FetchOptions): Promise<FetchResult>;
+}
+
+export interface PollerSources {
+  list(): SourceConfig[];
+  get(id: string): SourceConfig | undefined;
+  onChange?(listener: () => void): () => void;
+}
+
+export interface PollerLogger {
+  info?(fields: object, message: string): void;
+  warn?(fields: object, message: string): void;
+}
+
+export interface FeedPollerOptions {
+  sources: PollerSources;
+  store: SourceStateStore;
+  fetcher: PollerFetcher;
+  /** Hands a batch of new articles on (to the bus). Items are marked seen only after it resolves. */
+  publish: (articles: RawArticle[]) => Promise<void>;
+  /** Minimum gap between two requests to the same host. */
+  hostGapMs?: number;
+  /** Failure backoff: base * 2^(failures-1), capped, with +-jitter. */
+  backoff?: { baseMs?: number; maxMs?: number; jitter?: number };
+  /** How often the scheduler looks for due sources. */
+  tickMs?: number;
+  now?: () => Date;
+  random?: () => number;
+  logger?: PollerLogger;
+}
+
+export interface PollOutcome {
+  sourceId: string;
+  ok: boolean;
+  published: number;
+  activeUrl?: string;
+  error?: { code: string; message: string };
+}
+
+/** The publish callback failed: the items stay unseen and are offered again next poll. */
+export class PublishFailedError extends MonitorError {
+  constructor(message: string, cause: unknown) {
+    super('PUBLISH_FAILED', message, { retriable: true, cause });
+  }
+}
+
+interface CandidateItem {
+  title: string;
+  link?: string;
+  guid?: string;
+  contentHtml?: string;
+  summary?: string;
+  publishedAt: string | null;
+}
+
+interface CandidateRead {
+  items: CandidateItem[];
+  /** Validators to store once the items are safely published. */
+  conditional?: ConditionalState;
+  /** The URL relative links resolved against (after redirects). */
+  pageUrl: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Polls every enabled source on its own schedule. Each poll tries the source's candidate URLs,
+ * the last one that worked first, then the others in their configured order; the first that
+ * answers with something readable (a feed, or a listing whose selectors match) wins and is
+ * recorded. New items become news.raw.v1 articles and go to `publish`; only when it resolves are
+ * they marked seen and the URL's ETag/Last-Modified stored, so a crash or bus outage loses
+ * nothing and a re-poll doubles nothing. Failures back off exponentially (with jitter, capped,
+ * never giving up) and honour Retry-After; the reason is kept in the source's health.
+ */
+export class FeedPoller {
+  private readonly hosts: HostQueue;
+  private readonly inFlight = new Map<string, Promise<PollOutcome>>();
+  private readonly now: () => Date;
+  private readonly random: () => number;
+  private readonly backoff: { baseMs: number; maxMs: number; jitter: number };
+  private readonly tickMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly options: FeedPollerOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.random = options.random ?? Math.random;
+    this.hosts = new HostQueue(options.hostGapMs ?? 2000, () => this.now().getTime());
+    this.backoff = { baseMs: 60_000, maxMs: 6 * 60 * 60_000, jitter: 0.2, ...options.backoff };
+    this.tickMs = options.tickMs ?? 5000;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.options.sources.onChange?.(() => this.tick());
+    this.tick();
+  }
+
+  /** Stops scheduling and waits for polls in progress (each bounded by the fetch deadline). */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.unsubscribe?.();
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Polls one source now, whatever its schedule (tests, the API's "poll now"). */
+  pollNow(sourceId: string): Promise<PollOutcome> {
+    const running = this.inFlight.get(sourceId);
+    if (running) return running;
+    const source = this.options.sources.get(sourceId);
+    if (!source) {
+      return Promise.resolve({ sourceId, ok: false, published: 0, error: { code: 'SOURCE_UNKNOWN', message: `no source with id '${sourceId}'` } });
+    }
+    const poll = this.poll(source).finally(() => this.inFlight.delete(sourceId));
+    this.inFlight.set(sourceId, poll);
+    return poll;
+  }
+
+  health(sourceId: string): SourceHealth | undefined {
+    const source = this.options.sources.get(sourceId);
+    return source ? this.view(source) : undefined;
+  }
+
+  listHealth(): SourceHealth[] {
+    return this.options.sources.list().map((source) => this.view(source));
+  }
+
+  private view(source: SourceConfig): SourceHealth {
+    const health = this.options.store.getHealth(source.id);
+    const itemsLastDay = this.options.store.countSeenSince(source.id, new Date(this.now().getTime() - DAY_MS));
+    if (!source.enabled) return { ...health, status: 'disabled', nextPollAt: null, itemsLastDay };
+    return { ...health, itemsLastDay };
+  }
+
+  private tick(): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    const now = this.now().getTime();
+    try {
+      for (const source of this.options.sources.list()) {
+        if (!source.enabled || this.inFlight.has(source.id)) continue;
+        const next = this.options.store.getHealth(source.id).nextPollAt;
+        if (!next || Date.parse(next) <= now) {
+          void this.pollNow(source.id).then(() => this.tick());
+        }
+      }
+    } catch (error) {
+      this.options.logger?.warn?.({ err: error }, 'feed poller: scheduling failed');
+    }
+    this.timer = setTimeout(() => this.tick(), this.tickMs);
+  }
+
+  private async poll(source: SourceConfig): Promise<PollOutcome> {
+    const { store } = this.options;
+    const startedAt = this.now();
+    const health = store.getHealth(source.id);
+    const attempts: CandidateAttempt[] = [];
+    let firstError: unknown;
+    let publishError: PublishFailedError | undefined;
+
+    for (const candidate of orderCandidates(source.candidates, health.activeUrl)) {
+      try {
+        const read = await this.readCandidate(source, candidate);
+        const { published, complete } = await this.publishNew(source, read);
+        // Validators are kept only when every new item went out; otherwise a 304 would hide the rest.
+        if (read.conditional && complete) store.saveConditional(candidate.url, read.conditional);
+        attempts.push({ url: candidate.url, kind: candidate.kind, ok: true });
+        const finishedAt = this.now();
+        store.saveHealth({
+          ...health,
+          status: 'healthy',
+          lastPollAt: finishedAt.toISOString(),
+          lastSuccessAt: finishedAt.toISOString(),
+          lastError: null,
+          consecutiveFailures: 0,
+          nextPollAt: new Date(finishedAt.getTime() + source.pollIntervalMinutes * 60_000).toISOString(),
+          backingOffUntil: null,
+          activeUrl: candidate.url,
+          activeKind: candidate.kind,
+          lastAttempts: attempts,
+        });
+        if (published) this.options.logger?.info?.({ sourceId: source.id, url: candidate.url, published }, 'feed poller: published new items');
+        return { sourceId: source.id, ok: true, published, activeUrl: candidate.url };
+      } catch (error) {
+        attempts.push({ url: candidate.url, kind: candidate.kind, ok: false, error: describe(error) });
+        firstError ??= error;
+        if (error instanceof PublishFailedError) {
+          // The source answered; the trouble is downstream, so other candidates would not help.
+          publishError = error;
+          break;
+        }
+      }
+    }
+
+    const failures = health.consecutiveFailures + 1;
+    const shown = publishError ?? firstError;
+    const retryAfterMs = attemptsRetryAfter(shown);
+    const delay = Math.max(this.backoffDelay(failures), retryAfterMs ?? 0);
+    const finishedAt = this.now();
+    const until = new Date(finishedAt.getTime() + delay).toISOString();
+    const reason = describe(shown);
+    if (attempts.length > 1 && !publishError) reason.message += ` (all ${attempts.length} candidate URLs failed)`;
+    store.saveHealth({
+      ...health,
+      status: retryAfterMs !== undefined ? 'backing-off' : 'failing',
+      lastPollAt: startedAt.toISOString(),
+      lastError: reason,
+      consecutiveFailures: failures,
+      nextPollAt: until,
+      backingOffUntil: until,
+      lastAttempts: attempts,
+    });
+    this.options.logger?.warn?.({ sourceId: source.id, code: reason.code, failures, retryAt: until }, `feed poller: ${reason.message}`);
+    return { sourceId: source.id, ok: false, published: 0, error: reason };
+  }
+
+  /** Capped exponential backoff from the persisted failure count, so it survives restarts. */
+  private backoffDelay(failures: number): number {
+    const { baseMs, maxMs, jitter } = this.backoff;
+    const raw = Math.min(maxMs, baseMs * 2 ** Math.min(failures - 1, 30));
+    return Math.round(raw * (1 - jitter + 2 * jitter * this.random()));
+  }
+
+  private async readCandidate(source: SourceConfig, candidate: SourceCandidate): Promise<CandidateRead> {
+    const conditional = this.options.store.getConditional(candidate.url);
+    const result = await this.hosts.run(candidate.url, () => this.options.fetcher.fetch(candidate.url, conditional));
+    if (result.status === 'not-modified') {
+      return { items: [], pageUrl: result.finalUrl };
+    }
+    const validators = result.etag || result.lastModified ? { etag: result.etag, lastModified: result.lastModified } : undefined;
+    if (candidate.kind === 'feed') {
+      const feed = parseFeed(result.text, result.finalUrl);
+      return { items: feed.items.map((item) => ({ ...item, publishedAt: item.publishedAt ?? null })), conditional: validators, pageUrl: result.finalUrl };
+    }
+    const selectors = source.listing;
+    if (!selectors) throw new ListingError('LISTING_EMPTY', `source ${source.id} has a listing candidate but no listing selectors`);
+    const items = scrapeListing(result.text, result.finalUrl, selectors);
+    if (!items.length) {
+      throw new ListingError('LISTING_EMPTY', `no news items on ${result.finalUrl}: the selector '${selectors.item}' matched nothing with a link (has the page layout changed?)`);
+    }
+    return {
+      items: items.map((item) => ({ title: item.title, link: item.link, publishedAt: item.publishedAt, summary: item.summary })),
+      conditional: validators,
+      pageUrl: result.finalUrl,
+    };
+  }
+
+  private async publishNew(source: SourceConfig, read: CandidateRead): Promise<{ published: number; complete: boolean }> {
+    const { store } = this.options;
+    const byId = new Map<string, CandidateItem>();
+    for (const item of read.items) {
+      const id = itemArticleId(source.id, item) ?? (item.title ? itemArticleId(source.id, { guid: `title:${item.title}|${item.publishedAt ?? ''}` }) : undefined);
+      if (id && !byId.has(id)) byId.set(id, item);
+    }
+    const unseen = store.filterUnseen([...byId.keys()]);
+    if (!unseen.length) return { published: 0, complete: true };
+
+    // Listing items have no body: their article pages are read, a bounded number per poll.
+    const needsPage = (item: CandidateItem) => !!item.link && (!item.contentHtml || !!source.article);
+    let pagesLeft = source.maxArticlesPerPoll;
+    const fetchedAt = this.now().toISOString();
+    const articles: RawArticle[] = [];
+    let complete = true;
+    for (const id of unseen) {
+      let item = byId.get(id) as CandidateItem;
+      if (needsPage(item)) {
+        if (pagesLeft <= 0) {
+          complete = false;
+          continue;
+        }
+        pagesLeft--;
+        item = await this.withArticlePage(source, item);
+      }
+      const article = this.toRawArticle(source, id, item, read.pageUrl, fetchedAt);
+      if (article) articles.push(article);
+    }
+    if (!articles.length) return { published: 0, complete };
+    try {
+      await this.options.publish(articles);
+    } catch (error) {
+      throw new PublishFailedError(`publishing ${articles.length} new items failed: ${(error as Error).message ?? String(error)}`, error);
+    }
+    store.markSeen(
+      articles.map((a) => ({ articleId: a.id, sourceId: source.id, url: a.url })),
+      this.now(),
+    );
+    return { published: articles.length, complete };
+  }
+
+  /** Reads the article page for its full text; on failure the item keeps what the listing gave. */
+  private async withArticlePage(source: SourceConfig, item: CandidateItem): Promise<CandidateItem> {
+    const link = item.link as string;
+    try {
+      const page = await this.hosts.run(link, () => this.options.fetcher.fetch(link, { accept: 'text/html, application/xhtml+xml;q=0.9, */*;q=0.5' }));
+      if (page.status !== 'ok') return item;
+      const extracted = extractArticle(page.text, page.finalUrl, source.article ?? {});
+      return {
+        ...item,
+        title: item.title || extracted.title || '',
+        contentHtml: extracted.contentHtml || item.contentHtml,
+        publishedAt: item.publishedAt ?? extracted.publishedAt,
+      };
+    } catch (error) {
+      this.options.logger?.warn?.({ sourceId: source.id, url: link, code: errorCode(error) }, `feed poller: article page not read: ${(error as Error).message}`);
+      return item;
+    }
+  }
+
+  private toRawArticle(source: SourceConfig, id: string, item: CandidateItem, pageUrl: string, fetchedAt: string): RawArticle | undefined {
+    const content = item.contentHtml ?? item.summary ?? '';
+    const isHtml = item.contentHtml !== undefined || /<[a-z][\s\S]*>/i.test(content);
+    const title = item.title || firstWords(isHtml ? htmlToText(content) : content) || item.link || '';
+    const url = item.link ?? (item.guid && /^https?:\/\//i.test(item.guid) ? item.guid : pageUrl);
+    const candidate = {
+      schema: 'news.raw.v1' as const,
+      id,
+      sourceId: source.id,
+      sourceName: source.name,
+      url,
+      ...(item.guid ? { guid: item.guid } : {}),
+      title,
+      content,
+      contentType: isHtml ? ('html' as const) : ('text' as const),
+      // The operator's declaration wins over feed metadata, which is often a CMS default.
+      declaredLanguage: source.language,
+      publishedAt: item.publishedAt ?? null,
+      fetchedAt,
+    };
+    const checked = RawArticleSchema.safeParse(candidate);
+    if (!checked.success) {
+      this.options.logger?.warn?.({ sourceId: source.id, url, issue: checked.error.issues[0] }, 'feed poller: item skipped, not a valid news.raw.v1');
+      return undefined;
+    }
+    return checked.data;
+  }
+}
+
+function orderCandidates(candidates: SourceCandidate[], activeUrl: string | null): SourceCandidate[] {
+  const active = candidates.find((c) => c.url === activeUrl);
+  return active ? [active, ...candidates.filter((c) => c !== active)] : candidates;
+}
+
+function attemptsRetryAfter(error: unknown): number | undefined {
+  return error instanceof FetchRateLimitedError ? (error.retryAfterMs ?? 0) : undefined;
+}
+
+function describe(error: unknown): { code: string; message: string } {
+  if (error instanceof MonitorError) return { code: error.code, message: error.message };
+  return { code: errorCode(error), message: error instanceof Error ? error.message : String(error) };
+}
+
+function firstWords(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+}

@@ -1,0 +1,3 @@
+export * from './monitor-metrics';
+export * from './monitor-logger';
+export * from './pipeline-activity';

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { AlerterStage } from './alerter-stage';
+
+@Module({ providers: [AlerterStage] })
+export class AlerterStageModule {}

@@ -1,0 +1,77 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
+import Database from 'better-sqlite3';
+import { BUS_TOPICS, deadLetterTopic } from '@monitor/contracts';
+import { MonitorConfig } from '@monitor/config';
+import { KafkaBus, MESSAGE_BUS, MessageBus, SqliteBus } from '@monitor/messaging';
+import { ARTICLE_STORE, ArticleStore, ElasticArticleStore, SqliteArticleStore } from '@monitor/search';
+import { STATE_DB, openStateDatabase } from './state-database';
+
+class InfraLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Optional() @Inject(ARTICLE_STORE) private readonly store: ArticleStore | undefined,
+    @Inject(STATE_DB) private readonly db: Database.Database,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.close();
+    await this.store?.close();
+    if (this.db.open) this.db.close();
+  }
+}
+
+/**
+ * Chooses the adapters behind the ports. Embedded: the durable SQLite bus and the SQLite FTS5
+ * store in one file. Stack: Kafka and Elasticsearch. Everything above this module is the same
+ * code in both modes.
+ */
+@Global()
+@Module({})
+export class InfraModule {
+  static forConfig(config: MonitorConfig, options: { store: boolean } = { store: true }): DynamicModule {
+    const embedded = config.MONITOR_MODE === 'embedded';
+    // A stack service that does not search or index (collector, classifier) never connects to
+    // Elasticsearch, so an Elasticsearch outage cannot stop it.
+    const storeProviders = options.store || embedded ? [storeProvider(config, embedded)] : [];
+    return {
+      module: InfraModule,
+      providers: [
+        {
+          provide: STATE_DB,
+          useFactory: () => openStateDatabase(config.dataDir, embedded ? 'monitor.db' : 'state.db'),
+        },
+        {
+          provide: MESSAGE_BUS,
+          inject: [STATE_DB],
+          useFactory: async (db: Database.Database) => {
+            const bus: MessageBus = embedded
+              ? new SqliteBus({ db, defaultPartitions: config.KAFKA_PARTITIONS })
+              : new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: config.KAFKA_CLIENT_ID });
+            const topics = Object.values(BUS_TOPICS).flatMap((topic) => [topic, deadLetterTopic(topic)]);
+            await bus.ensureTopics(
+              topics.map((topic) => ({ topic, partitions: config.KAFKA_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR })),
+            );
+            return bus;
+          },
+        },
+        ...storeProviders,
+        InfraLifecycle,
+      ],
+      exports: [STATE_DB, MESSAGE_BUS, ...(storeProviders.length ? [ARTICLE_STORE] : [])],
+    };
+  }
+}
+
+function storeProvider(config: MonitorConfig, embedded: boolean) {
+  return {
+    provide: ARTICLE_STORE,
+    inject: [STATE_DB],
+    useFactory: async (db: Database.Database) => {
+      const store: ArticleStore = embedded
+        ? new SqliteArticleStore({ db })
+        : new ElasticArticleStore({ node: config.ELASTICSEARCH_URL, alias: config.ELASTICSEARCH_INDEX });
+      await store.init();
+      return store;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { ValidationError } from '@monitor/contracts';
+import { SearchQuery } from './search.port';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+/** Elasticsearch's default index.max_result_window; the embedded store keeps the same limit. */
+export const MAX_RESULT_WINDOW = 10_000;
+
+export interface Paging {
+  page: number;
+  size: number;
+  offset: number;
+}
+
+/** Page and size of a query, clamped the same way by both adapters. */
+export function pagingOf(query: SearchQuery): Paging {
+  const page = Math.max(1, Math.floor(query.page ?? 1));
+  const size = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(query.size ?? DEFAULT_PAGE_SIZE)));
+  const offset = (page - 1) * size;
+  if (offset + size > MAX_RESULT_WINDOW) {
+    throw new ValidationError(`page: only the first ${MAX_RESULT_WINDOW} results can be paged through`, 'page');
+  }
+  return { page, size, offset };
+}
+
+/** The date range of a query as UTC ISO strings (inclusive bounds). */
+export function dateRangeOf(query: SearchQuery): { from?: string; to?: string } {
+  const iso = (value: string, field: string) => {
+    const time = Date.parse(value);
+    if (Number.isNaN(time)) throw new ValidationError(`${field}: not a date`, field);
+    return new Date(time).toISOString();
+  };
+  return {
+    ...(query.from ? { from: iso(query.from, 'from') } : {}),
+    ...(query.to ? { to: iso(query.to, 'to') } : {}),
+  };
+}

@@ -1,0 +1,25 @@
+import { ValidationError } from '@monitor/contracts';
+import { parseSearchRequest } from './search-request';
+
+describe('parseSearchRequest', () => {
+  it('reads filters in both list forms', () => {
+    const query = parseSearchRequest({ q: 'heroin', topic: ['precursors', 'golden-triangle'], languages: 'en,ru', page: '2' });
+    expect(query).toMatchObject({ q: 'heroin', topics: ['precursors', 'golden-triangle'], languages: ['en', 'ru'], page: 2, size: 20 });
+  });
+
+  it.each([
+    [{ topics: 'not-a-topic' }, 'topics'],
+    [{ size: '1000' }, 'size'],
+    [{ from: 'yesterday' }, 'from'],
+    [{ colour: 'red' }, 'colour'],
+    [{ from: '2026-02-01', to: '2026-01-01' }, 'from'],
+  ])('names the bad field in %j', (params, field) => {
+    try {
+      parseSearchRequest(params);
+      throw new Error('expected a ValidationError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe(field);
+    }
+  });
+});

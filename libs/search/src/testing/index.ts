@@ -1,0 +1,2 @@
+export * from './store.contract';
+export * from './store-fixtures';

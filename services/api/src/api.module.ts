@@ -1,0 +1,16 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { MonitorConfig } from '@monitor/config';
+import { AccessModule, AlertsModule, InfraModule, PlatformModule, TopicClassifierModule } from '@monitor/pipeline';
+import { API_CONTROLLERS } from './api-controllers';
+
+/** The api service in stack mode: search over Elasticsearch, subscriptions and alert streams. */
+@Module({})
+export class ApiServiceModule {
+  static forConfig(config: MonitorConfig): DynamicModule {
+    return {
+      module: ApiServiceModule,
+      imports: [PlatformModule.forService('api', config), InfraModule.forConfig(config, { store: true }), AccessModule, AlertsModule, TopicClassifierModule],
+      controllers: API_CONTROLLERS,
+    };
+  }
+}
