@@ -21,10 +21,13 @@ describe('infra servers', () => {
 
   it('gives an Elasticsearch node without security that ignores disk watermarks', async () => {
     const { url } = await ensureElasticsearch();
-    const health = await (await fetch(`${url}/_cluster/health`)).json();
+    const health = (await (await fetch(`${url}/_cluster/health`)).json()) as { status: string };
     expect(['green', 'yellow']).toContain(health.status);
     // Plain HTTP without credentials works: security is off on loopback.
-    const settings = await (await fetch(`${url}/_cluster/settings?include_defaults=true&flat_settings=true`)).json();
+    const settings = (await (await fetch(`${url}/_cluster/settings?include_defaults=true&flat_settings=true`)).json()) as Record<
+      'defaults' | 'persistent' | 'transient',
+      Record<string, string>
+    >;
     const effective = { ...settings.defaults, ...settings.persistent, ...settings.transient };
     expect(effective['xpack.security.enabled']).toBe('false');
     expect(effective['cluster.routing.allocation.disk.threshold_enabled']).toBe('false');

@@ -48,9 +48,9 @@ export function isListening(port: number, host = '127.0.0.1', timeoutMs = 1_000)
 }
 
 /** GET / answers 405 on the integ-test distribution, so health is asked of the cluster. */
-async function isHealthy(port: number): Promise<boolean> {
+async function isHealthy(url: string): Promise<boolean> {
   try {
-    const response = await fetch(`http://127.0.0.1:${port}/_cluster/health?wait_for_status=yellow&timeout=1s`, {
+    const response = await fetch(`${url}/_cluster/health?wait_for_status=yellow&timeout=1s`, {
       signal: AbortSignal.timeout(3_000),
     });
     return response.status === 200;
@@ -68,24 +68,35 @@ async function infra(script: string, action: 'start' | 'stop' | 'purge', env: Re
   }
 }
 
-function loopbackPort(address: string, what: string): number {
+interface Address {
+  host: string;
+  port: number;
+  loopback: boolean;
+}
+
+function parseAddress(address: string): Address {
   const url = new URL(address.includes('://') ? address : `tcp://${address}`);
-  if (!['127.0.0.1', 'localhost'].includes(url.hostname)) {
-    throw new Error(`${what} ${address} is not on loopback; the tests start only local servers`);
-  }
-  return Number(url.port);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return { host, port: Number(url.port), loopback: ['127.0.0.1', 'localhost', '::1'].includes(host) };
 }
 
-function kafkaEnv(ports: KafkaPorts): { port: number; env: Record<string, string> } {
-  const port = ports.port ?? loopbackPort((process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',')[0], 'KAFKA_BROKERS');
-  const controllerPort = ports.controllerPort ?? port + 1;
-  return { port, env: { KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controllerPort) } };
+/** Only a server on this machine can be started; one elsewhere must already answer. */
+function unreachable(what: string, address: string): Error {
+  return new Error(`${what} ${address} does not answer, and it is not on loopback, so the tests cannot start it`);
 }
 
-function elasticsearchEnv(ports: ElasticsearchPorts): { port: number; env: Record<string, string> } {
-  const port = ports.port ?? loopbackPort(process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200', 'ELASTICSEARCH_URL');
-  const transportPort = ports.transportPort ?? port + 100;
-  return { port, env: { ES_HTTP_PORT: String(port), ES_TRANSPORT_PORT: String(transportPort) } };
+function kafkaEnv(ports: KafkaPorts): { address: Address; env: Record<string, string> } {
+  const configured = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',')[0].trim();
+  const address = ports.port ? { host: '127.0.0.1', port: ports.port, loopback: true } : parseAddress(configured);
+  const controllerPort = ports.controllerPort ?? address.port + 1;
+  return { address, env: { KAFKA_PORT: String(address.port), KAFKA_CONTROLLER_PORT: String(controllerPort) } };
+}
+
+function elasticsearchEnv(ports: ElasticsearchPorts): { address: Address; env: Record<string, string> } {
+  const configured = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
+  const address = ports.port ? { host: '127.0.0.1', port: ports.port, loopback: true } : parseAddress(configured);
+  const transportPort = ports.transportPort ?? address.port + 100;
+  return { address, env: { ES_HTTP_PORT: String(address.port), ES_TRANSPORT_PORT: String(transportPort) } };
 }
 
 /**
@@ -94,9 +105,13 @@ function elasticsearchEnv(ports: ElasticsearchPorts): { port: number; env: Recor
  * the controller port defaults to the broker port + 1.
  */
 export async function ensureKafka(ports: KafkaPorts = {}): Promise<KafkaServer> {
-  const { port, env } = kafkaEnv(ports);
-  if (!(await isListening(port))) await infra('kafka.sh', 'start', env);
-  return { brokers: [`127.0.0.1:${port}`], port };
+  const { address, env } = kafkaEnv(ports);
+  const { host, port } = address;
+  if (!(await isListening(port, host))) {
+    if (!address.loopback) throw unreachable('Kafka at', `${host}:${port}`);
+    await infra('kafka.sh', 'start', env);
+  }
+  return { brokers: [`${host}:${port}`], port };
 }
 
 /** Stops a broker that infra/kafka.sh started (its data is kept; `ensureKafka` restarts it). */
@@ -114,10 +129,15 @@ export async function purgeKafka(ports: KafkaPorts): Promise<void> {
  * answer. The transport port defaults to the HTTP port + 100.
  */
 export async function ensureElasticsearch(ports: ElasticsearchPorts = {}): Promise<ElasticsearchServer> {
-  const { port, env } = elasticsearchEnv(ports);
+  const { address, env } = elasticsearchEnv(ports);
+  const { host, port } = address;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   // A node that listens may still be starting; the script waits for it in that case.
-  if (!(await isHealthy(port))) await infra('elasticsearch.sh', 'start', env);
-  return { url: `http://127.0.0.1:${port}`, port };
+  if (!(await isHealthy(url))) {
+    if (!address.loopback) throw unreachable('Elasticsearch at', url);
+    await infra('elasticsearch.sh', 'start', env);
+  }
+  return { url, port };
 }
 
 /** Stops a node that infra/elasticsearch.sh started (its data is kept). */

@@ -1,4 +1,4 @@
-import { EvidenceSchema } from '@monitor/contracts';
+import { EvidenceSchema, TOPIC_IDS } from '@monitor/contracts';
 import { loadDefaultClassifier } from './load-classifier';
 import { parseTaxonomy } from './taxonomy-loader';
 import { TopicClassifier } from './article-classifier';
@@ -8,7 +8,7 @@ const ids = (title: string, text: string): string[] => classifier.classify({ tit
 
 describe('TopicClassifier with the shipped taxonomy', () => {
   it('covers every topic of the contract and carries a version', () => {
-    expect(classifier.taxonomy.topics.map((t) => t.id).sort()).toEqual([...require('@monitor/contracts').TOPIC_IDS].sort());
+    expect(classifier.taxonomy.topics.map((t) => t.id).sort()).toEqual([...TOPIC_IDS].sort());
     expect(classifier.classify({ title: 'x', text: '' }).taxonomyVersion).toBe(classifier.taxonomy.version);
   });
 

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { tmpdir } from 'node:os';
 import { describeBusContract } from './testing';
 import { SqliteBus } from './sqlite.bus';
 
@@ -11,7 +12,7 @@ describeBusContract('SqliteBus', {
 
 describe('SqliteBus durability', () => {
   it('keeps published but uncommitted messages across a restart of the process', async () => {
-    const file = `${require('node:os').tmpdir()}/bus-${process.pid}-${Date.now()}.db`;
+    const file = `${tmpdir()}/bus-${process.pid}-${Date.now()}.db`;
     const first = new SqliteBus({ db: new Database(file) });
     await first.publish('t', [{ key: 'k', value: 'kept' }]);
     await first.close();

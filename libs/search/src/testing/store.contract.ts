@@ -125,6 +125,9 @@ export function describeStoreContract(name: string, context: StoreContractContex
         expect(ids(await search({ q: '"regulation cannabis"' }))).toEqual([]);
         expect(ids(await search({ q: 'darknet OR heroin' }))).toEqual(idsOf(FIXTURES.heroinRoutes, FIXTURES.onlineMarkets));
         expect(ids(await search({ q: 'Afghanistan -heroin' }))).toEqual(idsOf(FIXTURES.cannabisDebate));
+        expect(ids(await search({ q: '-heroin -禁毒' }))).toEqual(
+          idsOf(...ALL_FIXTURES.filter((a) => a !== FIXTURES.heroinRoutes && a !== FIXTURES.scoChinese)),
+        );
       });
 
       it('finds a Russian word by another inflected form', async () => {
