@@ -154,8 +154,10 @@ start() {
   set_java_cmd
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PIDFILE" "${JAVA[@]}" kafka.Kafka "$NODE_DIR/server.properties" \
     >>"$NODE_DIR/kafka.log" 2>&1 </dev/null 9>&- &
-  local started=$SECONDS
-  if ! wait_until 90 "Kafka on port $KAFKA_PORT" port_open "$KAFKA_PORT"; then
+  local started=$SECONDS launched=$!
+  # Stop waiting as soon as the JVM has died (a taken port, a bad setting): no 90 s for nothing.
+  listening_or_dead() { port_open "$KAFKA_PORT" || ! kill -0 "$launched" 2>/dev/null; }
+  if ! wait_until 90 "Kafka on port $KAFKA_PORT" listening_or_dead || ! port_open "$KAFKA_PORT"; then
     tail -n 30 "$NODE_DIR/kafka.log" >&2 || true
     die "Kafka did not start; log: $NODE_DIR/kafka.log"
   fi

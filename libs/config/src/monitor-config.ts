@@ -27,6 +27,8 @@ export const MonitorConfigSchema = z.object({
   /** Politeness: the least time between two requests to one host. */
   FETCH_HOST_GAP_MS: z.coerce.number().int().min(0).default(2_000),
   FETCH_MAX_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  /** Stack mode: where the api reaches the collector service (to poll a source now). */
+  COLLECTOR_URL: z.string().url().default('http://127.0.0.1:3101'),
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
   KAFKA_CLIENT_ID: z.string().default('drug-monitor'),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).default(3),

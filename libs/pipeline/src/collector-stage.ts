@@ -14,6 +14,7 @@ import {
 } from '@monitor/feeds';
 import { MESSAGE_BUS, MessageBus, publishEvents } from '@monitor/messaging';
 import { Logger, MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineActivity } from '@monitor/observability';
+import { SourceOperations } from './source-operations';
 import { STATE_DB } from './state-database';
 
 /** Times every fetch and counts its outcome per source host, for /metrics and the dashboard. */
@@ -45,7 +46,7 @@ class InstrumentedFetcher implements PollerFetcher {
  * them (FeedPoller's contract), so nothing is lost when the bus is down.
  */
 @Injectable()
-export class CollectorStage implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CollectorStage implements SourceOperations, OnApplicationBootstrap, OnApplicationShutdown {
   readonly registry: SourceRegistry;
   readonly poller: FeedPoller;
 
@@ -81,6 +82,14 @@ export class CollectorStage implements OnApplicationBootstrap, OnApplicationShut
         activity.recordEvents('collector', articles.length);
       },
     });
+  }
+
+  health(sourceId: string) {
+    return this.poller.health(sourceId);
+  }
+
+  pollNow(sourceId: string) {
+    return this.poller.pollNow(sourceId);
   }
 
   onApplicationBootstrap(): void {

@@ -17,3 +17,5 @@ export * from './indexer-stage';
 export * from './indexer-stage.module';
 export * from './alerter-stage';
 export * from './alerter-stage.module';
+export * from './source-operations';
+export * from './remote-source-operations';

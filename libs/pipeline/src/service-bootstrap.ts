@@ -50,3 +50,8 @@ export function exitOnStartupError(error: unknown): never {
   process.stderr.write(`fatal: ${code ? `[${code}] ` : ''}${message}\n`);
   process.exit(1);
 }
+
+/** PORT when the operator set it (validated by loadConfig), else the service's own default port. */
+export function servicePort(config: MonitorConfig, defaultPort: number): number {
+  return process.env.PORT ? config.PORT : defaultPort;
+}

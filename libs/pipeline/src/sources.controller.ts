@@ -3,7 +3,7 @@ import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '@monitor/contracts';
 import { SourceConfig, SourceHealth } from '@monitor/feeds';
 import { ApiKeyGuard, RequireKey } from './api-key.guard';
-import { CollectorStage } from './collector-stage';
+import { SOURCE_OPERATIONS, SourceOperations } from './source-operations';
 import { NotFoundError } from './http-error.filter';
 
 export interface SourceView extends SourceConfig {
@@ -15,7 +15,7 @@ export interface SourceView extends SourceConfig {
 @Controller('sources')
 @UseGuards(ApiKeyGuard)
 export class SourcesController {
-  constructor(@Inject(CollectorStage) private readonly collector: CollectorStage) {}
+  constructor(@Inject(SOURCE_OPERATIONS) private readonly collector: SourceOperations) {}
 
   @Get()
   @ApiOperation({ summary: 'Every configured source with its health: status, reason, last poll and success, next poll, the URL in use' })
@@ -56,10 +56,10 @@ export class SourcesController {
   @ApiOperation({ summary: 'Poll a source now, whatever its schedule; answers with the outcome' })
   async poll(@Param('id') id: string) {
     if (!this.collector.registry.get(id)) throw new NotFoundError(`source ${id}`);
-    return this.collector.poller.pollNow(id);
+    return this.collector.pollNow(id);
   }
 
   private view(source: SourceConfig): SourceView {
-    return { ...source, health: this.collector.poller.health(source.id)! };
+    return { ...source, health: this.collector.health(source.id)! };
   }
 }

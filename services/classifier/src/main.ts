@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { loadConfig } from '@monitor/config';
-import { bootstrapService, exitOnStartupError } from '@monitor/pipeline';
+import { bootstrapService, exitOnStartupError, servicePort } from '@monitor/pipeline';
 import { ClassifierServiceModule } from './classifier.module';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  await bootstrapService({ service: 'classifier', module: ClassifierServiceModule.forConfig(config), config, port: Number(process.env.SERVICE_PORT ?? 3102) });
+  await bootstrapService({ service: 'classifier', module: ClassifierServiceModule.forConfig(config), config, port: servicePort(config, 3102) });
 }
 
 main().catch(exitOnStartupError);
