@@ -42,10 +42,4 @@ describe('sources file', () => {
     expect(() => parseSourcesYaml('sources: [\n', 'sources.yaml')).toThrow(/sources\.yaml: not valid YAML/);
     expect(() => loadSourcesFile('/nonexistent/sources.yaml')).toThrow(/cannot read/);
   });
-
-  it('accepts the shipped collector sources file', () => {
-    const sources = loadSourcesFile(join(__dirname, '../../../services/collector/config/sources.yaml'));
-    expect(sources.length).toBeGreaterThanOrEqual(8);
-    expect(sources.filter((s) => s.organisation === 'SCO').map((s) => s.language).sort()).toEqual(['en', 'ru', 'zh']);
-  });
 });

@@ -3,6 +3,7 @@ import { BUS_TOPICS, CONSUMER_GROUPS, ClassifiedArticle, RawArticle } from '@mon
 import { TopicClassifier } from '@monitor/classifier';
 import { htmlToText } from '@monitor/feeds';
 import { ConsumerHandle, MESSAGE_BUS, MessageBus, consumeEvents, publishEvents } from '@monitor/messaging';
+import { deadLetterReporter } from './dead-letter-report';
 import { Logger, MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineActivity } from '@monitor/observability';
 
 export const TOPIC_CLASSIFIER = Symbol('TOPIC_CLASSIFIER');
@@ -47,7 +48,7 @@ export class ClassifierStage implements OnApplicationBootstrap, OnApplicationShu
       topic: BUS_TOPICS.raw,
       group: CONSUMER_GROUPS.classifier,
       maxBatchSize: 200,
-      onDeadLetter: (topic, reason, message) => this.deadLetter(topic, reason, message.key),
+      onDeadLetter: deadLetterReporter(this.metrics, this.activity, this.logger),
       handle: async (events) => {
         const classified: ClassifiedArticle[] = [];
         const traceIds = new Map<string, string>();
@@ -68,11 +69,5 @@ export class ClassifierStage implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationShutdown(): Promise<void> {
     await this.consumer?.stop();
-  }
-
-  private deadLetter(topic: string, reason: string, key: string): void {
-    this.metrics.deadLetters.inc({ topic });
-    this.activity.recordDeadLetter({ topic, reason, key, at: new Date().toISOString() });
-    this.logger.warn({ topic, reason, key }, 'sent to dead-letter topic');
   }
 }

@@ -19,3 +19,4 @@ export * from './alerter-stage';
 export * from './alerter-stage.module';
 export * from './source-operations';
 export * from './remote-source-operations';
+export * from './dead-letter-report';

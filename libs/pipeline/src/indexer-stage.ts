@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { BUS_TOPICS, CONSUMER_GROUPS } from '@monitor/contracts';
 import { ConsumerHandle, FailedEvent, MESSAGE_BUS, MessageBus, consumeEvents } from '@monitor/messaging';
+import { deadLetterReporter } from './dead-letter-report';
 import { Logger, MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineActivity } from '@monitor/observability';
 import { ARTICLE_STORE, ArticleStore, StoredArticle } from '@monitor/search';
 
@@ -27,11 +28,7 @@ export class IndexerStage implements OnApplicationBootstrap, OnApplicationShutdo
       topic: BUS_TOPICS.classified,
       group: CONSUMER_GROUPS.indexer,
       maxBatchSize: 500,
-      onDeadLetter: (topic, reason, message) => {
-        this.metrics.deadLetters.inc({ topic });
-        this.activity.recordDeadLetter({ topic, reason, key: message.key, at: new Date().toISOString() });
-        this.logger.warn({ topic, reason, articleId: message.key }, 'sent to dead-letter topic');
-      },
+      onDeadLetter: deadLetterReporter(this.metrics, this.activity, this.logger),
       handle: async (events) => {
         // The last event for an id wins: a batch may hold a re-classification of the same article.
         const latest = new Map<string, (typeof events)[number]>();
