@@ -37,6 +37,14 @@ export default [
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The dashboard's browser modules (served as they are, no bundler).
+    files: ['services/api/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: { document: 'readonly', window: 'readonly', localStorage: 'readonly', fetch: 'readonly', EventSource: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', console: 'readonly' },
+    },
+  },
+  {
     files: ['libs/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/services/**'], message: 'A lib never imports a service.' }] }],

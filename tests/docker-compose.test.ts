@@ -17,7 +17,7 @@ describe('docker-compose.yml', () => {
 
   it('runs the five services against Kafka and Elasticsearch in stack mode', async () => {
     const { stdout } = await run('docker-compose', ['-f', 'docker-compose.yml', 'config', '--services'], { cwd: root });
-    expect(stdout.trim().split('\n').sort()).toEqual(['alerter', 'api', 'classifier', 'collector', 'elasticsearch', 'indexer', 'kafka']);
+    expect(stdout.trim().split('\n').sort()).toEqual(['alerter', 'api', 'classifier', 'collector', 'elasticsearch', 'grafana', 'indexer', 'kafka', 'prometheus']);
     const { stdout: resolved } = await run('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: root });
     for (const service of ['collector', 'classifier', 'indexer', 'alerter', 'api']) {
       expect(resolved).toContain(`services/${service}/src/main.ts`);

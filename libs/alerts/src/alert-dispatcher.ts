@@ -1,4 +1,5 @@
-import { ExponentialBackoff, IBackoff, IBackoffFactory, IRetryBackoffContext, handleWhen, retry } from 'cockatiel';
+import { ExponentialBackoff, IBackoff, IBackoffFactory, IRetryBackoffContext, TaskCancelledError, handleWhen, retry } from 'cockatiel';
+import { setMaxListeners } from 'node:events';
 import { DeliveryError } from './alert-errors';
 import { AlertLedger, LedgerEntry } from './alert-ledger.port';
 import { DeliveryKey, DeliveryLog, DeliveryRecord, NewDelivery } from './delivery-log.port';
@@ -19,8 +20,10 @@ export interface AlertDispatcherOptions {
   maxDelayMs?: number;
   /** How long a worker owns a pending row; after that another replica may resume it. */
   leaseMs?: number;
-  /** Called once per delivery that ended failed (the lead sends it to the dead-letter topic). */
+  /** Called once per delivery that ended failed (the monitor sends it to the dead-letter topic). */
   onFailed?: (record: DeliveryRecord, message: PushMessage) => void | Promise<void>;
+  /** Called once per delivery that succeeded (metrics). */
+  onDelivered?: (record: DeliveryRecord) => void;
 }
 
 /**
@@ -34,12 +37,16 @@ export class AlertDispatcher implements AlertDeliverer {
   private readonly maxDelayMs: number;
   private readonly leaseMs: number;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly stopping = new AbortController();
+  private enqueued: NewDelivery[] = [];
 
   constructor(private options: AlertDispatcherOptions) {
     this.maxAttempts = options.maxAttempts ?? 6;
     this.initialDelayMs = options.initialDelayMs ?? 500;
     this.maxDelayMs = options.maxDelayMs ?? 60_000;
     this.leaseMs = options.leaseMs ?? 15 * 60_000;
+    // Every delivery in flight listens for the stop; thousands at once are normal, not a leak.
+    setMaxListeners(0, this.stopping.signal);
   }
 
   /** The pending rows an alert needs: one per push channel its subscription wants, for immediate delivery. */
@@ -58,10 +65,19 @@ export class AlertDispatcher implements AlertDeliverer {
   outbox(fresh: LedgerEntry[], subscriptions: ReadonlyMap<string, Subscription>): void {
     const rows = this.deliveriesFor(fresh, subscriptions);
     if (rows.length) this.options.log.enqueue(rows);
+    // deliver() follows the commit; most alerts (SSE only, digests) have no row to start.
+    this.enqueued = rows;
   }
 
   deliver(fresh: LedgerEntry[]): void {
-    this.dispatchAlerts(fresh);
+    const rows = this.enqueued;
+    this.enqueued = [];
+    if (rows.length === 0) return;
+    const byAlert = new Map(fresh.map((e) => [e.alert.id, e.alert]));
+    for (const row of rows) {
+      const alert = byAlert.get(row.alertId);
+      if (alert) this.track(this.run(row, { kind: 'alert', id: alert.id, alert }));
+    }
   }
 
   /** Starts delivering freshly recorded alerts in the background (their rows are already pending). */
@@ -75,6 +91,7 @@ export class AlertDispatcher implements AlertDeliverer {
   /** Runs one pending delivery to its end; resolves with the final row (or null when another worker holds it). */
   async run(key: DeliveryKey, message: PushMessage, claimed = false): Promise<DeliveryRecord | null> {
     const { log } = this.options;
+    if (this.stopping.signal.aborted) return null;
     const record = log.get(key);
     if (!record || record.status !== 'pending' || (!claimed && !log.claim(key, this.leaseMs))) return null;
     const sender = this.options.channels.find((c) => c.channel === key.channel);
@@ -89,17 +106,24 @@ export class AlertDispatcher implements AlertDeliverer {
       { maxAttempts: remaining - 1, backoff: new RetryAfterBackoff(new ExponentialBackoff({ initialDelay: this.initialDelayMs, maxDelay: this.maxDelayMs }), this.maxDelayMs) },
     );
     try {
-      await policy.execute(async () => {
+      await policy.execute(async ({ signal }) => {
         try {
-          await sender.send(message, subscription);
+          await sender.send(message, subscription, signal);
           log.recordAttempt(key, null);
         } catch (error) {
+          if (signal.aborted) throw new TaskCancelledError();
           log.recordAttempt(key, describe(error));
           throw error;
         }
-      });
+      }, this.stopping.signal);
       log.markDelivered(key);
+      this.options.onDelivered?.(log.get(key)!);
     } catch (error) {
+      if (error instanceof TaskCancelledError || this.stopping.signal.aborted) {
+        // Stopping: the row stays pending and free, so the next start (or a sibling replica) resumes it at once.
+        log.release(key);
+        return log.get(key);
+      }
       const attempts = log.get(key)?.attempts ?? 0;
       log.markFailed(key, `${describe(error)} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`);
       const failed = log.get(key)!;
@@ -110,6 +134,7 @@ export class AlertDispatcher implements AlertDeliverer {
 
   /** Resumes deliveries left pending by a crash or stop (call at start-up and now and then). */
   async resumeStale(limit = 100): Promise<number> {
+    if (this.stopping.signal.aborted) return 0;
     const rows = this.options.log.claimStale(limit, this.leaseMs);
     let resumed = 0;
     for (const row of rows) {
@@ -128,6 +153,17 @@ export class AlertDispatcher implements AlertDeliverer {
   /** Lets resumed digest deliveries find their message (the scheduler is built after the dispatcher). */
   attachDigests(digests: { messageFor(digestId: string): PushMessage | null }): void {
     this.options.digests = digests;
+  }
+
+  /**
+   * Graceful shutdown: abandons waits between attempts and attempts in progress, leaving their rows
+   * pending and unleased for whoever starts next; resolves when every run has let go (or after `graceMs`).
+   */
+  async stop(graceMs = 5000): Promise<void> {
+    this.stopping.abort();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
   }
 
   /** Resolves when every delivery started so far has ended (tests, graceful shutdown). */

@@ -42,4 +42,6 @@ export interface AlertLedger {
   /** One subscription's latest alerts, newest first (Atom feed). */
   latestForSubscription(subscriptionId: string, limit: number): LedgerEntry[];
   getByAlertId(alertId: string): LedgerEntry | null;
+  /** The latest alerts of every owner, newest first (the ops dashboard). */
+  latest(limit: number): LedgerEntry[];
 }

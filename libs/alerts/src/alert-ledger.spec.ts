@@ -56,6 +56,7 @@ describe('SqliteAlertLedger', () => {
     expect(ledger.latestForSubscription('s1', 10).map((e) => e.seq)).toEqual([e3.seq, e1.seq]);
     expect(ledger.forSubscription('s1', e1.seq).map((e) => e.seq)).toEqual([e3.seq]);
     expect(ledger.getByAlertId(e3.alert.id)?.seq).toBe(e3.seq);
+    expect(ledger.latest(2).map((e) => e.seq)).toEqual([e3.seq, e3.seq - 1]);
   });
 
   it('runs the outbox hook in the same transaction: when it throws, nothing is recorded', () => {

@@ -101,6 +101,11 @@ export class SqliteAlertLedger implements AlertLedger {
     return rows.map(toEntry);
   }
 
+  latest(limit: number): LedgerEntry[] {
+    const rows = this.db.prepare('SELECT seq, alert FROM alert_ledger ORDER BY seq DESC LIMIT ?').all(limit) as { seq: number; alert: string }[];
+    return rows.map(toEntry);
+  }
+
   getByAlertId(alertId: string): LedgerEntry | null {
     const row = this.db.prepare('SELECT seq, alert FROM alert_ledger WHERE alert_id = ?').get(alertId) as { seq: number; alert: string } | undefined;
     return row ? toEntry(row) : null;

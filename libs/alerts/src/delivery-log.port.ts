@@ -45,6 +45,8 @@ export interface DeliveryLog {
   /** Pending rows whose lease has run out (crashed or stopped workers), claimed for `leaseMs`. */
   claimStale(limit: number, leaseMs: number): DeliveryRecord[];
   recordAttempt(key: DeliveryKey, error: string | null): void;
+  /** Gives up this worker's lease on a pending row, so that it can be resumed at once. */
+  release(key: DeliveryKey): void;
   markDelivered(key: DeliveryKey): void;
   markFailed(key: DeliveryKey, reason: string): void;
   get(key: DeliveryKey): DeliveryRecord | null;

@@ -12,5 +12,6 @@ export interface PushChannelSender {
   readonly channel: PushChannel;
   /** Whether this subscription asked for the channel. */
   wants(subscription: Subscription): boolean;
-  send(message: PushMessage, subscription: Subscription): Promise<void>;
+  /** `signal` aborts the attempt when the monitor stops. */
+  send(message: PushMessage, subscription: Subscription, signal?: AbortSignal): Promise<void>;
 }

@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
-import { SubscriptionMatcher } from './subscription-matcher';
+import { SubscriptionMatcher, subscriptionMatches } from './subscription-matcher';
+import { compileQuery } from './subscription-query';
+import { seededRandom, syntheticArticle, syntheticSubscriptions } from './testing/synthetic-subscriptions';
 import { SqliteSubscriptionStore } from './sqlite-subscription.store';
 import { sampleArticle } from './testing/sample-articles';
 
@@ -93,5 +95,51 @@ describe('SubscriptionMatcher', () => {
     const brute = store.all().filter((s) => new SubscriptionMatcher([s]).match(article).length === 1).map((s) => s.id).sort();
     expect(fromIndex).toEqual(brute);
     expect(fromIndex.length).toBeGreaterThan(100);
+  });
+});
+
+describe('SubscriptionMatcher index', () => {
+  it('gives the same answers as trying every subscription, over random subscriptions and articles', () => {
+    const subscriptions = syntheticSubscriptions(2000, 7);
+    const matcher = new SubscriptionMatcher(subscriptions);
+    const queries = new Map(subscriptions.map((s) => [s.id, s.query ? compileQuery(s.query) : null]));
+    const rnd = seededRandom(11);
+    let total = 0;
+    for (let i = 0; i < 250; i++) {
+      const article = syntheticArticle(rnd);
+      const fast = matcher.match(article).map((s) => s.id).sort();
+      const slow = subscriptions.filter((s) => subscriptionMatches(s, article, undefined, queries.get(s.id))).map((s) => s.id).sort();
+      expect(fast).toEqual(slow);
+      total += slow.length;
+    }
+    // The comparison means something only if there were matches, with and without queries.
+    expect(total).toBeGreaterThan(500);
+  });
+
+  it('files a query under its required words, and keeps exclusions, prefixes, Russian endings and Chinese exact', () => {
+    const cases: Array<[string, string, string, boolean]> = [
+      ['heroin seizure', 'en', 'Police seized heroin; the seizures continue', true],
+      ['heroin seizure', 'en', 'Police seized opium', false],
+      ['traffick*', 'en', 'Traffickers arrested', true],
+      ['"northern route"', 'en', 'along the northern routes of trafficking', true],
+      ['-cannabis', 'en', 'A report on opium', true],
+      ['-cannabis', 'en', 'A report on cannabis', false],
+      ['Афганистан', 'ru', 'Героин из Афганистана изъяли на границе', true],
+      ['金三角 禁毒', 'zh', '金三角地区开展禁毒合作', true],
+      ['金三角', 'zh', '上海合作组织禁毒会议', false],
+      ['opium OR cocaine', 'en', 'Cocaine shipment stopped in port', true],
+    ];
+    const matcher = new SubscriptionMatcher();
+    for (const [i, [query, language, text, expected]] of cases.entries()) {
+      const subscription = { ...syntheticSubscriptions(1, i)[0], id: `q${i}`, query, topics: [], sources: [], languages: [], minScore: 0, topicsMode: 'any' as const };
+      matcher.upsert(subscription);
+      const article = sampleArticle({ title: '', text, language, topics: [['precursors', 1]] });
+      expect([query, matcher.match(article).some((s) => s.id === `q${i}`)]).toEqual([query, expected]);
+      expect(subscriptionMatches(subscription, article)).toBe(expected);
+      matcher.remove(`q${i}`);
+    }
+    expect(compileQuery('heroin -opium').indexKeys).toContain('english:heroin');
+    expect(compileQuery('-opium').indexKeys).toBeNull();
+    expect(compileQuery('heroin OR -opium').indexKeys).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { ClassifiedArticle, TopicId } from '@monitor/contracts';
 import { Subscription } from './subscription';
 import { SubscriptionStore } from './subscription.port';
-import { AnalysedText, CompiledQuery, analyseText, compileQuery } from './subscription-query';
+import { AnalysedText, CompiledQuery, analyseText, compileQuery, documentKeys } from './subscription-query';
 
 interface Entry {
   subscription: Subscription;
@@ -14,21 +14,42 @@ interface Entry {
   all: boolean;
   /** The match() call that last looked at this entry: an "any" subscription sits in several buckets. */
   seenIn: number;
+  /** The keys of `byFilter` it is filed under (none when filed by word). */
+  keys: string[];
+}
+
+// Two filing dimensions (word and topic, or source and topic; '' stands for "any"), so an article
+// is a candidate only when it meets both: far fewer candidates than either alone.
+const pairKey = (first: string, second: string) => `${first}\u0000${second}`;
+
+function file(index: Map<string, Map<string, Entry>>, entry: Entry): void {
+  for (const key of entry.keys) {
+    let bucket = index.get(key);
+    if (!bucket) index.set(key, (bucket = new Map()));
+    bucket.set(entry.subscription.id, entry);
+  }
 }
 
 /**
- * Finds the subscriptions an article matches without trying every subscription: an inverted
- * index from topic to the subscriptions that name it ("all" subscriptions are filed under one of
- * their topics only, since they need every one), and a bucket of any-topic subscriptions. Only
- * those candidates are filtered by source, language and score, and only the survivors' queries
- * are evaluated, on an analysis of the article made once.
+ * Finds the subscriptions an article matches without trying every subscription. A subscription
+ * with a query is filed under the words its query cannot match without (CompiledQuery.indexKeys:
+ * one required word, or each word of an OR) paired with each of its topics, and becomes a
+ * candidate only when the article holds such a word and carries such a topic. A subscription
+ * without required words is filed under its sources paired with its topics. ("all" subscriptions
+ * are filed under one of their topics, since they need every one; no topic or no source files
+ * under "any".) Only candidates are filtered by source, language and score, and only the
+ * survivors' queries are evaluated, on an analysis of the article made once. The filing leaves
+ * out only subscriptions that could not match, so the answers are those of trying every
+ * subscription (`subscriptionMatches`, which the tests and the benchmark compare against).
  *
  * An any-topic subscription still needs the article to carry some topic at or above its minScore:
  * the monitor alerts on drug-control news, not on everything a source publishes.
  */
 export class SubscriptionMatcher {
-  private readonly byTopic = new Map<TopicId, Map<string, Entry>>();
-  private readonly anyTopic = new Map<string, Entry>();
+  /** Subscriptions without required words, by source and topic (either may be '' for "any"). */
+  private readonly byFilter = new Map<string, Map<string, Entry>>();
+  /** Subscriptions with required words: word, then topic ('' for any), then the subscriptions. */
+  private readonly byWord = new Map<string, Map<string, Map<string, Entry>>>();
   private readonly entries = new Map<string, Entry>();
   private syncedRevision = -1;
   private matchCount = 0;
@@ -76,17 +97,25 @@ export class SubscriptionMatcher {
       minScore: subscription.minScore,
       all: subscription.topicsMode === 'all',
       seenIn: 0,
+      keys: [],
     };
     this.entries.set(subscription.id, entry);
-    if (entry.topics.length === 0) {
-      this.anyTopic.set(subscription.id, entry);
-      return;
-    }
-    const filedUnder = subscription.topicsMode === 'all' ? [entry.topics[0]] : entry.topics;
-    for (const topic of filedUnder) {
-      let bucket = this.byTopic.get(topic);
-      if (!bucket) this.byTopic.set(topic, (bucket = new Map()));
-      bucket.set(subscription.id, entry);
+    // "all" subscriptions need every topic, so one of them is enough to file them under.
+    const topics = entry.topics.length === 0 ? [''] : entry.all ? [entry.topics[0]] : entry.topics;
+    const words = entry.query?.indexKeys;
+    if (words) {
+      for (const word of words) {
+        let byTopic = this.byWord.get(word);
+        if (!byTopic) this.byWord.set(word, (byTopic = new Map()));
+        for (const topic of topics) {
+          let bucket = byTopic.get(topic);
+          if (!bucket) byTopic.set(topic, (bucket = new Map()));
+          bucket.set(subscription.id, entry);
+        }
+      }
+    } else {
+      entry.keys = (entry.sources ? [...entry.sources] : ['']).flatMap((source) => topics.map((topic) => pairKey(source, topic)));
+      file(this.byFilter, entry);
     }
   }
 
@@ -94,8 +123,25 @@ export class SubscriptionMatcher {
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
-    this.anyTopic.delete(id);
-    for (const topic of entry.topics) this.byTopic.get(topic)?.delete(id);
+    const words = entry.query?.indexKeys;
+    if (words) {
+      const topics = entry.topics.length === 0 ? [''] : entry.all ? [entry.topics[0]] : entry.topics;
+      for (const word of words) {
+        const byTopic = this.byWord.get(word);
+        for (const topic of topics) {
+          const bucket = byTopic?.get(topic);
+          bucket?.delete(id);
+          if (bucket?.size === 0) byTopic!.delete(topic);
+        }
+        if (byTopic?.size === 0) this.byWord.delete(word);
+      }
+      return;
+    }
+    for (const key of entry.keys) {
+      const bucket = this.byFilter.get(key);
+      bucket?.delete(id);
+      if (bucket?.size === 0) this.byFilter.delete(key);
+    }
   }
 
   /** The subscriptions this article matches, in no particular order. */
@@ -126,11 +172,24 @@ export class SubscriptionMatcher {
       matched.push(entry.subscription);
     };
 
-    for (const topic of scores.keys()) {
-      const bucket = this.byTopic.get(topic);
-      if (bucket) for (const entry of bucket.values()) consider(entry);
+    const topicKeys = ['', ...scores.keys()];
+    for (const source of ['', article.sourceId]) {
+      for (const topic of topicKeys) {
+        const bucket = this.byFilter.get(pairKey(source, topic));
+        if (bucket) for (const entry of bucket.values()) consider(entry);
+      }
     }
-    for (const entry of this.anyTopic.values()) consider(entry);
+    if (this.byWord.size > 0) {
+      analysed ??= analyseText(`${article.title}\n${article.text}`, article.language);
+      for (const word of documentKeys(analysed)) {
+        const byTopic = this.byWord.get(word);
+        if (!byTopic) continue;
+        for (const topic of topicKeys) {
+          const bucket = byTopic.get(topic);
+          if (bucket) for (const entry of bucket.values()) consider(entry);
+        }
+      }
+    }
     return matched;
   }
 
@@ -145,8 +204,8 @@ export class SubscriptionMatcher {
 
   private reload(store: SubscriptionStore): void {
     const revision = store.revision();
-    this.byTopic.clear();
-    this.anyTopic.clear();
+    this.byFilter.clear();
+    this.byWord.clear();
     this.entries.clear();
     for (const s of store.all()) this.upsert(s);
     this.syncedRevision = revision;
@@ -162,4 +221,30 @@ function topicsPass(entry: Entry, scores: Map<TopicId, number>, best: number): b
   }
   for (const topic of topics) if ((scores.get(topic) ?? -Infinity) >= minScore) return true;
   return false;
+}
+
+/**
+ * Whether one subscription matches one article, by trying it directly: the meaning the matcher's
+ * index must keep. Used to check the matcher and as the benchmark's brute-force baseline.
+ */
+export function subscriptionMatches(subscription: Subscription, article: ClassifiedArticle, analysed?: AnalysedText, query?: CompiledQuery | null): boolean {
+  if (article.topics.length === 0) return false;
+  if (subscription.sources.length && !subscription.sources.includes(article.sourceId)) return false;
+  if (subscription.languages.length) {
+    const language = article.language.toLowerCase();
+    const wanted = subscription.languages.map((l) => l.toLowerCase());
+    if (!wanted.includes(language) && !wanted.includes(language.split('-')[0])) return false;
+  }
+  const scoreOf = (topic: TopicId) => Math.max(-Infinity, ...article.topics.filter((t) => t.id === topic).map((t) => t.score));
+  const { topics, minScore } = subscription;
+  const topicOk =
+    topics.length === 0
+      ? article.topics.some((t) => t.score >= minScore)
+      : subscription.topicsMode === 'all'
+        ? topics.every((t) => scoreOf(t) >= minScore)
+        : topics.some((t) => scoreOf(t) >= minScore);
+  if (!topicOk) return false;
+  if (!subscription.query) return true;
+  const compiled = query ?? compileQuery(subscription.query);
+  return compiled.matches(analysed ?? analyseText(`${article.title}\n${article.text}`, article.language));
 }

@@ -17,6 +17,12 @@ import { newStemmer, Stemmer } from 'snowball-stemmers';
 export interface CompiledQuery {
   readonly source: string;
   matches(doc: AnalysedText): boolean;
+  /**
+   * Keys of which every matching document has at least one among its `documentKeys` (a necessary
+   * condition, never a sufficient one), or null when the query has none (it can match a text that
+   * shares no word with it, e.g. `-heroin`). The matcher files the query under these keys.
+   */
+  readonly indexKeys: readonly string[] | null;
 }
 
 export interface AnalysedText {
@@ -27,7 +33,7 @@ export interface AnalysedText {
   readonly tokenSet: ReadonlySet<string>;
   readonly stemSet: ReadonlySet<string>;
   /** Stemmer used for Latin-script words in this text. */
-  readonly latinStemmer: Stemmer;
+  readonly latinStemmer: Stemmer & { readonly algorithm: string };
 }
 
 type Node =
@@ -47,16 +53,17 @@ const LATIN_STEMMERS: Record<string, string> = {
   sv: 'swedish', da: 'danish', no: 'norwegian', nb: 'norwegian', fi: 'finnish', hu: 'hungarian',
   ro: 'romanian', tr: 'turkish', cs: 'czech', ga: 'irish', ca: 'catalan', eu: 'basque', sl: 'slovene',
 };
-const stemmers = new Map<string, Stemmer>();
+const stemmers = new Map<string, Stemmer & { algorithm: string }>();
 // Snowball costs microseconds per word and news vocabulary repeats, so each stemmer remembers its
 // answers (bounded, so a stream of unique tokens cannot grow memory without limit).
 const MEMO_LIMIT = 200_000;
-function stemmerFor(algorithm: string): Stemmer {
+function stemmerFor(algorithm: string): Stemmer & { algorithm: string } {
   let stemmer = stemmers.get(algorithm);
   if (!stemmer) {
     const inner = newStemmer(algorithm);
     const memo = new Map<string, string>();
     stemmer = {
+      algorithm,
       stem(word: string): string {
         let stem = memo.get(word);
         if (stem === undefined) {
@@ -221,9 +228,10 @@ function evaluate(node: Node, doc: AnalysedText): boolean {
     case 'cjk':
       return doc.flat.includes(node.text);
     case 'phrase': {
-      if (containsSequence(doc.tokens, node.tokens)) return true;
+      // Scanning is the costly part; a phrase whose words are not all there needs none.
+      if (node.tokens.every((t) => doc.tokenSet.has(t)) && containsSequence(doc.tokens, node.tokens)) return true;
       const stems = node.tokens.map((t) => stemToken(t, doc.latinStemmer));
-      return containsSequence(doc.stems, stems);
+      return stems.every((t) => doc.stemSet.has(t)) && containsSequence(doc.stems, stems);
     }
     case 'not':
       return !evaluate(node.child, doc);
@@ -239,5 +247,99 @@ export function compileQuery(source: string): CompiledQuery {
   if (source.length > 1000) throw new ValidationError('query: at most 1000 characters', 'query');
   const root = new Parser(lex(source)).parse();
   if (root.kind === 'and' && root.children.length === 0) throw new ValidationError('query: no words to match', 'query');
-  return { source, matches: (doc) => evaluate(root, doc) };
+  const keys = requiredKeys(root);
+  return { source, matches: (doc) => evaluate(root, doc), indexKeys: keys ? [...keys] : null };
+}
+
+// The index keys must follow `evaluate` exactly, or the matcher would miss alerts. A document's
+// stems come from its own tokens with the same stemmers a query word uses (stemToken), so a word
+// present as a token is present as a stem too: the stem alone is the word's key. A stem with
+// Cyrillic in it is keyed "russian:<stem>"; any other is keyed "<stemmer>:<stem>" with the Latin
+// stemmer of the article's language (the document side) or of every language (the query side).
+//   term     its stem's key (Cyrillic words: their shortened forms reach it, see hasRussianFormOf)
+//   prefix   "p:" and its first three letters, which every token it matches starts with (a prefix
+//            of one or two letters has no key: too common to narrow anything)
+//   phrase   each of its words must occur, so its longest word stands for it, as a term
+//   cjk      a substring must contain its first CJK character: "c:" and that character
+//   and      every child must hold: the child with the fewest keys (longest words break ties)
+//   or       any child may hold: the union, and none when some child has none
+//   not      no necessary word at all
+const PREFIX_KEY_LENGTH = 3;
+const ALL_LATIN_STEMMERS = [...new Set(Object.values(LATIN_STEMMERS)), 'english'];
+
+function stemKeys(stem: string): string[] {
+  return CYRILLIC.test(stem) ? ['russian:' + stem] : ALL_LATIN_STEMMERS.map((algorithm) => `${algorithm}:${stem}`);
+}
+
+function wordKeys(token: string): Set<string> {
+  if (CYRILLIC.test(token)) return new Set(stemKeys(russian().stem(token)));
+  // A Latin stemmer leaves no Cyrillic in a word that had none.
+  return new Set(ALL_LATIN_STEMMERS.map((algorithm) => `${algorithm}:${stemmerFor(algorithm).stem(token)}`));
+}
+
+function requiredKeys(node: Node): Set<string> | null {
+  switch (node.kind) {
+    case 'term':
+      if (!node.prefix) return wordKeys(node.token);
+      return node.token.length >= PREFIX_KEY_LENGTH ? new Set(['p:' + node.token.slice(0, PREFIX_KEY_LENGTH)]) : null;
+    case 'phrase':
+      return wordKeys(node.tokens.reduce((a, b) => (b.length > a.length ? b : a)));
+    case 'cjk': {
+      const char = [...node.text].find((c) => CJK.test(c));
+      return char ? new Set(['c:' + char]) : null;
+    }
+    case 'not':
+      return null;
+    case 'and': {
+      let best: Set<string> | null = null;
+      let bestWeight = 0;
+      for (const child of node.children) {
+        const keys = requiredKeys(child);
+        if (!keys) continue;
+        // Fewer keys mean fewer lookups to reach it; a longer word is usually a rarer one.
+        const weight = keys.size * 100 - Math.min(99, Math.max(...[...keys].map((k) => k.length)));
+        if (!best || weight < bestWeight) [best, bestWeight] = [keys, weight];
+      }
+      return best;
+    }
+    case 'or': {
+      const union = new Set<string>();
+      for (const child of node.children) {
+        const keys = requiredKeys(child);
+        if (!keys) return null;
+        for (const k of keys) union.add(k);
+      }
+      return union;
+    }
+  }
+}
+
+const documentKeyCache = new WeakMap<AnalysedText, ReadonlySet<string>>();
+
+/** Every key under which a query that may match this document can be filed (see CompiledQuery.indexKeys). */
+export function documentKeys(doc: AnalysedText): ReadonlySet<string> {
+  let keys = documentKeyCache.get(doc);
+  if (keys) return keys;
+  const out = new Set<string>();
+  const latin = doc.latinStemmer.algorithm + ':';
+  const keyOf = (stem: string) => (CYRILLIC.test(stem) ? 'russian:' + stem : latin + stem);
+  const seen = new Set<string>();
+  doc.tokens.forEach((token, i) => {
+    if (seen.has(token)) return;
+    seen.add(token);
+    if (token.length >= PREFIX_KEY_LENGTH) out.add('p:' + token.slice(0, PREFIX_KEY_LENGTH));
+    if (CJK.test(token)) {
+      // Its "stem" is the token itself, which no query word (CJK goes to substring search) can equal.
+      for (const char of token) if (CJK.test(char)) out.add('c:' + char);
+    } else {
+      out.add(keyOf(doc.stems[i]));
+    }
+    if (CYRILLIC.test(token)) {
+      // hasRussianFormOf: the query's stem may be this token less a case ending of up to 3 letters.
+      for (let cut = 1; cut <= 3 && token.length - cut >= 4; cut++) out.add(keyOf(token.slice(0, token.length - cut)));
+    }
+  });
+  keys = out;
+  documentKeyCache.set(doc, keys);
+  return keys;
 }

@@ -64,7 +64,7 @@ export class WebhookChannel implements PushChannelSender {
     return Boolean(subscription.channels.webhook);
   }
 
-  async send(message: PushMessage, subscription: Subscription): Promise<void> {
+  async send(message: PushMessage, subscription: Subscription, signal?: AbortSignal): Promise<void> {
     const target = subscription.channels.webhook;
     if (!target) throw new DeliveryError('webhook', 'subscription has no webhook', { retriable: false });
     let url: URL;
@@ -74,7 +74,7 @@ export class WebhookChannel implements PushChannelSender {
       throw new DeliveryError('webhook', (error as Error).message, { retriable: false, cause: error });
     }
     const raw = Buffer.from(JSON.stringify(webhookBody(message, subscription)), 'utf8');
-    const status = await this.post(url, raw, {
+    const status = await this.post(url, raw, signal, {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': String(raw.length),
       'User-Agent': this.userAgent,
@@ -87,10 +87,10 @@ export class WebhookChannel implements PushChannelSender {
     throw new DeliveryError('webhook', `HTTP ${status.code} from ${url.host}`, { retriable, retryAfterMs: status.retryAfterMs });
   }
 
-  private post(url: URL, body: Buffer, headers: Record<string, string>): Promise<{ code: number; retryAfterMs?: number }> {
+  private post(url: URL, body: Buffer, signal: AbortSignal | undefined, headers: Record<string, string>): Promise<{ code: number; retryAfterMs?: number }> {
     const client = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = client.request(url, { method: 'POST', headers, lookup: this.policy.lookupFor(url), timeout: this.timeoutMs }, (res) => {
+      const req = client.request(url, { method: 'POST', headers, lookup: this.policy.lookupFor(url), timeout: this.timeoutMs, signal }, (res) => {
         // The answer's body is of no use; read it away (up to a point) so the socket can be reused.
         let seen = 0;
         res.on('data', (chunk: Buffer) => {

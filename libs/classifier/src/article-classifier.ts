@@ -16,8 +16,7 @@
  */
 import type { Evidence, TopicId, TopicMatch } from '@monitor/contracts';
 import type { Scoring, Taxonomy } from './taxonomy-schema';
-import { ALL_TOPICS, TopicMatcher, type FieldHit, type TermRole } from './topic-matcher';
-import { SentenceSpans } from './sentence-spans';
+import { ALL_TOPICS, TopicMatcher, type TermRole } from './topic-matcher';
 import { detectLanguage } from './language-detector';
 
 export interface ClassifyInput {
@@ -124,97 +123,128 @@ export class TopicClassifier {
   }
 
   private readField(field: Field, value: string, scored: Scored[], anchors: AnchorHit[]): void {
-    const hits = this.matcher.find(value);
-    if (hits.length === 0) return;
-    const roles = this.matcher.roles;
+    const matcher = this.matcher;
+    const count = matcher.findHits(value);
+    if (count === 0) return;
+    const { hitTerm, hitStart, hitEnd, roles } = matcher;
     const scoring = this.scoring;
+    const title = field === 'title';
     // Titles are one sentence; bodies are split so list-like sentences and the lead can be told apart.
-    const sentences = field === 'text' ? new SentenceSpans(value) : null;
-    const lead = sentences ? sentences.leadIndex() : -1;
-    // Sentence index and list membership are asked several times per hit: compute each once.
-    const sentenceMemo = new Map<FieldHit, number>();
-    const sentenceOf = (h: FieldHit): number => {
-      if (!sentences) return 0;
-      let k = sentenceMemo.get(h);
-      if (k === undefined) {
-        k = sentences.indexOf(h.start);
-        sentenceMemo.set(h, k);
-      }
-      return k;
-    };
+    const sentences = title ? null : matcher.sentences(value);
+    const sentence = this.scratch(count);
+    for (let k = 0; k < count; k++) sentence[k] = sentences ? sentences.indexOf(hitStart[k]) : 0;
 
-    const markers = new Map<number, FieldHit[]>();
-    const negatives: { hit: FieldHit; role: Extract<TermRole, { kind: 'negative' }> }[] = [];
-    for (const h of hits) {
-      for (const role of roles[h.term]) {
+    // Threat-list markers by sentence, and negative phrases, as hit indices.
+    let markers: Map<number, number[]> | null = null;
+    const negatives: number[] = [];
+    const negativeRoles: Extract<TermRole, { kind: 'negative' }>[] = [];
+    for (let k = 0; k < count; k++) {
+      for (const role of roles[hitTerm[k]]) {
         if (role.kind === 'list') {
-          const k = sentenceOf(h);
-          const list = markers.get(k);
-          if (list) list.push(h);
-          else markers.set(k, [h]);
-        } else if (role.kind === 'negative') negatives.push({ hit: h, role });
+          markers ??= new Map();
+          const list = markers.get(sentence[k]);
+          if (list) list.push(k);
+          else markers.set(sentence[k], [k]);
+        } else if (role.kind === 'negative') {
+          negatives.push(k);
+          negativeRoles.push(role);
+        }
       }
     }
+
+    // 0 = not asked yet, 1 = not in a threat list, 2 = in one.
+    const listState = markers ? new Uint8Array(count) : null;
     const separators = new Map<number, number>();
-    const listMemo = new Map<FieldHit, boolean>();
-    const inList = (h: FieldHit): boolean => {
-      if (markers.size === 0) return false;
-      let known = listMemo.get(h);
-      if (known === undefined) {
-        known = computeInList(h);
-        listMemo.set(h, known);
-      }
-      return known;
+    const inList = (k: number): boolean => {
+      if (!markers || !listState) return false;
+      if (listState[k] === 0) listState[k] = computeInList(markers, k) ? 2 : 1;
+      return listState[k] === 2;
     };
-    const computeInList = (h: FieldHit): boolean => {
-      const k = sentenceOf(h);
-      const found = markers.get(k);
-      if (!found) return false;
+    const computeInList = (found: Map<number, number[]>, k: number): boolean => {
+      const list = found.get(sentence[k]);
+      if (!list) return false;
       let others = 0;
-      for (const m of found) if (m.end <= h.start || m.start >= h.end) others++;
+      for (const m of list) if (hitEnd[m] <= hitStart[k] || hitStart[m] >= hitEnd[k]) others++;
       if (others < scoring.listMarkersMin) return false;
-      let seps = separators.get(k);
+      let seps = separators.get(sentence[k]);
       if (seps === undefined) {
-        seps = field === 'title' ? countSeparators(value) : sentences!.separators(k);
-        separators.set(k, seps);
+        seps = title ? countSeparators(value) : sentences!.separators(sentence[k]);
+        separators.set(sentence[k], seps);
       }
       return seps >= scoring.listSeparatorsMin;
     };
 
-    const fieldAnchors: AnchorHit[] = [];
-    for (const h of hits) {
-      for (const role of roles[h.term]) {
-        if (role.kind === 'anchor') fieldAnchors.push({ anchor: role.anchor, start: h.start, end: h.end, inList: inList(h) });
+    const firstAnchor = anchors.length;
+    for (let k = 0; k < count; k++) {
+      for (const role of roles[hitTerm[k]]) {
+        if (role.kind === 'anchor') anchors.push({ anchor: role.anchor, start: hitStart[k], end: hitEnd[k], inList: inList(k) });
       }
     }
-    for (const a of fieldAnchors) anchors.push(a);
+    const lastAnchor = anchors.length;
 
-    const factor = (h: FieldHit): number => {
-      let f = field === 'title' ? scoring.titleWeight : sentenceOf(h) === lead ? scoring.leadWeight : 1;
-      if (inList(h)) f *= scoring.listWeight;
-      return f;
-    };
-
-    for (const { hit, role } of negatives) {
-      scored.push({ role, field, start: hit.start, end: hit.end, value: role.weight * (field === 'title' ? scoring.titleWeight : 1) });
+    const titleWeight = scoring.titleWeight;
+    for (let j = 0; j < negatives.length; j++) {
+      const k = negatives[j];
+      const role = negativeRoles[j];
+      scored.push({ role, field, start: hitStart[k], end: hitEnd[k], value: role.weight * (title ? titleWeight : 1) });
     }
+    const lead = sentences ? sentences.leadIndex() : -1;
+    // Candidates by topic: a term inside a longer term of the same topic is compared only with those.
     const candidates: Scored[] = [];
-    for (const h of hits) {
-      for (const role of roles[h.term]) {
+    const byTopic = new Map<number, Scored[]>();
+    for (let k = 0; k < count; k++) {
+      const start = hitStart[k];
+      const end = hitEnd[k];
+      for (const role of roles[hitTerm[k]]) {
         if (role.kind !== 'term') continue;
         // Inside a negative phrase of this topic (or of all topics) the term is not itself.
-        if (negatives.some((n) => (n.role.topic === ALL_TOPICS || n.role.topic === role.topic) && n.hit.start < h.end && h.start < n.hit.end)) continue;
-        if (role.near && !fieldAnchors.some((a) => role.near!.includes(a.anchor) && !(a.start < h.end && h.start < a.end) && gap(a, h) <= role.within)) continue;
-        candidates.push({ role, field, start: h.start, end: h.end, value: role.weight * factor(h) });
+        let negated = false;
+        for (let j = 0; j < negatives.length && !negated; j++) {
+          const t = negativeRoles[j].topic;
+          const n = negatives[j];
+          negated = (t === ALL_TOPICS || t === role.topic) && hitStart[n] < end && start < hitEnd[n];
+        }
+        if (negated) continue;
+        if (role.near) {
+          let near = false;
+          for (let a = firstAnchor; a < lastAnchor && !near; a++) {
+            const anchor = anchors[a];
+            near = role.near.includes(anchor.anchor) && !(anchor.start < end && start < anchor.end) && Math.max(0, anchor.start - end, start - anchor.end) <= role.within;
+          }
+          if (!near) continue;
+        }
+        let f = title ? titleWeight : sentence[k] === lead ? scoring.leadWeight : 1;
+        if (inList(k)) f *= scoring.listWeight;
+        const c: Scored = { role, field, start, end, value: role.weight * f };
+        candidates.push(c);
+        const group = byTopic.get(role.topic);
+        if (group) group.push(c);
+        else byTopic.set(role.topic, [c]);
       }
     }
     // A term inside a longer term of the same topic ("operation" in "anti-drug operation") is not counted twice.
     for (const c of candidates) {
-      const inside = candidates.some(
-        (o) => o !== c && o.role.topic === c.role.topic && o.start <= c.start && c.end <= o.end && (o.end - o.start > c.end - c.start || (o.end - o.start === c.end - c.start && o.value > c.value)),
-      );
+      const group = byTopic.get(c.role.topic)!;
+      let inside = false;
+      if (group.length > 1) {
+        const length = c.end - c.start;
+        for (let j = 0; j < group.length && !inside; j++) {
+          const o = group[j];
+          if (o === c || o.start > c.start || c.end > o.end) continue;
+          const other = o.end - o.start;
+          inside = other > length || (other === length && o.value > c.value);
+        }
+      }
       if (!inside) scored.push(c);
     }
+  }
+
+  private sentenceScratch = new Int32Array(256);
+
+  /** A reusable per-hit array (one classifier classifies one article at a time). */
+  private scratch(count: number): Int32Array {
+    if (this.sentenceScratch.length < count) this.sentenceScratch = new Int32Array(Math.max(count, this.sentenceScratch.length * 2));
+    return this.sentenceScratch;
   }
 
   /** Repeats of one term count repeatDecay, repeatDecay², … of their value, strongest first. */
@@ -245,10 +275,6 @@ export class TopicClassifier {
     all.sort((a, b) => Math.abs(b.weight!) - Math.abs(a.weight!) || (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : 1));
     return all.slice(0, this.scoring.maxEvidence);
   }
-}
-
-function gap(a: { start: number; end: number }, b: { start: number; end: number }): number {
-  return Math.max(0, a.start - b.end, b.start - a.end);
 }
 
 function countSeparators(s: string): number {

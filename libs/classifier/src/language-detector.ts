@@ -19,6 +19,8 @@ const SAMPLE = 600;
 const ENGLISH = new Set(['the', 'of', 'and', 'to', 'in', 'on', 'for', 'with', 'is', 'was', 'by', 'that', 'from', 'at', 'has', 'are', 'were', 'its', 'this', 'be', 'have']);
 const OTHER_LATIN = new Set(['le', 'la', 'les', 'des', 'du', 'et', 'est', 'dans', 'pour', 'une', 'el', 'los', 'las', 'del', 'y', 'que', 'por', 'con', 'una', 'der', 'die', 'das', 'und', 'ist', 'mit', 'von', 'den', 'não', 'em', 'com', 'il', 'di', 'che', 'per', 'een', 'het', 'van', 've', 'bir', 'bu', 'dan', 'yang']);
 
+const LONGEST_FUNCTION_WORD = Math.max(...[...ENGLISH, ...OTHER_LATIN].map((w) => w.length));
+
 export function detectLanguage(title: string, text = ''): string {
   const sample = (title + '\n' + text).slice(0, SAMPLE);
   let han = 0;
@@ -57,9 +59,22 @@ export function detectLanguage(title: string, text = ''): string {
   if (latin * 2 > letters) {
     let en = 0;
     let other = 0;
-    for (const word of sample.toLowerCase().split(/[^a-zà-ÿ]+/)) {
-      if (ENGLISH.has(word)) en++;
-      else if (OTHER_LATIN.has(word)) other++;
+    // Words are runs of a–z and à–ÿ; only words as short as the listed ones are looked up, so a
+    // sample costs a handful of short strings instead of one per word.
+    const lower = sample.toLowerCase();
+    let from = -1;
+    for (let i = 0; i <= lower.length; i++) {
+      const c = i < lower.length ? lower.charCodeAt(i) : 0;
+      if ((c >= 0x61 && c <= 0x7a) || (c >= 0xe0 && c <= 0xff)) {
+        if (from < 0) from = i;
+        continue;
+      }
+      if (from >= 0 && i - from <= LONGEST_FUNCTION_WORD) {
+        const word = lower.slice(from, i);
+        if (ENGLISH.has(word)) en++;
+        else if (OTHER_LATIN.has(word)) other++;
+      }
+      from = -1;
     }
     if (en >= 3 && en >= other * 3) return 'en';
     if (en + other < 3 && sample.length < 80) return 'en';

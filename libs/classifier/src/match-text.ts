@@ -11,6 +11,7 @@
  * case mapping, so the result agrees with them, and a 2,000-character article folds in a few µs.
  */
 import { russianEndingLength } from './russian-endings';
+import { SENTENCE_BREAK, isSentenceSpace } from './sentence-spans';
 
 const SLOW = 0xffff;
 /** code unit → its folded code unit, or SLOW when NFKC/lower-casing expands it to several units. */
@@ -63,6 +64,9 @@ export class MatchTextBuffer implements MatchText {
   origStart = new Int32Array(4096);
   origEnd = new Int32Array(4096);
   length = 0;
+  /** Where the sentences of the last filled text begin (original offsets); see sentence-spans.ts. */
+  sentenceStarts = new Int32Array(256);
+  sentenceCount = 1;
 
   private ensure(capacity: number): void {
     if (capacity <= this.units.length) return;
@@ -79,6 +83,17 @@ export class MatchTextBuffer implements MatchText {
     this.origEnd = e;
   }
 
+  /** Records that a sentence ends at unit i of text (so the next one starts at i + 1). */
+  private sentenceBreak(text: string, i: number, kind: number): void {
+    if (i + 1 >= text.length || (kind === 2 && !isSentenceSpace(text.charCodeAt(i + 1)))) return;
+    if (this.sentenceCount === this.sentenceStarts.length) {
+      const grown = new Int32Array(this.sentenceStarts.length * 2);
+      grown.set(this.sentenceStarts);
+      this.sentenceStarts = grown;
+    }
+    this.sentenceStarts[this.sentenceCount++] = i + 1;
+  }
+
   /**
    * Folds `text` into this buffer. `stemLastWord: false` keeps the last Cyrillic word whole, for a
    * taxonomy term written as a prefix ("наркот*").
@@ -90,13 +105,70 @@ export class MatchTextBuffer implements MatchText {
     const os = this.origStart;
     const oe = this.origEnd;
     let len = 0;
+    let wordStart = -1;
+    let wordCyrillic = true;
+    this.sentenceCount = 1;
+    // The common case, kept free of the rare paths so the loop stays small: every unit folds to
+    // one unit. A unit that expands under NFKC ("…" → "...") or a combining mark sends the whole
+    // field to fillGeneral, which handles them.
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      const f = FOLD[c];
+      if (f === SLOW || (c >= 0x300 && c <= 0x36f)) return this.fillGeneral(text, stemLastWord);
+      const b = SENTENCE_BREAK[c];
+      if (b !== 0) this.sentenceBreak(text, i, b);
+      const w = WORD[f];
+      if (w === 0) {
+        if (wordStart >= 0) {
+          if (wordCyrillic) {
+            const strip = russianEndingLength(units, wordStart, len);
+            if (strip > 0) {
+              const wordEnd = oe[len - 1];
+              len -= strip;
+              oe[len - 1] = wordEnd;
+            }
+          }
+          wordStart = -1;
+          wordCyrillic = true;
+        }
+        if (f === SPACE && (len === 0 || units[len - 1] === SPACE)) continue;
+      } else {
+        if (wordStart < 0) wordStart = len;
+        if (w !== 2) wordCyrillic = false;
+      }
+      units[len] = f;
+      os[len] = i;
+      oe[len] = i + 1;
+      len++;
+    }
+    if (wordStart >= 0 && wordCyrillic && stemLastWord) {
+      const strip = russianEndingLength(units, wordStart, len);
+      if (strip > 0) {
+        const wordEnd = oe[len - 1];
+        len -= strip;
+        oe[len - 1] = wordEnd;
+      }
+    }
+    this.length = len;
+    return this;
+  }
+
+  /** fill() for fields with units that expand under NFKC or combine with the one before. */
+  private fillGeneral(text: string, stemLastWord: boolean): this {
+    const n = text.length;
+    const units = this.units;
+    const os = this.origStart;
+    const oe = this.origEnd;
+    let len = 0;
     let wordStart = -1; // output index where the current word began, -1 between words
     let wordCyrillic = true;
+    this.sentenceCount = 1;
 
     // A word ends at i (exclusive): strip its Russian ending. Inlined twice below rather than a
     // closure, which would move `len` off the stack in the hot loop.
     for (let i = 0; i <= n; i++) {
       const c = i < n ? text.charCodeAt(i) : SPACE;
+      if (i < n && SENTENCE_BREAK[c] !== 0) this.sentenceBreak(text, i, SENTENCE_BREAK[c]);
       const f = FOLD[c];
       if (f === SLOW || (isCombining(c) && i > 0)) {
         const expanded = isCombining(c) ? (text[i - 1] + text[i]).normalize('NFKC').toLowerCase() : text[i].normalize('NFKC').toLowerCase();

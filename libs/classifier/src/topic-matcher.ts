@@ -7,6 +7,7 @@ import { TOPIC_IDS, type TopicId } from '@monitor/contracts';
 import { TERM_LANGUAGES, type Taxonomy, type TermSet } from './taxonomy-schema';
 import { MatchTextBuffer, isWordUnit, normaliseTerm } from './match-text';
 import { TermAutomaton, createHits, type CompiledTerm } from './term-automaton';
+import { SentenceSpans } from './sentence-spans';
 
 export type TermRole =
   | { kind: 'term'; topic: number; group: number; weight: number; near: readonly number[] | null; within: number; label: string }
@@ -28,13 +29,6 @@ function weightOf(r: TermRole): number {
   return r.kind === 'term' || r.kind === 'negative' ? r.weight : 0;
 }
 
-export interface FieldHit {
-  term: number;
-  /** Offsets into the original field string. */
-  start: number;
-  end: number;
-}
-
 export interface CompiledTopic {
   id: TopicId;
   threshold: number;
@@ -49,6 +43,7 @@ export class TopicMatcher {
   readonly anchorNames: string[];
   private readonly buffer = new MatchTextBuffer();
   private readonly hits = createHits();
+  private readonly prefix: Uint8Array;
 
   constructor(taxonomy: Taxonomy) {
     const index = new Map<string, number>();
@@ -96,24 +91,48 @@ export class TopicMatcher {
     });
     if (this.topics.some((t) => !TOPIC_IDS.includes(t.id))) throw new Error('unreachable: schema checks topic ids');
     this.automaton = new TermAutomaton(terms);
+    this.prefix = Uint8Array.from(terms, (t) => (t.prefix ? 1 : 0));
   }
 
-  /** Every taxonomy term found in `field`, in order of end offset. */
-  find(field: string): FieldHit[] {
-    if (field.length === 0) return [];
+  /** Hits of the last findHits(): term index and offsets into the original field string. */
+  hitTerm = new Int32Array(256);
+  hitStart = new Int32Array(256);
+  hitEnd = new Int32Array(256);
+
+  /** Sentences of the field last given to findHits(). */
+  sentences(field: string): SentenceSpans {
+    return new SentenceSpans(field, this.buffer.sentenceStarts, this.buffer.sentenceCount);
+  }
+
+  /**
+   * Finds every taxonomy term in `field`, in order of end offset, into hitTerm/hitStart/hitEnd
+   * (reused between calls, so a field allocates nothing); returns how many.
+   */
+  findHits(field: string): number {
+    if (field.length === 0) return 0;
     const text = this.buffer.fill(field);
     const hits = this.hits;
     this.automaton.scan(text.units, text.length, hits);
-    const out: FieldHit[] = new Array(hits.count);
-    const terms = this.automaton.terms;
-    for (let k = 0; k < hits.count; k++) {
-      const term = hits.term[k];
-      const start = text.origStart[hits.start[k]];
-      let end = text.origEnd[hits.end[k] - 1];
-      // A prefix term ("наркот*") shows the whole word it matched in the evidence.
-      if (terms[term].prefix) while (end < field.length && isWordUnit(field.charCodeAt(end))) end++;
-      out[k] = { term, start, end };
+    const count = hits.count;
+    if (this.hitTerm.length < count) {
+      const size = Math.max(count, this.hitTerm.length * 2);
+      this.hitTerm = new Int32Array(size);
+      this.hitStart = new Int32Array(size);
+      this.hitEnd = new Int32Array(size);
     }
-    return out;
+    const { hitTerm, hitStart, hitEnd } = this;
+    const prefix = this.prefix;
+    const origStart = text.origStart;
+    const origEnd = text.origEnd;
+    for (let k = 0; k < count; k++) {
+      const term = hits.term[k];
+      hitTerm[k] = term;
+      hitStart[k] = origStart[hits.start[k]];
+      let end = origEnd[hits.end[k] - 1];
+      // A prefix term ("наркот*") shows the whole word it matched in the evidence.
+      if (prefix[term] === 1) while (end < field.length && isWordUnit(field.charCodeAt(end))) end++;
+      hitEnd[k] = end;
+    }
+    return count;
   }
 }

@@ -31,6 +31,8 @@ export const MonitorConfigSchema = z.object({
   COLLECTOR_URL: z.string().url().default('http://127.0.0.1:3101'),
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
   KAFKA_CLIENT_ID: z.string().default('drug-monitor'),
+  /** Put before every topic and consumer group name, so that several monitors can share a cluster. */
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).default(3),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
   ELASTICSEARCH_URL: z.string().url().default('http://127.0.0.1:9200'),
@@ -38,6 +40,12 @@ export const MonitorConfigSchema = z.object({
   SMTP_URL: z.string().optional(),
   ALERT_EMAIL_FROM: z.string().default('Drug-control monitor <alerts@localhost>'),
   PUBLIC_BASE_URL: z.string().url().optional(),
+  /** Push deliveries (webhook, email): attempts before one is recorded failed, and the backoff between them. */
+  ALERT_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+  ALERT_RETRY_INITIAL_DELAY_MS: z.coerce.number().int().min(0).default(500),
+  ALERT_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How often the alerter resumes stalled deliveries and sends due digests (spike checks: every 5th time). */
+  ALERT_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TAXONOMY_FILE: z.string().optional(),
 });

@@ -3,3 +3,4 @@ export * from './event-stream';
 export * from './sqlite.bus';
 export * from './key-partitioner';
 export * from './kafka.bus';
+export * from './kafka-log';

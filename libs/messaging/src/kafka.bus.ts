@@ -13,6 +13,7 @@ import {
   RetryOptions,
 } from 'kafkajs';
 import { BusHealth, ConsumeOptions, ConsumerHandle, ConsumerLag, IncomingMessage, MessageBus, OutgoingMessage, TopicSpec } from './bus.port';
+import { consoleKafkaLogCreator, KafkaLogSink, kafkaLogCreator } from './kafka-log';
 
 /*
  * Why kafkajs directly and not the Kafka transport of @nestjs/microservices: that transport runs
@@ -75,6 +76,14 @@ export interface KafkaBusOptions {
   logLevel?: logLevel;
   /** Routes kafkajs's log lines (to pino, for instance); kafkajs writes to the console otherwise. */
   logCreator?: logCreator;
+  /** The service's logger: kafkajs's lines go there as JSON (ignored when `logCreator` is given). */
+  logger?: KafkaLogSink;
+  /**
+   * Put before every topic name (and so every consumer group) on the broker: several monitors, or
+   * a test's own stack, can share one cluster without reading each other's messages. The port's
+   * callers keep using the contract's topic names.
+   */
+  topicPrefix?: string;
 }
 
 interface RunningConsumer {
@@ -112,6 +121,8 @@ export class KafkaBus implements MessageBus {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly healthTimeoutMs: number;
+  private readonly retry: RetryOptions;
+  private readonly topicPrefix: string;
   private producer?: Promise<Producer>;
   private admin?: Promise<Admin>;
   private probeAdmin?: Promise<Admin>;
@@ -119,15 +130,17 @@ export class KafkaBus implements MessageBus {
   private closed = false;
 
   constructor(options: KafkaBusOptions) {
+    // Long enough to ride out a broker restart of some seconds before a call fails.
+    this.retry = options.retry ?? { initialRetryTime: 300, maxRetryTime: 10_000, retries: 8 };
+    this.topicPrefix = options.topicPrefix ?? '';
     this.kafka = new Kafka({
       clientId: options.clientId ?? 'drug-monitor',
       brokers: options.brokers,
       connectionTimeout: options.connectionTimeoutMs ?? 3_000,
-      // Long enough to ride out a broker restart of some seconds before a call fails.
-      retry: options.retry ?? { initialRetryTime: 300, maxRetryTime: 10_000, retries: 8 },
+      retry: this.retry,
       // kafkajs logs every rebalance and reconnection at INFO; only trouble is worth a line.
       logLevel: options.logLevel ?? logLevel.WARN,
-      logCreator: options.logCreator,
+      logCreator: options.logCreator ?? (options.logger ? kafkaLogCreator(options.logger) : consoleKafkaLogCreator()),
     });
     this.probe = new Kafka({
       clientId: `${options.clientId ?? 'drug-monitor'}-health`,
@@ -148,38 +161,76 @@ export class KafkaBus implements MessageBus {
     try {
       const existing = new Set(await admin.listTopics());
       // One request per topic: kafkajs fails a whole request if only some of its topics exist,
-      // which happens when several services start at once and race to create them.
-      for (const spec of specs.filter((s) => !existing.has(s.topic))) {
+      // which happens when several services start at once and race to create them. A topic that
+      // another service created in between is success (kafkajs resolves false for it).
+      for (const spec of specs.filter((s) => !existing.has(this.physical(s.topic)))) {
         await admin.createTopics({
-          waitForLeaders: true,
-          topics: [{ topic: spec.topic, numPartitions: spec.partitions, replicationFactor: spec.replicationFactor }],
+          // kafkajs's own wait gives up when the broker does not know a topic yet, which happens
+          // for a moment after another service created it: see waitUntilServed.
+          waitForLeaders: false,
+          topics: [{ topic: this.physical(spec.topic), numPartitions: spec.partitions, replicationFactor: spec.replicationFactor }],
         });
       }
+      await this.waitUntilServed(admin, specs.map((spec) => this.physical(spec.topic)));
     } catch (error) {
       throw busError('could not create topics', error);
+    }
+  }
+
+  /**
+   * A created topic reaches the broker's metadata a little later, and its partitions get leaders
+   * later still; until then a publish or a consumer's subscription to it fails. Asked for all
+   * topics, the broker simply leaves out one it does not know yet (asked for that one, it
+   * answers with an error that kafkajs logs), so the listing is polled first.
+   */
+  private async waitUntilServed(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last: unknown;
+    for (;;) {
+      try {
+        const listed = new Set(await admin.listTopics());
+        if (topics.every((topic) => listed.has(topic))) {
+          const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+          if (metadata.every((topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0))) return;
+        }
+      } catch (error) {
+        last = error;
+      }
+      if (Date.now() > deadline) {
+        throw new BusUnavailableError(`topics not served within ${timeoutMs} ms: ${topics.join(', ')}`, last);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (this.closed) throw new BusUnavailableError('bus is closed');
     if (messages.length === 0) return;
-    const producer = await this.connectedProducer();
+    const connected = this.connectedProducer();
+    const producer = await connected;
     try {
       // acks -1: resolves only when every in-sync replica has the batch (required when idempotent).
       await producer.send({
-        topic,
+        topic: this.physical(topic),
         acks: -1,
         messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
       });
     } catch (error) {
+      // The producer gave up with its sequence numbers in an unknown state: a batch the broker did
+      // write would make it drop the caller's next batch as a "duplicate" of that one. A new
+      // producer gets a new producer id, so nothing is dropped; the replayed batch may land twice,
+      // which every consumer absorbs (they are idempotent by article id).
+      if (this.producer === connected) this.producer = undefined;
+      void disconnectSoon(connected);
       throw busError(`could not publish to ${topic}`, error);
     }
   }
 
   async consume(options: ConsumeOptions): Promise<ConsumerHandle> {
     if (this.closed) throw new BusUnavailableError('bus is closed');
+    const topic = this.physical(options.topic);
     const consumer = this.kafka.consumer({
-      groupId: kafkaGroupId(options.group, options.topic),
+      groupId: kafkaGroupId(options.group, topic),
       sessionTimeout: this.tuning.sessionTimeoutMs,
       heartbeatInterval: this.tuning.heartbeatIntervalMs,
       rebalanceTimeout: this.tuning.rebalanceTimeoutMs,
@@ -192,7 +243,7 @@ export class KafkaBus implements MessageBus {
       await consumer.connect();
       // A group that has never committed starts at the oldest message, as the embedded bus does:
       // nothing published before the first consumer started is skipped.
-      await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -208,14 +259,15 @@ export class KafkaBus implements MessageBus {
 
   async lag(group: string, topic: string): Promise<ConsumerLag[]> {
     const admin = await this.connectedAdmin();
+    const physical = this.physical(topic);
     const [ends, committed] = await Promise.all([
-      admin.fetchTopicOffsets(topic),
-      admin.fetchOffsets({ groupId: kafkaGroupId(group, topic), topics: [topic] }),
+      admin.fetchTopicOffsets(physical),
+      admin.fetchOffsets({ groupId: kafkaGroupId(group, physical), topics: [physical] }),
     ]).catch((error: unknown) => {
       throw busError(`could not read the lag of ${group} on ${topic}`, error);
     });
     const committedByPartition = new Map(
-      (committed.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]),
+      (committed.find((t) => t.topic === physical)?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]),
     );
     return ends
       .map((end) => {
@@ -273,7 +325,7 @@ export class KafkaBus implements MessageBus {
     for (let start = 0; start < batch.messages.length; start += size) {
       if (!isRunning() || isStale()) return;
       const slice = batch.messages.slice(start, start + size);
-      const messages = slice.map((m) => toIncoming(batch.topic, batch.partition, m));
+      const messages = slice.map((m) => toIncoming(options.topic, batch.partition, m));
       // A long handler (a big bulk) must not make the broker think this member died.
       const beat = setInterval(() => void heartbeat().catch(() => undefined), this.tuning.heartbeatIntervalMs);
       try {
@@ -314,6 +366,9 @@ export class KafkaBus implements MessageBus {
       () =>
         this.kafka.producer({
           idempotent: true,
+          // Bounded, so that a publish fails while the broker stays away (see `publish` for why
+          // that keeps idempotence sound); kafkajs would otherwise retry an idempotent send forever.
+          retry: this.retry,
           // Required by idempotence in kafkajs; also keeps one key's messages in order on retry.
           maxInFlightRequests: 1,
           allowAutoTopicCreation: false,
@@ -323,6 +378,11 @@ export class KafkaBus implements MessageBus {
       () => (this.producer = undefined),
     );
     return this.producer;
+  }
+
+  /** The topic's name on the broker. */
+  private physical(topic: string): string {
+    return this.topicPrefix + topic;
   }
 
   private connectedAdmin(): Promise<Admin> {

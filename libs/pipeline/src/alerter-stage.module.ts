@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AlertDelivery } from './alert-delivery';
 import { AlerterStage } from './alerter-stage';
 
-@Module({ providers: [AlerterStage] })
+@Module({ providers: [AlertDelivery, AlerterStage] })
 export class AlerterStageModule {}

@@ -4,10 +4,14 @@ import {
   ALERT_LEDGER,
   AlertLedger,
   AlertStreamHub,
+  DELIVERY_LOG,
   SUBSCRIPTION_STORE,
   SqliteAlertLedger,
+  SqliteDeliveryLog,
   SqliteSubscriptionStore,
+  WebhookUrlPolicy,
 } from '@monitor/alerts';
+import { MONITOR_CONFIG, MonitorConfig, parseHostAllowList } from '@monitor/config';
 import { STATE_DB } from './state-database';
 
 class AlertStreamLifecycle implements OnApplicationShutdown {
@@ -20,17 +24,24 @@ class AlertStreamLifecycle implements OnApplicationShutdown {
 
 /**
  * Subscriptions, the alert ledger (one row per subscription and article: the exactly-once
- * record) and the SSE hub that streams from it. Shared by the api and the alerter; in stack mode
- * they share the state file.
+ * record), the delivery log (every webhook and email delivery with its attempts), the webhook URL
+ * policy and the SSE hub that streams from the ledger. Shared by the api and the alerter; in stack
+ * mode they share the state file, so the api shows what the alerter delivered.
  */
 @Global()
 @Module({
   providers: [
     { provide: SUBSCRIPTION_STORE, inject: [STATE_DB], useFactory: (db: Database.Database) => new SqliteSubscriptionStore(db) },
     { provide: ALERT_LEDGER, inject: [STATE_DB], useFactory: (db: Database.Database) => new SqliteAlertLedger(db) },
+    { provide: DELIVERY_LOG, inject: [STATE_DB], useFactory: (db: Database.Database) => new SqliteDeliveryLog(db) },
+    {
+      provide: WebhookUrlPolicy,
+      inject: [MONITOR_CONFIG],
+      useFactory: (config: MonitorConfig) => new WebhookUrlPolicy(parseHostAllowList(config.ALLOW_PRIVATE_WEBHOOK_HOSTS)),
+    },
     { provide: AlertStreamHub, inject: [ALERT_LEDGER], useFactory: (ledger: AlertLedger) => new AlertStreamHub({ ledger }) },
     AlertStreamLifecycle,
   ],
-  exports: [SUBSCRIPTION_STORE, ALERT_LEDGER, AlertStreamHub],
+  exports: [SUBSCRIPTION_STORE, ALERT_LEDGER, DELIVERY_LOG, WebhookUrlPolicy, AlertStreamHub],
 })
 export class AlertsModule {}

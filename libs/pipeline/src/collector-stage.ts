@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { BUS_TOPICS, RawArticle, errorCode } from '@monitor/contracts';
 import { MONITOR_CONFIG, MonitorConfig, parseHostAllowList } from '@monitor/config';
 import {
@@ -8,6 +9,7 @@ import {
   FetchOptions,
   FetchResult,
   PollerFetcher,
+  SourceConfig,
   SourceRegistry,
   SqliteSourceStateStore,
   loadSourcesFile,
@@ -17,22 +19,27 @@ import { Logger, MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIV
 import { SourceOperations } from './source-operations';
 import { STATE_DB } from './state-database';
 
-/** Times every fetch and counts its outcome per source host, for /metrics and the dashboard. */
+/**
+ * Times every fetch and counts each poll's outcome per source, for /metrics and the dashboard. A
+ * URL that is one of a source's candidates is a poll of that source; other fetches (article pages
+ * behind a listing) are timed under their host.
+ */
 class InstrumentedFetcher implements PollerFetcher {
   constructor(
     private readonly inner: FeedFetcher,
     private readonly metrics: MonitorMetrics,
+    private readonly sources: () => SourceConfig[],
   ) {}
 
   async fetch(url: string, options?: FetchOptions): Promise<FetchResult> {
-    const source = new URL(url).host;
-    const end = this.metrics.fetchDuration.startTimer({ source });
+    const polled = this.sources().find((source) => source.candidates.some((candidate) => candidate.url === url))?.id;
+    const end = this.metrics.fetchDuration.startTimer({ source: polled ?? new URL(url).host });
     try {
       const result = await this.inner.fetch(url, options);
-      this.metrics.polls.inc({ source, status: result.status });
+      if (polled) this.metrics.polls.inc({ source: polled, status: result.status });
       return result;
     } catch (error) {
-      this.metrics.polls.inc({ source, status: errorCode(error) });
+      if (polled) this.metrics.polls.inc({ source: polled, status: errorCode(error) });
       throw error;
     } finally {
       end();
@@ -68,17 +75,20 @@ export class CollectorStage implements SourceOperations, OnApplicationBootstrap,
       sources: this.registry,
       store: new SqliteSourceStateStore(db),
       hostGapMs: config.FETCH_HOST_GAP_MS,
-      fetcher: new InstrumentedFetcher(fetcher, metrics),
+      fetcher: new InstrumentedFetcher(fetcher, metrics, () => this.registry.list()),
       logger: {
         info: (fields, message) => logger.info(fields, message),
         warn: (fields, message) => logger.warn(fields, message),
       },
       publish: async (articles: RawArticle[]) => {
-        await publishEvents(bus, BUS_TOPICS.raw, articles);
+        // The trace id starts here and travels in the x-trace-id header through every later stage.
+        const traceIds = new Map(articles.map((article) => [article.id, randomUUID()]));
+        await publishEvents(bus, BUS_TOPICS.raw, articles, traceIds);
         for (const article of articles) {
           metrics.itemsPublished.inc({ source: article.sourceId });
-          logger.debug({ articleId: article.id, sourceId: article.sourceId, url: article.url }, 'collected');
+          logger.debug({ articleId: article.id, traceId: traceIds.get(article.id), sourceId: article.sourceId, url: article.url }, 'collected');
         }
+        metrics.eventsProcessed.inc({ stage: 'collector' }, articles.length);
         activity.recordEvents('collector', articles.length);
       },
     });

@@ -20,3 +20,4 @@ export * from './alerter-stage.module';
 export * from './source-operations';
 export * from './remote-source-operations';
 export * from './dead-letter-report';
+export * from './reclassification';

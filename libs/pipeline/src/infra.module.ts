@@ -4,6 +4,7 @@ import { BUS_TOPICS, deadLetterTopic } from '@monitor/contracts';
 import { MonitorConfig } from '@monitor/config';
 import { KafkaBus, MESSAGE_BUS, MessageBus, SqliteBus } from '@monitor/messaging';
 import { ARTICLE_STORE, ArticleStore, ElasticArticleStore, SqliteArticleStore } from '@monitor/search';
+import { Logger, MONITOR_LOGGER } from '@monitor/observability';
 import { STATE_DB, openStateDatabase } from './state-database';
 
 class InfraLifecycle implements OnApplicationShutdown {
@@ -42,11 +43,16 @@ export class InfraModule {
         },
         {
           provide: MESSAGE_BUS,
-          inject: [STATE_DB],
-          useFactory: async (db: Database.Database) => {
+          inject: [STATE_DB, MONITOR_LOGGER],
+          useFactory: async (db: Database.Database, logger: Logger) => {
             const bus: MessageBus = embedded
               ? new SqliteBus({ db, defaultPartitions: config.KAFKA_PARTITIONS })
-              : new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: config.KAFKA_CLIENT_ID });
+              : new KafkaBus({
+                  brokers: config.KAFKA_BROKERS.split(','),
+                  clientId: config.KAFKA_CLIENT_ID,
+                  topicPrefix: config.KAFKA_TOPIC_PREFIX,
+                  logger: logger.child({ component: 'kafka' }),
+                });
             const topics = Object.values(BUS_TOPICS).flatMap((topic) => [topic, deadLetterTopic(topic)]);
             await bus.ensureTopics(
               topics.map((topic) => ({ topic, partitions: config.KAFKA_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR })),

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ALERT_LEDGER, AlertLedger, AlertStreamHub, ApiKeyPrincipal, lastEventIdFrom } from '@monitor/alerts';
+import { ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ALERT_LEDGER, AlertLedger, AlertStreamHub, ApiKeyPrincipal, DELIVERY_LOG, DeliveryLog, DeliveryRecord, DeliveryStatus, lastEventIdFrom } from '@monitor/alerts';
 import { ValidationError } from '@monitor/contracts';
 import { ApiKeyGuard, Principal, RequireKey } from '@monitor/pipeline';
 import type { Request, Response } from 'express';
@@ -14,6 +14,7 @@ export class AlertsController {
   constructor(
     @Inject(AlertStreamHub) private readonly hub: AlertStreamHub,
     @Inject(ALERT_LEDGER) private readonly ledger: AlertLedger,
+    @Inject(DELIVERY_LOG) private readonly deliveries: DeliveryLog,
   ) {}
 
   @Get('stream')
@@ -25,6 +26,29 @@ export class AlertsController {
   })
   stream(@Principal() principal: ApiKeyPrincipal, @Req() req: Request, @Res() res: Response): void {
     this.hub.serve(res, { ownerKeyId: principal.keyId, lastEventId: lastEventIdFrom(req) });
+  }
+
+  @Get('deliveries')
+  @ApiOperation({
+    summary: 'Webhook and email deliveries of your alerts and digests, newest first',
+    description:
+      'One row per alert (or digest) and channel: `status` is pending (being sent or retried), delivered or failed; `attempts` counts tries; `lastError` is the reason of the last failure. A failed delivery is also sent to the alerts.v1.dlq dead-letter topic.',
+  })
+  @ApiQuery({ name: 'status', required: false, enum: ['pending', 'delivered', 'failed'] })
+  @ApiQuery({ name: 'subscriptionId', required: false })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, default 100' })
+  listDeliveries(
+    @Principal() principal: ApiKeyPrincipal,
+    @Query('status') status?: string,
+    @Query('subscriptionId') subscriptionId?: string,
+    @Query('limit') limit?: string,
+  ): DeliveryRecord[] {
+    if (status !== undefined && !['pending', 'delivered', 'failed'].includes(status)) {
+      throw new ValidationError('status: pending, delivered or failed', 'status');
+    }
+    const size = limit === undefined ? 100 : Number(limit);
+    if (!Number.isInteger(size) || size < 1 || size > 1000) throw new ValidationError('limit: 1 to 1000', 'limit');
+    return this.deliveries.list({ ownerKeyId: principal.keyId, status: status as DeliveryStatus | undefined, subscriptionId, limit: size });
   }
 
   @Get()

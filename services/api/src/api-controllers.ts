@@ -1,8 +1,12 @@
 import { ApiKeysController, OpsController } from '@monitor/pipeline';
+import { AdminController } from './admin.controller';
 import { AlertsController } from './alerts.controller';
 import { SearchController } from './search.controller';
 import { SubscriptionsController } from './subscriptions.controller';
+import { SubscriptionFeedController } from './subscription-feed.controller';
 import { TopicsController } from './topics.controller';
+import { OpsOverviewController } from './ops-overview.controller';
+import { DashboardController } from './dashboard.controller';
 
 /** The HTTP surface of the api service, the same in embedded and stack mode. */
 export const API_CONTROLLERS = [
@@ -10,6 +14,10 @@ export const API_CONTROLLERS = [
   SearchController,
   TopicsController,
   SubscriptionsController,
+  SubscriptionFeedController,
   AlertsController,
   ApiKeysController,
+  AdminController,
+  OpsOverviewController,
+  DashboardController,
 ];

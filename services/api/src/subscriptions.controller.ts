@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ApiKeyPrincipal, SUBSCRIPTION_STORE, Subscription, SubscriptionStore } from '@monitor/alerts';
+import { ApiKeyPrincipal, SUBSCRIPTION_STORE, Subscription, SubscriptionStore, WebhookUrlPolicy, parseSubscriptionInput } from '@monitor/alerts';
+import { MonitorError, ValidationError } from '@monitor/contracts';
 import { ApiKeyGuard, Principal, RequireKey } from '@monitor/pipeline';
 
 const SUBSCRIPTION_BODY = {
@@ -15,7 +16,11 @@ const SUBSCRIPTION_BODY = {
       languages: { type: 'array', items: { type: 'string' } },
       minScore: { type: 'number' },
       delivery: { type: 'object', properties: { mode: { type: 'string', enum: ['immediate', 'hourly', 'daily'] } } },
-      channels: { type: 'object', description: 'SSE always; optional webhook { url, secret } and email { to }' },
+      channels: {
+        type: 'object',
+        description:
+          'SSE always; optional webhook { url, secret } and email { to }. A webhook URL whose host resolves to a private or loopback address is refused (400, field channels.webhook.url) unless the operator allowed it (ALLOW_PRIVATE_WEBHOOK_HOSTS).',
+      },
       spikeAlerts: { type: 'boolean' },
     },
   },
@@ -28,12 +33,18 @@ const SUBSCRIPTION_BODY = {
 @UseGuards(ApiKeyGuard)
 @RequireKey()
 export class SubscriptionsController {
-  constructor(@Inject(SUBSCRIPTION_STORE) private readonly subscriptions: SubscriptionStore) {}
+  constructor(
+    @Inject(SUBSCRIPTION_STORE) private readonly subscriptions: SubscriptionStore,
+    @Inject(WebhookUrlPolicy) private readonly webhookPolicy: WebhookUrlPolicy,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Subscribe to topics (and optionally a query, sources, languages, a minimum score)' })
   @ApiBody(SUBSCRIPTION_BODY)
-  create(@Principal() principal: ApiKeyPrincipal, @Body() body: unknown): Subscription {
+  async create(@Principal() principal: ApiKeyPrincipal, @Body() body: unknown): Promise<Subscription> {
+    // Every field is checked before the webhook host is looked up, so a bad body costs no DNS query.
+    parseSubscriptionInput(body ?? {});
+    await this.checkWebhook(body);
     return this.subscriptions.create(principal.keyId, body ?? {});
   }
 
@@ -51,14 +62,18 @@ export class SubscriptionsController {
   @Put(':id')
   @ApiBody(SUBSCRIPTION_BODY)
   @ApiOperation({ summary: 'Change a subscription (the fields given replace the old ones)' })
-  replace(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string, @Body() body: unknown): Subscription {
+  async replace(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<Subscription> {
+    this.subscriptions.get(principal.keyId, id);
+    await this.checkWebhook(body);
     return this.subscriptions.update(principal.keyId, id, body ?? {});
   }
 
   @Patch(':id')
   @ApiBody(SUBSCRIPTION_BODY)
   @ApiOperation({ summary: 'Change a subscription (the fields given replace the old ones)' })
-  update(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string, @Body() body: unknown): Subscription {
+  async update(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<Subscription> {
+    this.subscriptions.get(principal.keyId, id);
+    await this.checkWebhook(body);
     return this.subscriptions.update(principal.keyId, id, body ?? {});
   }
 
@@ -66,5 +81,21 @@ export class SubscriptionsController {
   @HttpCode(204)
   remove(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string): void {
     this.subscriptions.delete(principal.keyId, id);
+  }
+
+  /**
+   * Refuses a webhook whose host is, or resolves to, a private or loopback address (SSRF), unless
+   * the operator allowed it. Delivery checks again on every connection (DNS may change); this
+   * check is what tells the subscriber now, with the field named.
+   */
+  private async checkWebhook(body: unknown): Promise<void> {
+    const url = (body as { channels?: { webhook?: { url?: unknown } } } | null)?.channels?.webhook?.url;
+    if (typeof url !== 'string') return;
+    try {
+      await this.webhookPolicy.checkResolved(url.trim());
+    } catch (error) {
+      const reason = error instanceof MonitorError ? error.message : `cannot resolve the host (${(error as NodeJS.ErrnoException).code ?? 'DNS error'})`;
+      throw new ValidationError(`channels.webhook.url: ${reason}`, 'channels.webhook.url', { cause: error });
+    }
   }
 }

@@ -1,0 +1,82 @@
+import { buildOpsOverview, sourceRow } from './ops-overview';
+import { PipelineActivity } from './pipeline-activity';
+
+const health = (over: object = {}) => ({
+  status: 'healthy',
+  lastPollAt: '2026-11-20T10:00:00.000Z',
+  lastSuccessAt: '2026-11-20T10:00:00.000Z',
+  lastError: null,
+  consecutiveFailures: 0,
+  nextPollAt: '2026-11-20T10:15:00.000Z',
+  backingOffUntil: null,
+  activeUrl: 'https://example.org/feed',
+  activeKind: 'feed',
+  itemsLastDay: 3,
+  ...over,
+});
+
+describe('sourceRow', () => {
+  it('turns a failing source red with its reason, and a disabled one grey without a next poll', () => {
+    const failing = sourceRow({
+      id: 'a',
+      name: 'A',
+      enabled: true,
+      health: health({ status: 'failing', lastError: { code: 'FETCH_HTTP_STATUS', message: 'HTTP 500' }, consecutiveFailures: 2, backingOffUntil: '2026-11-20T10:02:00.000Z' }),
+    });
+    expect(failing).toMatchObject({ severity: 'error', reason: 'FETCH_HTTP_STATUS: HTTP 500', backingOffUntil: '2026-11-20T10:02:00.000Z' });
+    expect(sourceRow({ id: 'b', name: 'B', enabled: false, health: health() })).toMatchObject({ status: 'disabled', severity: 'idle', nextPollAt: null });
+    expect(sourceRow({ id: 'c', name: 'C', enabled: true })).toMatchObject({ status: 'pending', severity: 'idle', itemsLastDay: 0 });
+  });
+});
+
+describe('buildOpsOverview', () => {
+  it('puts broken sources first, groups lag by consumer, merges alerts per article without owners, and counts deliveries per channel', () => {
+    const activity = new PipelineActivity();
+    activity.recordDeadLetter({ topic: 'news.raw.v1.dlq', reason: 'url: Invalid', key: 'k1', at: '2026-11-20T10:00:00.000Z' });
+    const alert = (id: string, subscriptionId: string) => ({
+      id,
+      kind: 'article',
+      articleId: 'a'.repeat(32),
+      title: '<b>Seizure</b>',
+      subscriptionId,
+      ownerKeyId: `owner-${subscriptionId}`,
+      topics: [{ id: 'precursors', score: 12, evidence: [] }],
+      createdAt: '2026-11-20T10:00:00.000Z',
+    });
+    const overview = buildOpsOverview({
+      now: new Date('2026-11-20T10:01:00Z'),
+      sources: [
+        { id: 'ok', name: 'Ok', enabled: true, health: health() },
+        { id: 'broken', name: 'Broken', enabled: true, health: health({ status: 'failing', lastError: { code: 'FEED_MALFORMED', message: 'not a feed' } }) },
+      ],
+      activity: activity.snapshot(),
+      lag: {
+        rows: [
+          { group: 'indexer', topic: 'news.classified.v1', partition: 1, lag: 4 },
+          { group: 'indexer', topic: 'news.classified.v1', partition: 0, lag: 2 },
+        ],
+        checkedAt: '2026-11-20T10:00:59.000Z',
+        error: null,
+      },
+      alerts: [alert('al1', 's1'), alert('al2', 's2')],
+      deliveries: [
+        { alertId: 'al1', channel: 'webhook', status: 'failed', attempts: 6, lastError: 'HTTP 500 (after 6 attempts)', updatedAt: '2026-11-20T10:00:30.000Z' },
+        { alertId: 'al2', channel: 'webhook', status: 'delivered', attempts: 1, lastError: null, updatedAt: '2026-11-20T10:00:31.000Z' },
+        { alertId: 'al2', channel: 'email', status: 'pending', attempts: 0, lastError: null, updatedAt: '2026-11-20T10:00:31.000Z' },
+      ],
+    });
+    expect(overview.sources).toMatchObject({ total: 2, healthy: 1, failing: 1 });
+    expect(overview.sources.items.map((s) => s.id)).toEqual(['broken', 'ok']);
+    expect(overview.pipeline.stages.map((s) => s.stage)).toEqual(['collector', 'classifier', 'indexer', 'alerter']);
+    expect(overview.pipeline.lag.groups).toEqual([{ group: 'indexer', topic: 'news.classified.v1', total: 6, partitions: [{ partition: 0, lag: 2 }, { partition: 1, lag: 4 }] }]);
+    expect(overview.pipeline.deadLetters).toMatchObject({ total: 1, latest: [{ reason: 'url: Invalid' }] });
+    expect(overview.alerts.recent).toHaveLength(1);
+    expect(overview.alerts.recent[0]).toMatchObject({ title: '<b>Seizure</b>', subscriptions: 2 });
+    expect(JSON.stringify(overview.alerts)).not.toMatch(/owner-|ownerKeyId|subscriptionId|evidence/);
+    expect(overview.alerts.channels).toEqual([
+      { channel: 'webhook', delivered: 1, failed: 1, pending: 0 },
+      { channel: 'email', delivered: 0, failed: 0, pending: 1 },
+    ]);
+    expect(overview.alerts.failures).toEqual([{ alertId: 'al1', channel: 'webhook', attempts: 6, reason: 'HTTP 500 (after 6 attempts)', at: '2026-11-20T10:00:30.000Z' }]);
+  });
+});

@@ -1,0 +1,92 @@
+import { Controller, Get, Inject, OnApplicationShutdown, OnModuleInit, Optional, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import Database from 'better-sqlite3';
+import { ALERT_LEDGER, AlertLedger, DELIVERY_LOG, DeliveryLog, SqliteDeliveryLog, spikeStats } from '@monitor/alerts';
+import { TOPIC_IDS, ValidationError } from '@monitor/contracts';
+import { MESSAGE_BUS, MessageBus } from '@monitor/messaging';
+import {
+  ConsumerLagWatcher,
+  MONITOR_METRICS,
+  MonitorMetrics,
+  OpsOverview,
+  OpsStream,
+  PIPELINE_ACTIVITY,
+  PipelineActivity,
+  TopicTimeline,
+  WATCHED_CONSUMERS,
+  buildOpsOverview,
+  buildTopicTimeline,
+  timelineStart,
+} from '@monitor/observability';
+import { SOURCE_OPERATIONS, STATE_DB, SourceOperations } from '@monitor/pipeline';
+import { ARTICLE_STORE, ArticleStore } from '@monitor/search';
+import type { Response } from 'express';
+
+const SPIKE_BASELINE_DAYS = 14;
+
+/** What the ops dashboard shows, as JSON and as a live stream. Readable without a key, like /sources. */
+@ApiTags('ops')
+@Controller('ops')
+export class OpsOverviewController implements OnModuleInit, OnApplicationShutdown {
+  private readonly lag: ConsumerLagWatcher;
+  private readonly stream = new OpsStream({ build: () => this.overview() });
+  private readonly deliveries: DeliveryLog;
+
+  constructor(
+    @Inject(SOURCE_OPERATIONS) private readonly sources: SourceOperations,
+    @Inject(ARTICLE_STORE) private readonly store: ArticleStore,
+    @Inject(ALERT_LEDGER) private readonly ledger: AlertLedger,
+    @Inject(PIPELINE_ACTIVITY) private readonly activity: PipelineActivity,
+    @Inject(MESSAGE_BUS) bus: MessageBus,
+    @Inject(MONITOR_METRICS) metrics: MonitorMetrics,
+    @Inject(STATE_DB) db: Database.Database,
+    @Optional() @Inject(DELIVERY_LOG) deliveries?: DeliveryLog,
+  ) {
+    this.lag = new ConsumerLagWatcher({ read: (group, topic) => bus.lag(group, topic), consumers: WATCHED_CONSUMERS, metrics });
+    // The delivery log lives in the shared state file; until a module provides it, read the table directly.
+    this.deliveries = deliveries ?? new SqliteDeliveryLog(db);
+  }
+
+  onModuleInit(): void {
+    this.lag.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.lag.stop();
+    this.stream.close();
+  }
+
+  @Get('overview')
+  @ApiOperation({
+    summary: 'Sources with health, pipeline activity, consumer lag, dead letters, recent alerts and push deliveries',
+    description: 'Broken sources come first. Alerts show what they are about, not whose they are.',
+  })
+  async overview(): Promise<OpsOverview> {
+    return buildOpsOverview({
+      sources: this.sources.registry.list().map((source) => ({ ...source, health: this.sources.health(source.id) })),
+      activity: this.activity.snapshot(),
+      lag: this.lag.snapshot(),
+      alerts: this.ledger.latest(100).map((entry) => entry.alert),
+      deliveries: this.deliveries.list({ limit: 500 }),
+    });
+  }
+
+  @Get('topics/timeline')
+  @ApiOperation({ summary: 'Articles per topic per day (UTC), with the days marked on which a topic spiked above its 14-day baseline' })
+  @ApiQuery({ name: 'days', required: false, description: 'Days shown, ending today; 1 to 365, 30 by default' })
+  async timeline(@Query('days') daysParam?: string): Promise<TopicTimeline> {
+    const days = daysParam === undefined ? 30 : Number(daysParam);
+    if (!Number.isInteger(days) || days < 1 || days > 365) throw new ValidationError('days: an integer from 1 to 365', 'days');
+    const now = new Date();
+    const from = timelineStart({ days, baselineDays: SPIKE_BASELINE_DAYS, now });
+    const counts = await this.store.topicCountsByDay(`${from}T00:00:00.000Z`);
+    return buildTopicTimeline(counts, { days, baselineDays: SPIKE_BASELINE_DAYS, now, topics: TOPIC_IDS, isSpike: (count, baseline) => spikeStats(count, baseline) });
+  }
+
+  @Get('stream')
+  @ApiProduces('text/event-stream')
+  @ApiOperation({ summary: 'Server-Sent Events: the overview (event `overview`) whenever it changes, checked every 2 s' })
+  live(@Res() res: Response): void {
+    this.stream.serve(res);
+  }
+}

@@ -1,0 +1,194 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Browser, Page, chromium } from 'playwright-core';
+import { DemoFeedServer, startDemoFeedServer } from '@monitor/demo';
+import { MonitorProcess, REPO_ROOT, eventually, startMonitor } from './support/monitor-process';
+
+// The dashboard in a real browser (Debian's Chromium driven by playwright-core) against a real
+// monitor process polling the loopback demo site. Screenshots go to test-artifacts/; with
+// UPDATE_DASHBOARD_SCREENSHOT=1 the README's screenshot is refreshed too.
+const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
+const README_SCREENSHOT = join(REPO_ROOT, 'services', 'api', 'public', 'screenshot-dashboard.png');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ADMIN_KEY = 'dashboard-test-admin-key-0123456789';
+const LIVE_TITLE = 'Customs officers seize 300 kg of Afghan heroin hidden in a fruit lorry';
+// The demo's SCO English listing has this headline, literally.
+const SCRIPT_TITLE_PART = 'a line like <script>alert(1)</script> is all it takes';
+
+describe('ops dashboard in a browser', () => {
+  let feeds: DemoFeedServer;
+  let monitor: MonitorProcess | undefined;
+  let browser: Browser;
+  let page: Page;
+  let dataDir: string;
+  let analystKey: string;
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+
+  const api = async (path: string, init: { method?: string; key?: string; body?: unknown } = {}) => {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (init.key) headers['X-API-Key'] = init.key;
+    const response = await fetch(`${monitor!.baseUrl}${path}`, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const poll = (sourceId: string) => api(`/sources/${sourceId}/poll`, { method: 'POST', key: ADMIN_KEY });
+  const screenshot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    feeds = await startDemoFeedServer();
+    dataDir = mkdtempSync(join(tmpdir(), 'monitor-dashboard-'));
+    const sourcesFile = join(dataDir, 'sources.yaml');
+    writeFileSync(sourcesFile, JSON.stringify({ sources: feeds.sources }));
+    monitor = await startMonitor({
+      DATA_DIR: dataDir,
+      SOURCES_FILE: sourcesFile,
+      ADMIN_API_KEY: ADMIN_KEY,
+      ALLOW_PRIVATE_FEED_HOSTS: new URL(feeds.baseUrl).host,
+      FETCH_HOST_GAP_MS: '20',
+      POLLING: 'false',
+    });
+    analystKey = (await api('/admin/keys', { method: 'POST', key: ADMIN_KEY, body: { name: 'dashboard analyst' } })).body.key;
+    expect((await api('/subscriptions', { method: 'POST', key: analystKey, body: { name: 'Everything' } })).status).toBe(201);
+    for (const source of feeds.sources) expect((await poll(source.id)).body.ok).toBe(true);
+    await eventually(async () => (await api('/search?q=script')).body?.total >= 1, 'the demo articles to be indexed', 60_000);
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    page.on('pageerror', (error) => pageErrors.push(String(error)));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await monitor?.stop();
+    await feeds?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('loads with every source, the pipeline, the topic chart and a live connection', async () => {
+    const response = await page.goto(`${monitor!.baseUrl}/`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self' 'sha256-");
+    await page.locator('#live-state', { hasText: 'live' }).waitFor();
+    await page.locator('tr.source-row').first().waitFor();
+    expect(await page.locator('tr.source-row').count()).toBe(feeds.sources.length);
+    expect(await page.locator('tr.source-row.sev-ok').count()).toBe(feeds.sources.length);
+    await page.locator('#pipeline [data-group="indexer"]').waitFor();
+    await page.locator('#topics .topic-pick').first().waitFor();
+    expect(await page.locator('#topics svg polyline').count()).toBeGreaterThan(0);
+
+    await page.fill('input[name="api-key"]', analystKey);
+    await page.click('.key-form button[type="submit"]');
+    await page.locator('.key-state.ok').waitFor();
+    await page.locator('#subscriptions .subscription', { hasText: 'Everything' }).waitFor();
+    expect(await page.evaluate("localStorage.getItem('monitor.apiKey')")).toBe(analystKey);
+    await screenshot('loaded');
+  });
+
+  it('turns a source red with the reason the moment its feed breaks, without a reload', async () => {
+    // Strings run in the page: the test's type check knows no DOM.
+    await page.evaluate("window.marker = 'same page'");
+    feeds.breakSource('demo-unodc', 'http-500');
+    expect((await poll('demo-unodc')).body.ok).toBe(false);
+    const row = page.locator('tr.source-row[data-source-id="demo-unodc"]');
+    await row.and(page.locator('.sev-error')).waitFor({ timeout: 15_000 });
+    expect(await row.locator('.badge').textContent()).toBe('failing');
+    expect(await row.locator('.reason').textContent()).toMatch(/500/);
+    // Broken sources are listed first.
+    expect(await page.locator('tr.source-row').first().getAttribute('data-source-id')).toBe('demo-unodc');
+    expect(await page.evaluate('window.marker')).toBe('same page');
+    await screenshot('source-broken');
+
+    feeds.repairSource('demo-unodc');
+    expect((await poll('demo-unodc')).body.ok).toBe(true);
+    await row.and(page.locator('.sev-ok')).waitFor({ timeout: 15_000 });
+  });
+
+  it('shows a new alert live when a new article is published', async () => {
+    feeds.addItem('demo-un-news-en', {
+      title: LIVE_TITLE,
+      text: 'Customs officers at a border crossing seized 300 kilograms of heroin trafficked from Afghanistan, hidden in a lorry carrying fruit. The joint counter-narcotics operation followed months of intelligence work on the opium route.',
+      topics: ['afghanistan-opiates', 'counter-narcotics-operations'],
+    });
+    expect((await poll('demo-un-news-en')).body.published).toBe(1);
+    await page.locator('#alerts .recent .alert-item', { hasText: LIVE_TITLE }).waitFor({ timeout: 15_000 });
+    await page.locator('#alerts .mine .alert-item', { hasText: LIVE_TITLE }).waitFor({ timeout: 15_000 });
+    expect(await page.evaluate('window.marker')).toBe('same page');
+    await screenshot('live-alert');
+  });
+
+  it('shows a headline containing <script> as text, in alerts and in search, and runs nothing', async () => {
+    const alertTitle = page.locator('#alerts .recent .alert-item .title', { hasText: SCRIPT_TITLE_PART });
+    await alertTitle.waitFor();
+    expect(await alertTitle.textContent()).toContain('<script>alert(1)</script>');
+
+    await page.fill('#search input[name="q"]', 'script');
+    await page.click('#search button[type="submit"]');
+    const hit = page.locator('#search .hit', { hasText: SCRIPT_TITLE_PART });
+    await hit.waitFor();
+    expect(await hit.locator('h3').textContent()).toContain('<script>alert(1)</script>');
+    // The highlighted title went in as HTML (escaped text and <mark>) and still reads as text.
+    expect(await hit.locator('h3 mark').count()).toBeGreaterThan(0);
+    expect(await page.locator('#app script').count()).toBe(0);
+    expect(await page.locator('#app mark script, #app img, #app iframe').count()).toBe(0);
+
+    // The one gate for HTML: escaped text and <mark> pass, anything else does not.
+    // A string, so that the test's compiler leaves the browser's dynamic import() alone.
+    const verdicts = await page.evaluate(`import('/dashboard/safe-html.js').then(({ markOnlyHtml }) => [
+      markOnlyHtml('a &lt;b&gt; <mark>c</mark>'),
+      markOnlyHtml('<mark>x</mark><img src=x onerror=alert(1)>'),
+      markOnlyHtml('<script>alert(1)</script>'),
+    ])`);
+    expect(verdicts).toEqual(['a &lt;b&gt; <mark>c</mark>', null, null]);
+    await screenshot('script-as-text');
+    expect(dialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('marks a spike in the topic chart when a topic jumps, and a click on it lists that day\'s articles', async () => {
+    const chemicals = ['acetic anhydride', 'ephedrine', 'pseudoephedrine', 'safrole', 'P-2-P', 'potassium permanganate'];
+    chemicals.forEach((chemical, i) =>
+      feeds.addItem('demo-incb', {
+        title: `INCB alert ${i + 1}: shipment of ${chemical} stopped as suspected precursor diversion`,
+        text: `Authorities stopped a shipment of ${chemical}, a precursor chemical, after a pre-export notification through PEN Online raised suspicion of diversion to illicit drug manufacture. The precursor control regime under the 1988 Convention requires such checks.`,
+        topics: ['precursors'],
+      }),
+    );
+    expect((await poll('demo-incb')).body.published).toBe(chemicals.length);
+    const today = new Date().toISOString().slice(0, 10);
+    const spike = page.locator(`#topics circle.spike[data-topic="precursors"][data-day="${today}"]`);
+    await spike.waitFor({ timeout: 20_000 });
+    await spike.click();
+    await page.locator('#search .hit').first().waitFor();
+    const expected = (await api(`/search?topics=precursors&from=${today}&to=${today}T23:59:59.999Z`)).body.total;
+    expect(expected).toBeGreaterThanOrEqual(chemicals.length);
+    await page.locator('#search .total', { hasText: `${expected} article` }).waitFor();
+    await screenshot('spike');
+  });
+
+  it('filters the search by a topic clicked in the chart', async () => {
+    await page.click('#topics .topic-pick[data-topic="precursors"]');
+    const facet = page.locator('#search [data-facet="topics"] input[type="checkbox"]:checked');
+    await facet.first().waitFor();
+    await page.locator('#search .hit').first().waitFor();
+    const total = (await api('/search?topics=precursors')).body.total;
+    await page.locator('#search .total', { hasText: `${total} article` }).waitFor();
+    // The overview screenshot shows one broken source too: a listing that no longer parses.
+    feeds.breakSource('demo-sco-zh', 'malformed');
+    expect((await poll('demo-sco-zh')).body.ok).toBe(false);
+    await page.locator('tr.source-row.sev-error[data-source-id="demo-sco-zh"]').waitFor({ timeout: 15_000 });
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.setViewportSize({ width: 1400, height: 1700 });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-overview.png') });
+    if (process.env.UPDATE_DASHBOARD_SCREENSHOT === '1') await page.screenshot({ path: README_SCREENSHOT });
+  });
+});

@@ -1,0 +1,119 @@
+import { articleIdFromUrl, BUS_TOPICS, RawArticle } from '@monitor/contracts';
+import { KafkaBus, publishEvents } from '@monitor/messaging';
+import { logLevel } from 'kafkajs';
+import { randomBytes } from 'node:crypto';
+
+// Texts written for these tests. The first is about Afghan opiates (an analyst subscribed to
+// that topic gets an alert); the second is about nothing the monitor watches.
+const OPIATES = {
+  title: 'Customs officers stop a truck carrying Afghan heroin at a mountain border post',
+  text:
+    'Customs officers at a mountain border post stopped a truck that carried 120 kilograms of heroin concealed in a load of dried fruit. ' +
+    'Investigators said the opiates had been produced in Afghanistan and moved along the northern route towards Central Asia. ' +
+    'The seizure followed months of joint work by the drug-control agencies of two neighbouring states, which shared information on the smuggling network and its couriers.',
+};
+const OFF_TOPIC = {
+  title: 'Regional ministers agree on a new timetable for grain shipments',
+  text:
+    'Transport ministers from four countries agreed on a new timetable for grain shipments by rail. ' +
+    'The plan adds two weekly trains and shortens waiting times at the border stations. ' +
+    'Officials said the change would lower costs for farmers and traders and make deliveries to ports more predictable during the winter months.',
+};
+
+/** Raw events as the collector would publish them; every third one is about Afghan opiates. */
+export class ArticleStream {
+  private readonly run = randomBytes(4).toString('hex');
+  private next = 0;
+  /** Ids of everything handed out, and of the ones an opiates subscriber must be alerted to. */
+  readonly ids: string[] = [];
+  readonly alertIds: string[] = [];
+
+  take(count: number): RawArticle[] {
+    return Array.from({ length: count }, () => this.article(this.next++));
+  }
+
+  /** An article that is not counted among those expected (to be broken by the test). */
+  uncounted(): RawArticle {
+    return this.article(this.next++, false);
+  }
+
+  private article(n: number, counted = true): RawArticle {
+    const onTopic = n % 3 === 0;
+    const body = onTopic ? OPIATES : OFF_TOPIC;
+    const url = `https://stack-test.example.org/${this.run}/news/${n}.html`;
+    const id = articleIdFromUrl(url);
+    if (counted) this.ids.push(id);
+    if (counted && onTopic) this.alertIds.push(id);
+    return {
+      schema: 'news.raw.v1',
+      id,
+      sourceId: 'stack-test',
+      sourceName: 'Stack test wire',
+      url,
+      title: `${body.title} (${n})`,
+      content: `<p>${body.text}</p>`,
+      contentType: 'html',
+      declaredLanguage: 'en',
+      publishedAt: new Date(Date.UTC(2026, 10, 1) + n * 60_000).toISOString(),
+      fetchedAt: new Date().toISOString(),
+    };
+  }
+}
+
+/** A bus for the test itself, on the stack's topics (same prefix as its services). */
+export function testBus(brokers: string[], topicPrefix: string): KafkaBus {
+  return new KafkaBus({
+    brokers,
+    topicPrefix,
+    clientId: 'stack-test-driver',
+    consumer: { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, rebalanceTimeoutMs: 5_000, maxWaitTimeMs: 200 },
+    logLevel: logLevel.NOTHING,
+  });
+}
+
+/**
+ * Publishes `batchSize` articles every `intervalMs` until stopped, the way a collector keeps
+ * feeding the pipeline: a batch that fails (the broker is away) is sent again until it is
+ * accepted, so every article is published at least once, and some perhaps twice.
+ */
+export class SteadyPublisher {
+  private stopped = false;
+  private loop?: Promise<void>;
+  failures = 0;
+  published = 0;
+
+  constructor(
+    private readonly bus: KafkaBus,
+    private readonly stream: ArticleStream,
+    private readonly batchSize = 10,
+    private readonly intervalMs = 200,
+  ) {}
+
+  start(): this {
+    this.loop = this.run();
+    return this;
+  }
+
+  /** Stops after the batch in hand has been accepted. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const batch = this.stream.take(this.batchSize);
+      for (;;) {
+        try {
+          await publishEvents(this.bus, BUS_TOPICS.raw, batch);
+          break;
+        } catch {
+          this.failures += 1;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
+      this.published += batch.length;
+      await new Promise((resolve) => setTimeout(resolve, this.intervalMs));
+    }
+  }
+}
