@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import type { DeliveryRecord } from '@monitor/alerts';
 import { simpleParser, ParsedMail } from 'mailparser';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,12 @@ const ITEM = {
   description:
     '<p>Customs and drug-control agencies of three SCO member states intercepted a shipment of heroin trafficked from Afghanistan ' +
     'along the northern route. The joint anti-drug operation targeted opium and heroin smuggling networks.</p>',
+};
+
+const SECOND_ITEM = {
+  link: '/news/2026/cocaine-lab.html',
+  title: 'Police dismantle cocaine laboratory in port city',
+  description: '<p>Police dismantled a clandestine cocaine laboratory and seized precursor chemicals in a port city.</p>',
 };
 
 const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -68,16 +75,22 @@ describe('alert channels end to end (embedded monitor)', () => {
   let dead: Awaited<ReturnType<typeof receiver>>;
   let dataDir: string;
   let monitor: MonitorProcess | undefined;
+  let env: Record<string, string>;
+  let secondItem = false;
 
   beforeAll(async () => {
     let feedBase = '';
     feedServer = createServer((req, res) => {
       if (req.url !== '/feed.xml') return res.writeHead(404).end();
       res.writeHead(200, { 'Content-Type': 'application/rss+xml; charset=utf-8' });
+      const second = secondItem
+        ? `<item><title>${xml(SECOND_ITEM.title)}</title><link>${feedBase}${SECOND_ITEM.link}</link>` +
+          `<description>${xml(SECOND_ITEM.description)}</description><pubDate>Wed, 04 Nov 2026 10:00:00 GMT</pubDate></item>`
+        : '';
       res.end(
         `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Test</title><link>${feedBase}</link>` +
           `<item><title>${xml(xml(HOSTILE_TITLE))}</title><link>${feedBase}${ITEM.link}</link>` +
-          `<description>${xml(ITEM.description)}</description><pubDate>Tue, 03 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>`,
+          `<description>${xml(ITEM.description)}</description><pubDate>Tue, 03 Nov 2026 10:00:00 GMT</pubDate></item>${second}</channel></rss>`,
       );
     });
     await new Promise<void>((resolve) => feedServer.listen(0, '127.0.0.1', resolve));
@@ -110,7 +123,7 @@ describe('alert channels end to end (embedded monitor)', () => {
         ],
       }),
     );
-    monitor = await startMonitor({
+    env = {
       DATA_DIR: dataDir,
       SOURCES_FILE: sourcesFile,
       ADMIN_API_KEY: adminKey,
@@ -123,7 +136,8 @@ describe('alert channels end to end (embedded monitor)', () => {
       ALERT_RETRY_INITIAL_DELAY_MS: '50',
       ALERT_RETRY_MAX_DELAY_MS: '300',
       POLLING: 'false',
-    });
+    };
+    monitor = await startMonitor(env);
   });
 
   afterAll(async () => {
@@ -138,13 +152,8 @@ describe('alert channels end to end (embedded monitor)', () => {
     if (init.key) headers['X-API-Key'] = init.key;
     const response = await fetch(`${monitor!.baseUrl}${path}`, { ...init, headers });
     const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON (the Atom feed)
-    }
-    return { status: response.status, headers: response.headers, body: body as any, text };
+    const json = response.headers.get('content-type')?.includes('json');
+    return { status: response.status, headers: response.headers, body: json && text ? JSON.parse(text) : undefined, text };
   };
   const newKey = async () => (await api('/admin/keys', { method: 'POST', key: adminKey, body: JSON.stringify({ name: 'analyst' }) })).body.key as string;
   const subscribe = (key: string, body: object) => api('/subscriptions', { method: 'POST', key, body: JSON.stringify(body) });
@@ -195,7 +204,7 @@ describe('alert channels end to end (embedded monitor)', () => {
     expect(hook.headers['x-monitor-event']).toBe('alert');
 
     // A receiver that fails three times then succeeds gets the alert once: the same delivery id each time, delivered after 4 attempts.
-    const deliveries = async (query = '') => (await api(`/alerts/deliveries${query}`, { key })).body as Array<Record<string, any>>;
+    const deliveries = async (query = '') => (await api(`/alerts/deliveries${query}`, { key })).body as DeliveryRecord[];
     const retriedRow = await eventually(async () => (await deliveries()).find((d) => d.subscriptionId === retried.body.id && d.status === 'delivered'), 'the retried delivery');
     expect(retriedRow).toMatchObject({ channel: 'webhook', attempts: 4, status: 'delivered' });
     expect(flaky.got.filter((h) => h.headers['x-monitor-delivery'] === retriedRow.alertId)).toHaveLength(4);
@@ -259,13 +268,18 @@ describe('alert channels end to end (embedded monitor)', () => {
     const text = await atom.text();
     expect(text).not.toContain('<script>');
     expect(text).not.toContain(key);
-    const feed = await new Parser({ customFields: { feed: ['id', 'updated', 'author'], item: ['id', 'updated', 'summary'] } }).parseString(text);
+    type AtomFields = { id: string; updated: string; author: unknown; summary: string };
+    const parser = new Parser<AtomFields, AtomFields>({
+      customFields: { feed: ['id', 'updated', 'author'], item: ['id', 'updated', 'summary'] },
+    });
+    const feed = await parser.parseString(text);
     // RFC 4287's required elements: feed id, title, updated, author; entry id, title, updated.
     expect(feed).toMatchObject({ id: `urn:drug-control-monitor:subscription:${main.body.id}`, title: expect.stringContaining('Afghan opiates <desk>') });
-    expect(Date.parse((feed as any).updated)).not.toBeNaN();
+    expect(Date.parse(feed.updated)).not.toBeNaN();
+    expect(feed.author).toBeTruthy();
     expect(feed.items).toHaveLength(1);
     expect(feed.items[0]).toMatchObject({ title: HOSTILE_TITLE, link: expect.stringContaining(ITEM.link), id: `urn:drug-control-monitor:alert:${body.alert.id}` });
-    expect(Date.parse((feed.items[0] as any).updated)).not.toBeNaN();
+    expect(Date.parse(feed.items[0].updated)).not.toBeNaN();
     expect(text).toMatch(/<link rel="self" type="application\/atom\+xml" href="http:\/\/127\.0\.0\.1:\d+\/subscriptions\/[^"]+\/feed\.atom"\/>/);
     const withHeader = await api(feedPath, { key });
     expect(withHeader.status).toBe(200);
@@ -277,5 +291,45 @@ describe('alert channels end to end (embedded monitor)', () => {
     expect(flaky.got).toHaveLength(4);
     expect(dead.got).toHaveLength(4);
     expect(inbox).toHaveLength(1);
+  });
+
+  it('a delivery cut short by a stop is resumed by the next start and arrives once', async () => {
+    // A receiver that holds its first request unanswered: the monitor is stopped while it waits.
+    const held: Array<{ headers: IncomingHttpHeaders }> = [];
+    let holding = true;
+    const slow = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        held.push({ headers: req.headers });
+        if (!holding) res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const key = await newKey();
+      const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook`;
+      const sub = await subscribe(key, { name: 'cocaine', query: 'cocaine laboratory', channels: { webhook: { url } } });
+      expect(sub.status).toBe(201);
+      secondItem = true;
+      expect((await api('/sources/test-a/poll', { method: 'POST', key: adminKey })).status).toBe(200);
+      await eventually(async () => held.length >= 1, 'the held webhook request');
+      const deliveryId = held[0].headers['x-monitor-delivery'];
+
+      await monitor!.stop();
+      expect(monitor!.output()).not.toMatch(/"level":(50|60)/);
+      holding = false;
+      monitor = await startMonitor(env);
+
+      const row = await eventually(async () => {
+        const rows = (await api(`/alerts/deliveries?subscriptionId=${sub.body.id}`, { key })).body as DeliveryRecord[];
+        return rows.find((r) => r.status === 'delivered');
+      }, 'the resumed delivery');
+      expect(row.alertId).toBe(deliveryId);
+      expect(held.filter((h) => h.headers['x-monitor-delivery'] === deliveryId)).toHaveLength(2);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(held).toHaveLength(2);
+    } finally {
+      await close(slow);
+    }
   });
 });

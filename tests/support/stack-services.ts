@@ -1,7 +1,7 @@
 import { Client } from '@elastic/elasticsearch';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, MonitorProcess, startMonitor } from './monitor-process';
@@ -32,8 +32,8 @@ export interface RunningStack {
   start(service: StackService): Promise<MonitorProcess>;
   /** Stops one service with a signal (SIGKILL: no shutdown hooks, nothing committed on the way out). */
   stop(service: StackService, signal?: NodeJS.Signals): Promise<void>;
-  /** Every service's output, for a failing test's message. */
-  output(): string;
+  /** Every service's output (the last `limit` characters of each), for a failing test's message. */
+  output(limit?: number): string;
   /** Stops every service and removes the stack's topics, groups, index and state. */
   close(): Promise<void>;
 }
@@ -83,10 +83,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await child.stop(signal);
     outputs.set(service, [...(outputs.get(service) ?? []), child.output()]);
   };
-  const output = () =>
+  const output = (limit = 4_000) =>
     STACK_SERVICES.map((service) => {
       const text = [...(outputs.get(service) ?? []), running.get(service)?.output() ?? ''].join('').trim();
-      return text ? `--- ${service}\n${text.slice(-4000)}` : '';
+      return text ? `--- ${service}\n${text.slice(-limit)}` : '';
     })
       .filter(Boolean)
       .join('\n');
@@ -108,6 +108,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     output,
     async close() {
       await Promise.all([...running.keys()].map((service) => stop(service)));
+      // STACK_TEST_LOGS=DIR keeps every service's output of the run, for reading after the fact.
+      if (process.env.STACK_TEST_LOGS) {
+        mkdirSync(process.env.STACK_TEST_LOGS, { recursive: true });
+        writeFileSync(join(process.env.STACK_TEST_LOGS, `stack-${run}.log`), output(Infinity));
+      }
       await removeStackData(options, topicPrefix, alias).catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });
     },

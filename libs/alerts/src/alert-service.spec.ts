@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,6 +125,36 @@ describe('AlertService end to end (SQLite file, webhook receiver on loopback)', 
       expect(receiver.received).toHaveLength(1);
       expect(r1.log.get({ alertId: alert.id, channel: 'webhook' })?.status).toBe('delivered');
     } finally {
+      await receiver.close();
+    }
+  });
+
+  it('stop() abandons a delivery in flight and leaves it pending and free for the next start', async () => {
+    const held: http.ServerResponse[] = [];
+    const slow = http.createServer((req, res) => {
+      req.resume();
+      held.push(res);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const receiver = await startWebhookReceiver([200]);
+    try {
+      const first = alerter();
+      const sub = first.store.create('k1', { channels: { webhook: { url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook` } } });
+      const [alert] = await first.service.handleClassified([sampleArticle()]);
+      while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await first.dispatcher.stop(2000);
+      const row = first.log.get({ alertId: alert.id, channel: 'webhook' });
+      expect(row).toMatchObject({ status: 'pending', attempts: 0 });
+      expect(first.failed).toHaveLength(0);
+
+      const next = alerter();
+      next.store.update('k1', sub.id, { channels: { webhook: { url: receiver.url } } });
+      expect(await next.dispatcher.resumeStale()).toBe(1);
+      expect(next.log.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'delivered', attempts: 1 });
+      expect(receiver.received).toHaveLength(1);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
       await receiver.close();
     }
   });

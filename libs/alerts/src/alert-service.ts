@@ -50,7 +50,13 @@ export function spikeSubjectId(spike: Pick<TopicSpike, 'topic' | 'day'>): string
 }
 
 /** Builds the alerts.v1 event for one subscription and one article. */
-export function articleAlert(subscription: Subscription, article: ClassifiedArticle, createdAt: string): Alert {
+export function articleAlert(
+  subscription: Subscription,
+  article: ClassifiedArticle,
+  createdAt: string,
+  // An article that matches many subscriptions sorts its topics once, not once per alert.
+  sortedTopics: Alert['topics'] = [...article.topics].sort((a, b) => b.score - a.score),
+): Alert {
   return {
     schema: 'alerts.v1',
     id: alertIdFor(subscription.id, article.id),
@@ -63,7 +69,7 @@ export function articleAlert(subscription: Subscription, article: ClassifiedArti
     sourceId: article.sourceId,
     language: article.language,
     publishedAt: article.publishedAt,
-    topics: [...article.topics].sort((a, b) => b.score - a.score),
+    topics: sortedTopics,
     createdAt,
   };
 }
@@ -89,9 +95,12 @@ export class AlertService {
     const writes: LedgerWrite[] = [];
     const subscriptions = new Map<string, Subscription>();
     for (const article of articles) {
-      for (const subscription of this.options.matcher.match(article)) {
+      const matched = this.options.matcher.match(article);
+      if (matched.length === 0) continue;
+      const topics = [...article.topics].sort((a, b) => b.score - a.score);
+      for (const subscription of matched) {
         subscriptions.set(subscription.id, subscription);
-        writes.push({ subscriptionId: subscription.id, subjectId: article.id, alert: articleAlert(subscription, article, createdAt) });
+        writes.push({ subscriptionId: subscription.id, subjectId: article.id, alert: articleAlert(subscription, article, createdAt, topics) });
       }
     }
     return this.record(writes, subscriptions);

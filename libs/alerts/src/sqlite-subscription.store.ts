@@ -15,6 +15,8 @@ interface Row {
 /** Subscriptions in the shared SQLite file; the spec is one JSON column, validated on the way in. */
 export class SqliteSubscriptionStore implements SubscriptionStore {
   private readonly listeners = new Set<(change: SubscriptionChange) => void>();
+  private byIdStatement?: Database.Statement;
+  private revisionStatement?: Database.Statement;
 
   constructor(
     private readonly db: Database.Database,
@@ -84,12 +86,15 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   }
 
   findById(id: string): Subscription | null {
-    const row = this.db.prepare('SELECT * FROM subscriptions WHERE id = ?').get(id) as Row | undefined;
+    this.byIdStatement ??= this.db.prepare('SELECT * FROM subscriptions WHERE id = ?');
+    const row = this.byIdStatement.get(id) as Row | undefined;
     return row ? fromRow(row) : null;
   }
 
   revision(): number {
-    return (this.db.prepare('SELECT revision FROM subscriptions_revision WHERE one = 1').get() as { revision: number }).revision;
+    // Read for every batch the alerter handles and every delivery: prepared once.
+    this.revisionStatement ??= this.db.prepare('SELECT revision FROM subscriptions_revision WHERE one = 1');
+    return (this.revisionStatement.get() as { revision: number }).revision;
   }
 
   onChange(listener: (change: SubscriptionChange) => void): () => void {

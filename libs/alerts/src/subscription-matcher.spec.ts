@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { SubscriptionMatcher, subscriptionMatches } from './subscription-matcher';
-import { compileQuery } from './subscription-query';
+import { analyseText, compileQuery } from './subscription-query';
 import { seededRandom, syntheticArticle, syntheticSubscriptions } from './testing/synthetic-subscriptions';
 import { SqliteSubscriptionStore } from './sqlite-subscription.store';
 import { sampleArticle } from './testing/sample-articles';
@@ -100,20 +100,21 @@ describe('SubscriptionMatcher', () => {
 
 describe('SubscriptionMatcher index', () => {
   it('gives the same answers as trying every subscription, over random subscriptions and articles', () => {
-    const subscriptions = syntheticSubscriptions(2000, 7);
+    const subscriptions = syntheticSubscriptions(1500, 7);
     const matcher = new SubscriptionMatcher(subscriptions);
     const queries = new Map(subscriptions.map((s) => [s.id, s.query ? compileQuery(s.query) : null]));
     const rnd = seededRandom(11);
     let total = 0;
-    for (let i = 0; i < 250; i++) {
+    for (let i = 0; i < 200; i++) {
       const article = syntheticArticle(rnd);
       const fast = matcher.match(article).map((s) => s.id).sort();
-      const slow = subscriptions.filter((s) => subscriptionMatches(s, article, undefined, queries.get(s.id))).map((s) => s.id).sort();
+      const analysed = analyseText(`${article.title}\n${article.text}`, article.language);
+      const slow = subscriptions.filter((s) => subscriptionMatches(s, article, analysed, queries.get(s.id))).map((s) => s.id).sort();
       expect(fast).toEqual(slow);
       total += slow.length;
     }
     // The comparison means something only if there were matches, with and without queries.
-    expect(total).toBeGreaterThan(500);
+    expect(total).toBeGreaterThan(300);
   });
 
   it('files a query under its required words, and keeps exclusions, prefixes, Russian endings and Chinese exact', () => {

@@ -247,8 +247,19 @@ export function compileQuery(source: string): CompiledQuery {
   if (source.length > 1000) throw new ValidationError('query: at most 1000 characters', 'query');
   const root = new Parser(lex(source)).parse();
   if (root.kind === 'and' && root.children.length === 0) throw new ValidationError('query: no words to match', 'query');
-  const keys = requiredKeys(root);
-  return { source, matches: (doc) => evaluate(root, doc), indexKeys: keys ? [...keys] : null };
+  let keys: readonly string[] | null | undefined;
+  return {
+    source,
+    matches: (doc) => evaluate(root, doc),
+    // Worked out on first use: validating a subscription compiles its query but never files it.
+    get indexKeys() {
+      if (keys === undefined) {
+        const found = requiredKeys(root);
+        keys = found ? [...found] : null;
+      }
+      return keys;
+    },
+  };
 }
 
 // The index keys must follow `evaluate` exactly, or the matcher would miss alerts. A document's

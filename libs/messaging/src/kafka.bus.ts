@@ -59,6 +59,14 @@ export interface KafkaConsumerTuning {
   maxWaitTimeMs?: number;
   /** Partitions of one consumer handled at the same time (order within a partition holds). */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Most bytes one fetch brings from one partition. It bounds the batches handed to a stage: at
+   * kafkajs's default (1 MiB) a partition of classified articles (some 5 kB each) gives bulks of
+   * under 200, well below what Elasticsearch ingests best.
+   */
+  maxBytesPerPartition?: number;
+  /** Most bytes one fetch brings in all. */
+  maxBytes?: number;
 }
 
 export interface KafkaBusOptions {
@@ -84,6 +92,12 @@ export interface KafkaBusOptions {
    * callers keep using the contract's topic names.
    */
   topicPrefix?: string;
+  /**
+   * Largest produce request the bus sends at once; a bigger publish goes in several, in order.
+   * The broker refuses a record batch above its `message.max.bytes` (1 MiB by default), and one
+   * consumer batch republished under the same keys lands on one partition as one record batch.
+   */
+  maxRequestBytes?: number;
 }
 
 interface RunningConsumer {
@@ -100,6 +114,8 @@ const DEFAULT_CONSUMER: Required<KafkaConsumerTuning> = {
   rebalanceTimeoutMs: 60_000,
   maxWaitTimeMs: 1_000,
   partitionsConsumedConcurrently: 3,
+  maxBytesPerPartition: 8 * 1024 * 1024,
+  maxBytes: 32 * 1024 * 1024,
 };
 
 /**
@@ -123,6 +139,7 @@ export class KafkaBus implements MessageBus {
   private readonly healthTimeoutMs: number;
   private readonly retry: RetryOptions;
   private readonly topicPrefix: string;
+  private readonly maxRequestBytes: number;
   private producer?: Promise<Producer>;
   private admin?: Promise<Admin>;
   private probeAdmin?: Promise<Admin>;
@@ -133,6 +150,7 @@ export class KafkaBus implements MessageBus {
     // Long enough to ride out a broker restart of some seconds before a call fails.
     this.retry = options.retry ?? { initialRetryTime: 300, maxRetryTime: 10_000, retries: 8 };
     this.topicPrefix = options.topicPrefix ?? '';
+    this.maxRequestBytes = options.maxRequestBytes ?? 900 * 1024;
     this.kafka = new Kafka({
       clientId: options.clientId ?? 'drug-monitor',
       brokers: options.brokers,
@@ -210,11 +228,14 @@ export class KafkaBus implements MessageBus {
     const producer = await connected;
     try {
       // acks -1: resolves only when every in-sync replica has the batch (required when idempotent).
-      await producer.send({
-        topic: this.physical(topic),
-        acks: -1,
-        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-      });
+      // One request after the other keeps each key's messages in order.
+      for (const chunk of chunksOfBytes(messages, this.maxRequestBytes)) {
+        await producer.send({
+          topic: this.physical(topic),
+          acks: -1,
+          messages: chunk.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+        });
+      }
     } catch (error) {
       // The producer gave up with its sequence numbers in an unknown state: a batch the broker did
       // write would make it drop the caller's next batch as a "duplicate" of that one. A new
@@ -235,6 +256,8 @@ export class KafkaBus implements MessageBus {
       heartbeatInterval: this.tuning.heartbeatIntervalMs,
       rebalanceTimeout: this.tuning.rebalanceTimeoutMs,
       maxWaitTimeInMs: this.tuning.maxWaitTimeMs,
+      maxBytesPerPartition: this.tuning.maxBytesPerPartition,
+      maxBytes: this.tuning.maxBytes,
       allowAutoTopicCreation: false,
     });
     const running: RunningConsumer = { consumer, timers: new Set(), failures: new Map() };
@@ -414,6 +437,27 @@ async function disconnectSoon(client: Promise<Producer | Admin> | undefined): Pr
   if (!client) return;
   const disconnect = client.then((c) => c.disconnect()).catch(() => undefined);
   await Promise.race([disconnect, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+}
+
+/** Splits messages into runs of at most `maxBytes` (a lone bigger message is a run of its own). */
+function chunksOfBytes(messages: OutgoingMessage[], maxBytes: number): OutgoingMessage[][] {
+  const chunks: OutgoingMessage[][] = [];
+  let current: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    // Record overhead (lengths, offsets, timestamps) is some tens of bytes; 64 errs on the safe side.
+    let size = 64 + Buffer.byteLength(message.key) + Buffer.byteLength(message.value);
+    for (const [name, value] of Object.entries(message.headers ?? {})) size += Buffer.byteLength(name) + Buffer.byteLength(value) + 8;
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 function toIncoming(topic: string, partition: number, message: KafkaMessage): IncomingMessage {

@@ -47,7 +47,7 @@ export class ClassifierStage implements OnApplicationBootstrap, OnApplicationShu
     this.consumer = await consumeEvents(this.bus, {
       topic: BUS_TOPICS.raw,
       group: CONSUMER_GROUPS.classifier,
-      maxBatchSize: 200,
+      maxBatchSize: 500,
       onDeadLetter: deadLetterReporter(this.metrics, this.activity, this.logger),
       handle: async (events) => {
         const classified: ClassifiedArticle[] = [];

@@ -27,7 +27,7 @@ export class IndexerStage implements OnApplicationBootstrap, OnApplicationShutdo
     this.consumer = await consumeEvents(this.bus, {
       topic: BUS_TOPICS.classified,
       group: CONSUMER_GROUPS.indexer,
-      maxBatchSize: 500,
+      maxBatchSize: 1_000,
       onDeadLetter: deadLetterReporter(this.metrics, this.activity, this.logger),
       handle: async (events) => {
         // The last event for an id wins: a batch may hold a re-classification of the same article.
