@@ -29,6 +29,10 @@ export const MonitorConfigSchema = z.object({
   FETCH_MAX_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   /** Stack mode: where the api reaches the collector service (to poll a source now). */
   COLLECTOR_URL: z.string().url().default('http://127.0.0.1:3101'),
+  /** Stack mode: where the api reads the other stages' recent activity for the dashboard. */
+  CLASSIFIER_URL: z.string().url().default('http://127.0.0.1:3102'),
+  INDEXER_URL: z.string().url().default('http://127.0.0.1:3103'),
+  ALERTER_URL: z.string().url().default('http://127.0.0.1:3104'),
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
   KAFKA_CLIENT_ID: z.string().default('drug-monitor'),
   /** Put before every topic and consumer group name, so that several monitors can share a cluster. */

@@ -101,12 +101,18 @@ export interface KafkaBusOptions {
 }
 
 interface RunningConsumer {
+  /** Replaced when the bus starts the consumer again after kafkajs gave up on it. */
   consumer: Consumer;
   timers: Set<NodeJS.Timeout>;
   /** Consecutive failed batches per partition, for the backoff; a success clears it. */
   failures: Map<number, number>;
+  /** Consecutive restarts after crashes, for their backoff; a handled batch clears it. */
+  restarts: number;
   stopping?: Promise<void>;
 }
+
+/** The longest wait before a crashed consumer is started again. */
+const MAX_RESTART_DELAY_MS = 30_000;
 
 const DEFAULT_CONSUMER: Required<KafkaConsumerTuning> = {
   sessionTimeoutMs: 30_000,
@@ -249,9 +255,20 @@ export class KafkaBus implements MessageBus {
 
   async consume(options: ConsumeOptions): Promise<ConsumerHandle> {
     if (this.closed) throw new BusUnavailableError('bus is closed');
-    const topic = this.physical(options.topic);
-    const consumer = this.kafka.consumer({
-      groupId: kafkaGroupId(options.group, topic),
+    const running: RunningConsumer = { consumer: this.newConsumer(options), timers: new Set(), failures: new Map(), restarts: 0 };
+    this.consumers.add(running);
+    try {
+      await this.runConsumer(running, options);
+    } catch (error) {
+      await this.stopConsumer(running);
+      throw busError(`could not consume ${options.topic}`, error);
+    }
+    return { stop: () => this.stopConsumer(running) };
+  }
+
+  private newConsumer(options: ConsumeOptions): Consumer {
+    return this.kafka.consumer({
+      groupId: kafkaGroupId(options.group, this.physical(options.topic)),
       sessionTimeout: this.tuning.sessionTimeoutMs,
       heartbeatInterval: this.tuning.heartbeatIntervalMs,
       rebalanceTimeout: this.tuning.rebalanceTimeoutMs,
@@ -260,24 +277,48 @@ export class KafkaBus implements MessageBus {
       maxBytes: this.tuning.maxBytes,
       allowAutoTopicCreation: false,
     });
-    const running: RunningConsumer = { consumer, timers: new Set(), failures: new Map() };
-    this.consumers.add(running);
-    try {
-      await consumer.connect();
-      // A group that has never committed starts at the oldest message, as the embedded bus does:
-      // nothing published before the first consumer started is skipped.
-      await consumer.subscribe({ topics: [topic], fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.tuning.partitionsConsumedConcurrently,
-        eachBatch: (payload) => this.handleFetchedBatch(running, options, payload),
-      });
-    } catch (error) {
-      await this.stopConsumer(running);
-      throw busError(`could not consume ${options.topic}`, error);
-    }
-    return { stop: () => this.stopConsumer(running) };
+  }
+
+  private async runConsumer(running: RunningConsumer, options: ConsumeOptions): Promise<void> {
+    const consumer = running.consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      // kafkajs starts a consumer again only after an error it deems retriable; after any other
+      // (a broker restart can surface one) the consumer stays down and the stage would silently
+      // stop moving. Offsets are committed only after the work, so starting again loses nothing.
+      if (payload.restart || running.stopping || this.closed || running.consumer !== consumer) return;
+      this.restartLater(running, options, payload.error);
+    });
+    await consumer.connect();
+    // A group that has never committed starts at the oldest message, as the embedded bus does:
+    // nothing published before the first consumer started is skipped.
+    await consumer.subscribe({ topics: [this.physical(options.topic)], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.tuning.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.handleFetchedBatch(running, options, payload),
+    });
+  }
+
+  private restartLater(running: RunningConsumer, options: ConsumeOptions, error: Error): void {
+    running.restarts += 1;
+    const delayMs = Math.min(MAX_RESTART_DELAY_MS, 1_000 * 2 ** (running.restarts - 1));
+    this.kafka.logger().error(`consumer of ${options.topic} for group ${options.group} stopped; starting it again in ${delayMs} ms`, {
+      error: error.message,
+      restarts: running.restarts,
+    });
+    const timer = setTimeout(() => {
+      running.timers.delete(timer);
+      if (running.stopping || this.closed) return;
+      void (async () => {
+        await running.consumer.disconnect().catch(() => undefined);
+        running.consumer = this.newConsumer(options);
+        await this.runConsumer(running, options);
+        // Stopped while this one was starting: stopConsumer may have disconnected the one before it.
+        if (running.stopping) await running.consumer.disconnect().catch(() => undefined);
+      })().catch((startError: unknown) => this.restartLater(running, options, startError as Error));
+    }, delayMs);
+    running.timers.add(timer);
   }
 
   async lag(group: string, topic: string): Promise<ConsumerLag[]> {
@@ -368,6 +409,7 @@ export class KafkaBus implements MessageBus {
       }
       clearInterval(beat);
       running.failures.delete(batch.partition);
+      running.restarts = 0;
       const last = slice[slice.length - 1].offset;
       resolveOffset(last);
       await running.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);

@@ -1,5 +1,5 @@
 import { BUS_TOPICS, CONSUMER_GROUPS } from '@monitor/contracts';
-import type { DeadLetterRecord, PipelineActivity } from './pipeline-activity';
+import type { ActivitySnapshot, DeadLetterRecord } from './pipeline-activity';
 
 /**
  * The one document the ops dashboard renders: every source with its health, what each stage did
@@ -69,7 +69,9 @@ export interface DeliveryInput {
 export interface OpsOverviewInputs {
   now?: Date;
   sources: SourceInput[];
-  activity: ReturnType<PipelineActivity['snapshot']>;
+  activity: ActivitySnapshot;
+  /** Stack mode: stage services whose activity could not be read (their figures are missing, not zero). */
+  unreachableStages?: Array<{ service: string; url: string; reason: string }>;
   lag: { rows: LagInput[]; checkedAt: string | null; error: string | null };
   alerts: AlertInput[];
   /** Recent push deliveries (webhook, email), any status, newest first. */
@@ -110,6 +112,7 @@ export interface OpsOverview {
   sources: { total: number; healthy: number; failing: number; items: SourceRow[] };
   pipeline: {
     stages: Array<{ stage: string; eventsPerSecond: number }>;
+    unreachable: Array<{ service: string; url: string; reason: string }>;
     lag: { checkedAt: string | null; error: string | null; groups: Array<{ group: string; topic: string; total: number; partitions: Array<{ partition: number; lag: number }> }> };
     deadLetters: { total: number; counts: Record<string, number>; latest: DeadLetterRecord[] };
     lastBulk: { size: number; ms: number; at: string } | null;
@@ -183,6 +186,7 @@ export function buildOpsOverview(inputs: OpsOverviewInputs): OpsOverview {
     },
     pipeline: {
       stages,
+      unreachable: inputs.unreachableStages ?? [],
       lag: { checkedAt: inputs.lag.checkedAt, error: inputs.lag.error, groups: [...groups.values()] },
       deadLetters: { total: Object.values(counts).reduce((a, b) => a + b, 0), counts, latest: inputs.activity.deadLetters.latest },
       lastBulk: inputs.activity.lastBulk,

@@ -21,3 +21,4 @@ export * from './source-operations';
 export * from './remote-source-operations';
 export * from './dead-letter-report';
 export * from './reclassification';
+export * from './stage-activity';

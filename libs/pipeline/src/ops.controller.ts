@@ -2,10 +2,10 @@ import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
 import { MESSAGE_BUS, MessageBus } from '@monitor/messaging';
-import { MONITOR_METRICS, MonitorMetrics } from '@monitor/observability';
+import { ActivitySnapshot, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineActivity } from '@monitor/observability';
 import { ARTICLE_STORE, ArticleStore } from '@monitor/search';
 
-/** /health and /metrics, the same on every service process. */
+/** /health, /metrics and /ops/activity, the same on every service process. */
 @ApiTags('ops')
 @Controller()
 export class OpsController {
@@ -14,6 +14,7 @@ export class OpsController {
     private readonly indicators: HealthIndicatorService,
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(MONITOR_METRICS) private readonly metrics: MonitorMetrics,
+    @Inject(PIPELINE_ACTIVITY) private readonly activity: PipelineActivity,
     @Optional() @Inject(ARTICLE_STORE) private readonly store?: ArticleStore,
   ) {}
 
@@ -45,5 +46,12 @@ export class OpsController {
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async prometheus(): Promise<string> {
     return (await this.metrics.expose()).body;
+  }
+
+  @Get('ops/activity')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: "This process's recent stage activity: events per second, dead letters with reasons, the last bulk (the api's dashboard adds up every service's)" })
+  activitySnapshot(): ActivitySnapshot {
+    return this.activity.snapshot();
   }
 }

@@ -95,11 +95,15 @@ function Sources({ sources, now }) {
 function Pipeline({ pipeline, now }) {
   if (!pipeline) return null;
   const { stages, lag, deadLetters, lastBulk } = pipeline;
+  const unreachable = pipeline.unreachable ?? [];
   return html`<section id="pipeline" class="panel">
     <h2>Pipeline</h2>
     <div class="stages">
       ${stages.map((s) => html`<div class="stage" data-stage=${s.stage}><span class="stage-name">${s.stage}</span><span class="rate">${s.eventsPerSecond.toFixed(1)}</span><small>events/s</small></div>`)}
     </div>
+    ${unreachable.length
+      ? html`<ul class="unreachable">${unreachable.map((u) => html`<li class="bad" data-service=${u.service}>${u.service} not answering at <code>${u.url}</code>: ${u.reason} (its figures are missing)</li>`)}</ul>`
+      : null}
     <h3>Consumer lag ${lag.checkedAt ? html`<small>checked <${Time} iso=${lag.checkedAt} now=${now} /></small>` : null}</h3>
     ${lag.error ? html`<p class="bad">${lag.error}</p>` : null}
     <table>
@@ -118,7 +122,7 @@ function Pipeline({ pipeline, now }) {
           <ul class="dead-letters">${deadLetters.latest.map((d) => html`<li><code>${d.topic}</code> <span class="reason">${d.reason}</span> <small>${d.key} · <${Time} iso=${d.at} now=${now} /></small></li>`)}</ul>`
       : html`<p class="muted">None.</p>`}
     <h3>Last bulk write</h3>
-    ${lastBulk ? html`<p><strong>${lastBulk.size}</strong> documents in <strong>${lastBulk.ms} ms</strong>, <${Time} iso=${lastBulk.at} now=${now} /></p>` : html`<p class="muted">None yet.</p>`}
+    ${lastBulk ? html`<p class="last-bulk"><strong>${lastBulk.size}</strong> ${lastBulk.size === 1 ? 'document' : 'documents'} in <strong>${lastBulk.ms} ms</strong>, <${Time} iso=${lastBulk.at} now=${now} /></p>` : html`<p class="muted">None yet.</p>`}
   </section>`;
 }
 

@@ -6,7 +6,9 @@ import {
   InfraModule,
   PlatformModule,
   RemoteSourceOperations,
+  RemoteStageActivity,
   SOURCE_OPERATIONS,
+  STAGE_ACTIVITY,
   SourcesController,
   TopicClassifierModule,
 } from '@monitor/pipeline';
@@ -19,7 +21,10 @@ export class ApiServiceModule {
     return {
       module: ApiServiceModule,
       imports: [PlatformModule.forService('api', config), InfraModule.forConfig(config, { store: true }), AccessModule, AlertsModule, TopicClassifierModule],
-      providers: [{ provide: SOURCE_OPERATIONS, useClass: RemoteSourceOperations }],
+      providers: [
+        { provide: SOURCE_OPERATIONS, useClass: RemoteSourceOperations },
+        { provide: STAGE_ACTIVITY, useClass: RemoteStageActivity },
+      ],
       controllers: [...API_CONTROLLERS, SourcesController],
     };
   }

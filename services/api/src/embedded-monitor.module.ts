@@ -8,7 +8,9 @@ import {
   CollectorStageModule,
   IndexerStageModule,
   InfraModule,
+  LocalStageActivity,
   PlatformModule,
+  STAGE_ACTIVITY,
   SourcesController,
 } from '@monitor/pipeline';
 import { API_CONTROLLERS } from './api-controllers';
@@ -33,6 +35,7 @@ export class EmbeddedMonitorModule {
         IndexerStageModule,
         AlerterStageModule,
       ],
+      providers: [{ provide: STAGE_ACTIVITY, useClass: LocalStageActivity }],
       controllers: [...API_CONTROLLERS, SourcesController],
     };
   }

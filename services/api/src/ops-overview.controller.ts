@@ -10,15 +10,13 @@ import {
   MonitorMetrics,
   OpsOverview,
   OpsStream,
-  PIPELINE_ACTIVITY,
-  PipelineActivity,
   TopicTimeline,
   WATCHED_CONSUMERS,
   buildOpsOverview,
   buildTopicTimeline,
   timelineStart,
 } from '@monitor/observability';
-import { SOURCE_OPERATIONS, STATE_DB, SourceOperations } from '@monitor/pipeline';
+import { SOURCE_OPERATIONS, STAGE_ACTIVITY, STATE_DB, SourceOperations, StageActivity } from '@monitor/pipeline';
 import { ARTICLE_STORE, ArticleStore } from '@monitor/search';
 import type { Response } from 'express';
 
@@ -36,7 +34,7 @@ export class OpsOverviewController implements OnModuleInit, OnApplicationShutdow
     @Inject(SOURCE_OPERATIONS) private readonly sources: SourceOperations,
     @Inject(ARTICLE_STORE) private readonly store: ArticleStore,
     @Inject(ALERT_LEDGER) private readonly ledger: AlertLedger,
-    @Inject(PIPELINE_ACTIVITY) private readonly activity: PipelineActivity,
+    @Inject(STAGE_ACTIVITY) private readonly activity: StageActivity,
     @Inject(MESSAGE_BUS) bus: MessageBus,
     @Inject(MONITOR_METRICS) metrics: MonitorMetrics,
     @Inject(STATE_DB) db: Database.Database,
@@ -62,9 +60,11 @@ export class OpsOverviewController implements OnModuleInit, OnApplicationShutdow
     description: 'Broken sources come first. Alerts show what they are about, not whose they are.',
   })
   async overview(): Promise<OpsOverview> {
+    const { unreachable, ...activity } = await this.activity.read();
     return buildOpsOverview({
       sources: this.sources.registry.list().map((source) => ({ ...source, health: this.sources.health(source.id) })),
-      activity: this.activity.snapshot(),
+      activity,
+      unreachableStages: unreachable,
       lag: this.lag.snapshot(),
       alerts: this.ledger.latest(100).map((entry) => entry.alert),
       deliveries: this.deliveries.list({ limit: 500 }),
