@@ -4,3 +4,4 @@ export * from './sqlite.bus';
 export * from './key-partitioner';
 export * from './kafka.bus';
 export * from './kafka-log';
+export * from './wal-checkpointer';

@@ -10,6 +10,13 @@ export interface SqliteBusOptions {
   /** Committed messages older than this are pruned. */
   retentionMs?: number;
   retryBaseMs?: number;
+  /**
+   * How often a consumer looks for messages that another connection (another process or thread on
+   * the same file) committed; this process's own publishes wake it at once.
+   */
+  otherWritersPollMs?: number;
+  /** How long an idle partition waits before it looks again anyway. */
+  idleRecheckMs?: number;
   retryMaxMs?: number;
 }
 
@@ -35,6 +42,7 @@ export class SqliteBus implements MessageBus {
   private nextMemberId = 1;
   private closed = false;
   private readonly opts: Required<Omit<SqliteBusOptions, 'db'>>;
+  private otherWritersTimer?: NodeJS.Timeout;
 
   constructor(options: SqliteBusOptions) {
     this.db = options.db;
@@ -43,6 +51,8 @@ export class SqliteBus implements MessageBus {
       retentionMs: options.retentionMs ?? 7 * 24 * 3600_000,
       retryBaseMs: options.retryBaseMs ?? 200,
       retryMaxMs: options.retryMaxMs ?? 10_000,
+      otherWritersPollMs: options.otherWritersPollMs ?? 50,
+      idleRecheckMs: options.idleRecheckMs ?? 1_000,
     };
     this.events.setMaxListeners(0);
     this.db.exec(`
@@ -72,6 +82,9 @@ export class SqliteBus implements MessageBus {
       'INSERT INTO bus_messages (topic, partition, offset, key, value, headers, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     const touched = new Set<number>();
+    // IMMEDIATE: the transaction reads the next offset, then writes. Begun as a reader, it could not
+    // become a writer once another process sharing the file (a second monitor process) had written
+    // in between, and SQLite fails that at once with "database is locked", busy timeout or not.
     this.db.transaction(() => {
       const now = Date.now();
       for (const message of messages) {
@@ -80,11 +93,12 @@ export class SqliteBus implements MessageBus {
         insert.run(topic, partition, next, message.key, message.value, JSON.stringify(message.headers ?? {}), now);
         touched.add(partition);
       }
-    })();
+    }).immediate();
     for (const partition of touched) this.events.emit(`${topic}/${partition}`);
   }
 
   async consume(options: ConsumeOptions): Promise<ConsumerHandle> {
+    this.watchOtherWriters();
     const members = this.groups.get(options.group + '\u0000' + options.topic) ?? [];
     this.groups.set(options.group + '\u0000' + options.topic, members);
     const member: GroupMember = { id: this.nextMemberId++, options, partitions: new Set(), stopped: false, loops: new Map() };
@@ -119,6 +133,7 @@ export class SqliteBus implements MessageBus {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.otherWritersTimer);
     const all = [...this.groups.values()].flat();
     for (const member of all) member.stopped = true;
     this.events.emit('wake');
@@ -183,7 +198,7 @@ export class SqliteBus implements MessageBus {
       const committed = (committedStmt.get(group, topic, partition) as { committed: number } | undefined)?.committed ?? 0;
       const rows = fetchStmt.all(topic, partition, committed, maxBatch) as { offset: number; key: string; value: string; headers: string }[];
       if (rows.length === 0) {
-        await this.waitForMessages(`${topic}/${partition}`, 1000);
+        await this.waitForMessages(`${topic}/${partition}`, this.opts.idleRecheckMs);
         continue;
       }
       const batch: IncomingMessage[] = rows.map((row) => ({
@@ -199,6 +214,9 @@ export class SqliteBus implements MessageBus {
         if (!owns() && this.closed) return;
         commitStmt.run(group, topic, partition, rows[rows.length - 1].offset + 1);
         failures = 0;
+        // A busy partition would otherwise go from batch to batch in promise continuations only,
+        // and the process's sockets (webhook answers, API requests, SSE) would wait until it ran dry.
+        await new Promise((resolve) => setImmediate(resolve));
       } catch {
         // At-least-once: the batch stays uncommitted and is delivered again after a capped backoff.
         failures++;
@@ -206,6 +224,26 @@ export class SqliteBus implements MessageBus {
         await this.waitForMessages('wake', delay * (0.5 + Math.random() / 2));
       }
     }
+  }
+
+  /**
+   * Wakes the consumers when another connection committed to the file. `PRAGMA data_version`
+   * changes exactly then and costs no table read, so the check can be frequent; without it a
+   * message published by another process waited for a consumer's idle timeout (a second).
+   */
+  private watchOtherWriters(): void {
+    if (this.otherWritersTimer) return;
+    const version = this.db.prepare('PRAGMA data_version').pluck();
+    let seen = version.get();
+    this.otherWritersTimer = setInterval(() => {
+      if (this.closed) return;
+      const now = version.get();
+      if (now !== seen) {
+        seen = now;
+        this.events.emit('wake');
+      }
+    }, this.opts.otherWritersPollMs);
+    this.otherWritersTimer.unref();
   }
 
   private waitForMessages(event: string, timeoutMs: number): Promise<void> {

@@ -2,21 +2,23 @@ import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, Optional 
 import Database from 'better-sqlite3';
 import { BUS_TOPICS, deadLetterTopic } from '@monitor/contracts';
 import { MonitorConfig } from '@monitor/config';
-import { KafkaBus, MESSAGE_BUS, MessageBus, SqliteBus } from '@monitor/messaging';
+import { KafkaBus, MESSAGE_BUS, MessageBus, SqliteBus, WalCheckpointer } from '@monitor/messaging';
 import { ARTICLE_STORE, ArticleStore, ElasticArticleStore, SqliteArticleStore } from '@monitor/search';
 import { Logger, MONITOR_LOGGER } from '@monitor/observability';
-import { STATE_DB, openStateDatabase } from './state-database';
+import { STATE_DB, STATE_DB_CHECKPOINTER, checkpointInBackground, openStateDatabase } from './state-database';
 
 class InfraLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Optional() @Inject(ARTICLE_STORE) private readonly store: ArticleStore | undefined,
     @Inject(STATE_DB) private readonly db: Database.Database,
+    @Inject(STATE_DB_CHECKPOINTER) private readonly checkpointer: WalCheckpointer,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.bus.close();
     await this.store?.close();
+    await this.checkpointer.stop();
     if (this.db.open) this.db.close();
   }
 }
@@ -40,6 +42,11 @@ export class InfraModule {
         {
           provide: STATE_DB,
           useFactory: () => openStateDatabase(config.dataDir, embedded ? 'monitor.db' : 'state.db'),
+        },
+        {
+          provide: STATE_DB_CHECKPOINTER,
+          inject: [STATE_DB, MONITOR_LOGGER],
+          useFactory: (db: Database.Database, logger: Logger) => checkpointInBackground(db, logger),
         },
         {
           provide: MESSAGE_BUS,

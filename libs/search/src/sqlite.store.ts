@@ -163,7 +163,8 @@ export class SqliteArticleStore implements ArticleStore {
       }
     });
     try {
-      write();
+      // IMMEDIATE: it reads before it writes; see SqliteBus.publish for why that matters with a shared file.
+      write.immediate();
     } catch (error) {
       throw new SqliteStoreError(`bulk write of ${valid.length} articles failed: ${(error as Error).message}`, error);
     }
@@ -274,7 +275,7 @@ export class SqliteArticleStore implements ArticleStore {
       sql.deleteTopics.run(row.rid);
       for (const topic of parsed.data) sql.insertTopic.run(topic.id, row.rid, row.at);
       return true;
-    })();
+    }).immediate();
   }
 
   async *scan(pageSize: number): AsyncIterable<StoredArticle[]> {

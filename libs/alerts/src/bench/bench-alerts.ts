@@ -10,8 +10,9 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUS_TOPICS, ClassifiedArticle } from '@monitor/contracts';
-import { SqliteBus, consumeEvents, publishEvents } from '@monitor/messaging';
+import { Worker } from 'node:worker_threads';
+import { BUS_TOPICS } from '@monitor/contracts';
+import { SqliteBus, WalCheckpointer, consumeEvents, publishEvents } from '@monitor/messaging';
 import { AlertDispatcher } from '../alert-dispatcher';
 import { SqliteAlertLedger } from '../alert-ledger';
 import { AlertService } from '../alert-service';
@@ -24,6 +25,7 @@ import { analyseText, compileQuery } from '../subscription-query';
 import { seededRandom, syntheticArticle, syntheticSubscriptionInput, syntheticSubscriptions } from '../testing/synthetic-subscriptions';
 import { WebhookChannel } from '../webhook-channel';
 import { WebhookUrlPolicy } from '../webhook-url-policy';
+import { PublishedArticle, absoluteNow } from './steady-publisher';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -82,20 +84,23 @@ async function benchLatency(): Promise<void> {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // As the monitor runs its file (openStateDatabase, checkpointInBackground in @monitor/pipeline).
+  db.pragma(`wal_autocheckpoint = ${WalCheckpointer.BACKSTOP_PAGES}`);
+  const checkpointer = WalCheckpointer.start(join(dir, 'monitor.db'));
 
+  // Publish times come from the publisher thread; arrivals are matched to them at the end.
   const publishedAt = new Map<string, number>();
-  const latencies: number[] = [];
+  const measured = new Set<string>();
+  const arrivals: Array<{ articleId: string; at: number }> = [];
   let received = 0;
-  let measuring = false;
   const receiver = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const arrived = performance.now();
+      const at = absoluteNow();
       received += 1;
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { alert: { articleId: string } };
-      const sent = publishedAt.get(body.alert.articleId);
-      if (measuring && sent !== undefined) latencies.push(arrived - sent);
+      arrivals.push({ articleId: body.alert.articleId, at });
       res.writeHead(204).end();
     });
   });
@@ -147,34 +152,39 @@ async function benchLatency(): Promise<void> {
         console.log(`t=${((performance.now() - started) / 1000).toFixed(1)}s lag=${lag} alerts=${alerts} received=${received} elu=${performance.eventLoopUtilization().utilization.toFixed(2)}`);
       }, 1000)
     : undefined;
-  const articleRnd = seededRandom(SEED + 2);
   const total = SECONDS * RATE;
   const warmup = Math.min(2 * RATE, Math.floor(total / 5));
   const started = performance.now();
-  for (let i = 0; i < total; i++) {
-    // A steady rate: each article leaves at its own slot, however long the previous publish took.
-    const slot = started + (i * 1000) / RATE;
-    const wait = slot - performance.now();
-    // Late or not, the producer lets the event loop turn (a classifier waits on I/O between articles too).
-    await new Promise((resolve) => (wait > 0 ? setTimeout(resolve, wait) : setImmediate(resolve)));
-    if (i === warmup) measuring = true;
-    const article: ClassifiedArticle = { ...syntheticArticle(articleRnd), classifiedAt: new Date().toISOString() };
-    publishedAt.set(article.id, performance.now());
-    await publishEvents(bus, BUS_TOPICS.classified, [article]);
-  }
-  const sentFor = (performance.now() - started) / 1000;
+  const publisher = new Worker(`require('@swc-node/register'); require(${JSON.stringify(join(__dirname, 'steady-publisher.ts'))});`, {
+    eval: true,
+    workerData: { steadyPublisher: { dbFile: join(dir, 'monitor.db'), rate: RATE, total, seed: SEED + 2 } },
+  });
+  const sentFor = await new Promise<number>((resolve, reject) => {
+    let count = 0;
+    publisher.on('message', (message: { published?: PublishedArticle[]; done?: number; error?: string }) => {
+      for (const article of message.published ?? []) {
+        publishedAt.set(article.id, article.at);
+        if (count++ >= warmup) measured.add(article.id);
+      }
+      if (message.done !== undefined) resolve(message.done);
+      if (message.error) reject(new Error(message.error));
+    });
+    publisher.on('error', reject);
+  });
+  await publisher.terminate();
   if (debug) clearInterval(debug);
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline && (await bus.lag('alerter', BUS_TOPICS.classified)).some((l) => l.lag > 0)) await new Promise((r) => setTimeout(r, 50));
   await dispatcher.idle();
   await new Promise((resolve) => setTimeout(resolve, 200));
+  const latencies = arrivals.filter((a) => measured.has(a.articleId)).map((a) => a.at - publishedAt.get(a.articleId)!);
 
   const delivered = log.list({ status: 'delivered', limit: 1000 }).length;
   const failed = log.list({ status: 'failed', limit: 1000 }).length;
   latencies.sort((a, b) => a - b);
   console.log(`\nclassified event -> webhook delivered, ${RATE} articles/s asked, ${(total / sentFor).toFixed(0)} articles/s achieved (${total} in ${sentFor.toFixed(1)} s; first ${warmup} not measured):`);
   console.log(`  ${alerts} alerts recorded (${(alerts / sentFor).toFixed(0)}/s), ${received} webhooks received (${delivered >= 1000 ? '1000+' : delivered} delivered, ${failed} failed in the log)`);
-  if (total / sentFor < RATE * 0.95) console.log(`  (this process could not keep up with ${RATE} articles/s: it is CPU-bound, see the load average above)`);
+  if (total / sentFor < RATE * 0.95) console.log(`  (the publisher thread could not keep up with ${RATE} articles/s: the machine is CPU-bound, see the load average above)`);
   if (latencies.length) {
     console.log(
       `  latency over ${latencies.length} webhooks: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`,
@@ -185,6 +195,7 @@ async function benchLatency(): Promise<void> {
   hub.close();
   await dispatcher.stop();
   await bus.close();
+  await checkpointer.stop();
   db.close();
   receiver.closeAllConnections();
   await new Promise((resolve) => receiver.close(resolve));
