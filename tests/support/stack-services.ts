@@ -14,6 +14,11 @@ export interface StackOptions {
   elasticsearchUrl: string;
   /** Which services run as processes (default: all five). */
   services?: StackService[];
+  /**
+   * Processes per service (default 1). Replicas share the service's environment, state directory
+   * and consumer group, each on a port of its own; the other services are told replica 0's address.
+   */
+  replicas?: Partial<Record<StackService, number>>;
   /** More environment for every service (SOURCES_FILE, ALLOW_PRIVATE_FEED_HOSTS, …). */
   env?: Record<string, string>;
 }
@@ -26,12 +31,13 @@ export interface RunningStack {
   dataDir: string;
   adminKey: string;
   env: Record<string, string>;
-  url(service: StackService): string;
-  process(service: StackService): MonitorProcess;
-  /** Starts (or starts again, on the same port and state) one service and waits for its /health. */
-  start(service: StackService): Promise<MonitorProcess>;
-  /** Stops one service with a signal (SIGKILL: no shutdown hooks, nothing committed on the way out). */
-  stop(service: StackService, signal?: NodeJS.Signals): Promise<void>;
+  /** Replica 0 is the one the other services are told about; `replica` picks another. */
+  url(service: StackService, replica?: number): string;
+  process(service: StackService, replica?: number): MonitorProcess;
+  /** Starts (or starts again, on the same port and state) one service's replica and waits for its /health. */
+  start(service: StackService, replica?: number): Promise<MonitorProcess>;
+  /** Stops one service's replica with a signal (SIGKILL: no shutdown hooks, nothing committed on the way out). */
+  stop(service: StackService, signal?: NodeJS.Signals, replica?: number): Promise<void>;
   /** Every service's output (the last `limit` characters of each), for a failing test's message. */
   output(limit?: number): string;
   /** Stops every service and removes the stack's topics, groups, index and state. */
@@ -51,8 +57,16 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'monitor-stack-'));
   const adminKey = `stack-admin-${randomBytes(12).toString('hex')}`;
   const services = options.services ?? [...STACK_SERVICES];
-  const ports = new Map<StackService, number>();
-  for (const service of STACK_SERVICES) ports.set(service, await freePort());
+  const replicaCount = (service: StackService) => options.replicas?.[service] ?? 1;
+  // Every process is one replica of one service; the first replica keeps the service's bare name.
+  const instances = STACK_SERVICES.flatMap((service) => Array.from({ length: replicaCount(service) }, (_, replica) => instanceName(service, replica)));
+  const ports = new Map<string, number>();
+  for (const instance of instances) ports.set(instance, await freePort());
+  const portOf = (service: StackService, replica = 0): number => {
+    const port = ports.get(instanceName(service, replica));
+    if (port === undefined) throw new Error(`${service} has ${replicaCount(service)} replica(s), not a replica ${replica}`);
+    return port;
+  };
   const env: Record<string, string> = {
     MONITOR_MODE: 'stack',
     KAFKA_BROKERS: options.brokers.join(','),
@@ -62,35 +76,39 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     ELASTICSEARCH_INDEX: alias,
     DATA_DIR: dataDir,
     ADMIN_API_KEY: adminKey,
-    COLLECTOR_URL: `http://127.0.0.1:${ports.get('collector')}`,
-    CLASSIFIER_URL: `http://127.0.0.1:${ports.get('classifier')}`,
-    INDEXER_URL: `http://127.0.0.1:${ports.get('indexer')}`,
-    ALERTER_URL: `http://127.0.0.1:${ports.get('alerter')}`,
+    COLLECTOR_URL: `http://127.0.0.1:${portOf('collector')}`,
+    CLASSIFIER_URL: `http://127.0.0.1:${portOf('classifier')}`,
+    INDEXER_URL: `http://127.0.0.1:${portOf('indexer')}`,
+    ALERTER_URL: `http://127.0.0.1:${portOf('alerter')}`,
     POLLING: 'false',
     FETCH_HOST_GAP_MS: '0',
     LOG_LEVEL: 'warn',
     ...options.env,
   };
-  const running = new Map<StackService, MonitorProcess>();
-  const outputs = new Map<StackService, string[]>();
+  // Keyed by instance name (see instanceName).
+  const running = new Map<string, MonitorProcess>();
+  const outputs = new Map<string, string[]>();
 
-  const start = async (service: StackService): Promise<MonitorProcess> => {
-    const child = await startMonitor({ ...env, PORT: String(ports.get(service)) }, `services/${service}/src/main.ts`);
-    running.set(service, child);
+  const start = async (service: StackService, replica = 0): Promise<MonitorProcess> => {
+    const child = await startMonitor({ ...env, PORT: String(portOf(service, replica)) }, `services/${service}/src/main.ts`);
+    running.set(instanceName(service, replica), child);
     return child;
   };
-  const stop = async (service: StackService, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
-    const child = running.get(service);
+  const stopInstance = async (instance: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
+    const child = running.get(instance);
     if (!child) return;
-    running.delete(service);
+    running.delete(instance);
     await child.stop(signal);
-    outputs.set(service, [...(outputs.get(service) ?? []), child.output()]);
+    outputs.set(instance, [...(outputs.get(instance) ?? []), child.output()]);
   };
+  const stop = (service: StackService, signal: NodeJS.Signals = 'SIGTERM', replica = 0): Promise<void> =>
+    stopInstance(instanceName(service, replica), signal);
   const output = (limit = 4_000) =>
-    STACK_SERVICES.map((service) => {
-      const text = [...(outputs.get(service) ?? []), running.get(service)?.output() ?? ''].join('').trim();
-      return text ? `--- ${service}\n${text.slice(-limit)}` : '';
-    })
+    instances
+      .map((instance) => {
+        const text = [...(outputs.get(instance) ?? []), running.get(instance)?.output() ?? ''].join('').trim();
+        return text ? `--- ${instance}\n${text.slice(-limit)}` : '';
+      })
       .filter(Boolean)
       .join('\n');
 
@@ -100,17 +118,17 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     dataDir,
     adminKey,
     env,
-    url: (service) => `http://127.0.0.1:${ports.get(service)}`,
-    process: (service) => {
-      const child = running.get(service);
-      if (!child) throw new Error(`${service} is not running`);
+    url: (service, replica = 0) => `http://127.0.0.1:${portOf(service, replica)}`,
+    process: (service, replica = 0) => {
+      const child = running.get(instanceName(service, replica));
+      if (!child) throw new Error(`${instanceName(service, replica)} is not running`);
       return child;
     },
     start,
     stop,
     output,
     async close() {
-      await Promise.all([...running.keys()].map((service) => stop(service)));
+      await Promise.all([...running.keys()].map((instance) => stopInstance(instance)));
       // STACK_TEST_LOGS=DIR keeps every service's output of the run, for reading after the fact.
       if (process.env.STACK_TEST_LOGS) {
         mkdirSync(process.env.STACK_TEST_LOGS, { recursive: true });
@@ -122,13 +140,18 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
   try {
     // All at once, as an operator's supervisor starts them: they race to create the topics.
-    await Promise.all(services.map((service) => start(service)));
+    await Promise.all(services.flatMap((service) => Array.from({ length: replicaCount(service) }, (_, replica) => start(service, replica))));
   } catch (error) {
     const log = output();
     await stack.close();
     throw new Error(`${(error as Error).message}\n${log}`);
   }
   return stack;
+}
+
+/** `alerter` for the first replica, `alerter#2` for the second, and so on: in logs and failure messages. */
+function instanceName(service: StackService, replica: number): string {
+  return replica === 0 ? service : `${service}#${replica + 1}`;
 }
 
 /** The shared servers outlive the test: its topics, consumer groups, index and template go. */

@@ -18,7 +18,12 @@ export interface AlertDispatcherOptions {
   maxAttempts?: number;
   initialDelayMs?: number;
   maxDelayMs?: number;
-  /** How long a worker owns a pending row; after that another replica may resume it. */
+  /**
+   * How long a worker's hold on a pending row lasts unless renewed; after that another replica may
+   * resume the row. The worker renews it every third of that while the delivery runs (retries and
+   * the waits between them included), so the hold can be short: a replica that dies (SIGKILL, lost
+   * host) leaves its deliveries to the others within this time. 30 s by default.
+   */
   leaseMs?: number;
   /** Called once per delivery that ended failed (the monitor sends it to the dead-letter topic). */
   onFailed?: (record: DeliveryRecord, message: PushMessage) => void | Promise<void>;
@@ -37,6 +42,9 @@ export class AlertDispatcher implements AlertDeliverer {
   private readonly maxDelayMs: number;
   private readonly leaseMs: number;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The rows this worker has claimed and is running, whose leases it renews. */
+  private readonly held = new Map<string, DeliveryKey>();
+  private renewal?: NodeJS.Timeout;
   private readonly stopping = new AbortController();
   private enqueued: NewDelivery[] = [];
 
@@ -44,7 +52,7 @@ export class AlertDispatcher implements AlertDeliverer {
     this.maxAttempts = options.maxAttempts ?? 6;
     this.initialDelayMs = options.initialDelayMs ?? 500;
     this.maxDelayMs = options.maxDelayMs ?? 60_000;
-    this.leaseMs = options.leaseMs ?? 15 * 60_000;
+    this.leaseMs = options.leaseMs ?? 30_000;
     // Every delivery in flight listens for the stop; thousands at once are normal, not a leak.
     setMaxListeners(0, this.stopping.signal);
   }
@@ -94,6 +102,16 @@ export class AlertDispatcher implements AlertDeliverer {
     if (this.stopping.signal.aborted) return null;
     const record = log.get(key);
     if (!record || record.status !== 'pending' || (!claimed && !log.claim(key, this.leaseMs))) return null;
+    this.hold(key);
+    try {
+      return await this.runHeld(key, record, message);
+    } finally {
+      this.letGo(key);
+    }
+  }
+
+  private async runHeld(key: DeliveryKey, record: DeliveryRecord, message: PushMessage): Promise<DeliveryRecord | null> {
+    const { log } = this.options;
     const sender = this.options.channels.find((c) => c.channel === key.channel);
     const subscription = this.options.subscriptions.findById(record.subscriptionId);
     if (!sender || !subscription || !sender.wants(subscription)) {
@@ -175,6 +193,29 @@ export class AlertDispatcher implements AlertDeliverer {
     if (row.kind === 'digest') return this.options.digests?.messageFor(row.alertId) ?? null;
     const entry = this.options.ledger.getByAlertId(row.alertId);
     return entry ? { kind: 'alert', id: entry.alert.id, alert: entry.alert } : null;
+  }
+
+  private hold(key: DeliveryKey): void {
+    this.held.set(`${key.alertId}\n${key.channel}`, key);
+    if (this.renewal) return;
+    this.renewal = setInterval(() => this.renewLeases(), Math.max(1, Math.floor(this.leaseMs / 3)));
+    // Renewing is for deliveries in flight; it must not keep a stopping process alive by itself.
+    this.renewal.unref();
+  }
+
+  private letGo(key: DeliveryKey): void {
+    this.held.delete(`${key.alertId}\n${key.channel}`);
+    if (this.held.size > 0 || !this.renewal) return;
+    clearInterval(this.renewal);
+    this.renewal = undefined;
+  }
+
+  private renewLeases(): void {
+    try {
+      this.options.log.renew([...this.held.values()], this.leaseMs);
+    } catch {
+      // The shared file stayed locked past its busy timeout: the next renewal, well within the lease, tries again.
+    }
   }
 
   private track(promise: Promise<unknown>): void {

@@ -31,7 +31,7 @@ describe('AlertService end to end (SQLite file, webhook receiver on loopback)', 
   });
 
   /** One alerter process: its own connection, matcher, ledger, delivery log and dispatcher. */
-  function alerter(options: { maxAttempts?: number; deliver?: boolean } = {}) {
+  function alerter(options: { maxAttempts?: number; deliver?: boolean; leaseMs?: number } = {}) {
     const db = new Database(file);
     db.pragma('busy_timeout = 5000');
     opened.push(db);
@@ -42,7 +42,7 @@ describe('AlertService end to end (SQLite file, webhook receiver on loopback)', 
     const dispatcher = new AlertDispatcher({
       log, ledger, subscriptions: store,
       channels: [new WebhookChannel({ policy: new WebhookUrlPolicy(['127.0.0.1']), timeoutMs: 2000 })],
-      maxAttempts: options.maxAttempts ?? 5, initialDelayMs: 5, maxDelayMs: 20,
+      maxAttempts: options.maxAttempts ?? 5, initialDelayMs: 5, maxDelayMs: 20, leaseMs: options.leaseMs,
       onFailed: (record) => void failed.push(record),
     });
     const deliverer = options.deliver === false ? { outbox: dispatcher.outbox.bind(dispatcher), deliver: () => undefined } : dispatcher;
@@ -60,6 +60,7 @@ describe('AlertService end to end (SQLite file, webhook receiver on loopback)', 
       const alerts = await first.service.handleClassified([article, article]);
       expect(alerts.map((a) => a.subscriptionId).sort()).toEqual([sub.id, other.id].sort());
       for (const a of alerts) expect(parseEvent('alerts.v1', a)).toEqual(a);
+      expect(alerts.map((a) => a.sourceName)).toEqual([article.sourceName, article.sourceName]);
       expect(await first.service.handleClassified([article])).toEqual([]);
       expect(await first.service.handleClassified([{ ...article, topics: [{ id: 'counter-narcotics-operations', score: 9, evidence: [] }] }])).toEqual([]);
       await first.dispatcher.idle();
@@ -156,6 +157,64 @@ describe('AlertService end to end (SQLite file, webhook receiver on loopback)', 
       slow.closeAllConnections();
       await new Promise((resolve) => slow.close(resolve));
       await receiver.close();
+    }
+  });
+
+  it('a replica renews its lease on a delivery that outlasts it, so no other replica sends it too', async () => {
+    const received: string[] = [];
+    const slow = http.createServer((req, res) => {
+      req.resume();
+      received.push(String(req.headers['x-monitor-delivery']));
+      setTimeout(() => res.writeHead(204).end(), 1000);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const running = alerter({ leaseMs: 150 });
+      const other = alerter({ leaseMs: 150 });
+      running.store.create('k1', { channels: { webhook: { url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook` } } });
+      const [alert] = await running.service.handleClassified([sampleArticle()]);
+      // The other replica looks for stale rows all through the second the receiver takes.
+      const resumedByOther: number[] = [];
+      const until = Date.now() + 1000;
+      while (Date.now() < until) {
+        resumedByOther.push(await other.dispatcher.resumeStale());
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await running.dispatcher.idle();
+      expect(resumedByOther.every((n) => n === 0)).toBe(true);
+      expect(received).toEqual([alert.id]);
+      expect(running.log.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'delivered', attempts: 1 });
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
+  });
+
+  it('a delivery held by a replica that died mid-attempt is resumed by another once its lease runs out', async () => {
+    // The first request hangs, as the dead replica's did; later ones succeed.
+    const received: string[] = [];
+    const receiver = http.createServer((req, res) => {
+      req.resume();
+      received.push(String(req.headers['x-monitor-delivery']));
+      if (received.length > 1) res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const dying = alerter({ leaseMs: 300 });
+      const survivor = alerter({ leaseMs: 300 });
+      dying.store.create('k1', { channels: { webhook: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` } } });
+      const [alert] = await dying.service.handleClassified([sampleArticle()]);
+      while (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      // Killed: it neither writes to the file nor renews its lease any more.
+      dying.db.close();
+      expect(await survivor.dispatcher.resumeStale()).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(await survivor.dispatcher.resumeStale()).toBe(1);
+      expect(received).toEqual([alert.id, alert.id]);
+      expect(survivor.log.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'delivered', attempts: 1 });
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
     }
   });
 

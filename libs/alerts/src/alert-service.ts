@@ -67,6 +67,7 @@ export function articleAlert(
     title: article.title,
     url: article.url,
     sourceId: article.sourceId,
+    ...(article.sourceName ? { sourceName: article.sourceName } : {}),
     language: article.language,
     publishedAt: article.publishedAt,
     topics: sortedTopics,

@@ -44,6 +44,8 @@ export interface DeliveryLog {
   claim(key: DeliveryKey, leaseMs: number): boolean;
   /** Pending rows whose lease has run out (crashed or stopped workers), claimed for `leaseMs`. */
   claimStale(limit: number, leaseMs: number): DeliveryRecord[];
+  /** Extends to `leaseMs` from now the leases on these pending rows that have not run out yet (a live worker's heartbeat). */
+  renew(keys: DeliveryKey[], leaseMs: number): void;
   recordAttempt(key: DeliveryKey, error: string | null): void;
   /** Gives up this worker's lease on a pending row, so that it can be resumed at once. */
   release(key: DeliveryKey): void;

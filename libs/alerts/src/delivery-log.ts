@@ -68,6 +68,14 @@ export class SqliteDeliveryLog implements DeliveryLog {
       .immediate();
   }
 
+  renew(keys: DeliveryKey[], leaseMs: number): void {
+    const now = this.now().getTime();
+    const extend = this.statement(`UPDATE deliveries SET lease_until = ? WHERE alert_id = ? AND channel = ? AND status = 'pending' AND lease_until > ?`);
+    this.db.transaction(() => {
+      for (const key of keys) extend.run(now + leaseMs, key.alertId, key.channel, now);
+    })();
+  }
+
   recordAttempt(key: DeliveryKey, error: string | null): void {
     this.statement('UPDATE deliveries SET attempts = attempts + 1, last_error = COALESCE(?, last_error), updated_at = ? WHERE alert_id = ? AND channel = ?')
       .run(error, this.now().toISOString(), key.alertId, key.channel);

@@ -42,6 +42,13 @@ describe('renderEmail', () => {
     expect(r.text).toContain('Afghanistan and opiates (score 4.5): <b>opium</b> (text)');
   });
 
+  it('names the source from the alert itself, so a replica that never saw the article names it too', () => {
+    const r = renderEmail({ ...hostile, alert: { ...hostile.alert, sourceName: 'UNODC Vienna' } }, subscription);
+    expect(r.text).toContain('Source: UNODC Vienna');
+    expect(r.html).toContain('UNODC Vienna');
+    expect(renderEmail(hostile, subscription).text).toContain('Source: unodc');
+  });
+
   it('does not link javascript: URLs', () => {
     const r = renderEmail({ ...hostile, alert: { ...hostile.alert, url: 'javascript:alert(1)' } } as PushMessage, subscription);
     expect(r.html).not.toContain('javascript:');

@@ -50,7 +50,7 @@ function alertHtml(alert: Alert, source: string): string {
 /** The email for one alert or one digest: plain text and HTML, every feed text escaped in the HTML. */
 export function renderEmail(message: PushMessage, subscription: Subscription, sourceName: (id: string) => string = (id) => id): RenderedEmail {
   const name = subscription.name || subscription.id;
-  const sourceOf = (a: Alert) => sourceName(a.sourceId ?? '') || a.sourceId || 'unknown source';
+  const sourceOf = (a: Alert) => a.sourceName || sourceName(a.sourceId ?? '') || a.sourceId || 'unknown source';
   const footer = `Subscription: ${name}`;
   if (message.kind === 'alert') {
     const a = message.alert;

@@ -70,6 +70,8 @@ export const AlertSchema = z.object({
   title: z.string(),
   url: z.string().url().optional(),
   sourceId: z.string().optional(),
+  /** The source's name as the article carried it, so that whichever process sends the alert can name it. */
+  sourceName: z.string().optional(),
   language: z.string().optional(),
   publishedAt: isoDate.nullable().optional(),
   topics: z.array(TopicMatchSchema),

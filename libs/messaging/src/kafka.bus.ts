@@ -98,6 +98,11 @@ export interface KafkaBusOptions {
    * consumer batch republished under the same keys lands on one partition as one record batch.
    */
   maxRequestBytes?: number;
+  /**
+   * How long a publish keeps trying while the broker cannot be reached, on top of kafkajs's own
+   * retries (default 30 s; 0: fail at the first unavailability).
+   */
+  publishRetryMs?: number;
 }
 
 interface RunningConsumer {
@@ -146,6 +151,7 @@ export class KafkaBus implements MessageBus {
   private readonly retry: RetryOptions;
   private readonly topicPrefix: string;
   private readonly maxRequestBytes: number;
+  private readonly publishRetryMs: number;
   private producer?: Promise<Producer>;
   private admin?: Promise<Admin>;
   private probeAdmin?: Promise<Admin>;
@@ -157,6 +163,7 @@ export class KafkaBus implements MessageBus {
     this.retry = options.retry ?? { initialRetryTime: 300, maxRetryTime: 10_000, retries: 8 };
     this.topicPrefix = options.topicPrefix ?? '';
     this.maxRequestBytes = options.maxRequestBytes ?? 900 * 1024;
+    this.publishRetryMs = options.publishRetryMs ?? 30_000;
     this.kafka = new Kafka({
       clientId: options.clientId ?? 'drug-monitor',
       brokers: options.brokers,
@@ -230,6 +237,22 @@ export class KafkaBus implements MessageBus {
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (this.closed) throw new BusUnavailableError('bus is closed');
     if (messages.length === 0) return;
+    // kafkajs retries most calls, but a new producer's InitProducerId gives up at the first refused
+    // connection, so a publish during a broker restart failed within a second. The budget is a
+    // deadline rather than a count of attempts, because what it has to outlast is an outage.
+    const deadline = Date.now() + this.publishRetryMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.publishOnce(topic, messages);
+      } catch (error) {
+        const left = deadline - Date.now();
+        if (!(error instanceof BusUnavailableError) || this.closed || left <= 0) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(left, 5_000, 250 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private async publishOnce(topic: string, messages: OutgoingMessage[]): Promise<void> {
     const connected = this.connectedProducer();
     const producer = await connected;
     try {

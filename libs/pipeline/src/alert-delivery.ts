@@ -43,7 +43,8 @@ export class AlertDelivery implements OnApplicationBootstrap, OnApplicationShutd
   readonly dispatcher: AlertDispatcher;
   readonly digests: DigestScheduler;
   private readonly email: EmailChannel | null;
-  // Alerts carry the source id only; the classified articles that pass by name it for emails.
+  // Alerts carry their source's name; alerts recorded before they did are named from the
+  // classified articles that pass by this process.
   private readonly sourceNames = new Map<string, string>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly busy = new Set<string>();
