@@ -16,8 +16,10 @@
  */
 import type { Evidence, TopicId, TopicMatch } from '@monitor/contracts';
 import type { Scoring, Taxonomy } from './taxonomy-schema';
-import { ALL_TOPICS, TopicMatcher, type TermRole } from './topic-matcher';
+import { ALL_TOPICS, TopicMatcher } from './topic-matcher';
+import type { SentenceSpans } from './sentence-spans';
 import { detectLanguage } from './language-detector';
+import { ROLE_ANCHOR, ROLE_LIST, ROLE_NEGATIVE, ROLE_TERM, RoleTable } from './role-table';
 
 export interface ClassifyInput {
   title: string;
@@ -34,41 +36,56 @@ export interface ClassificationResult {
 
 type Field = 'title' | 'text';
 
-interface Scored {
-  role: Extract<TermRole, { kind: 'term' | 'negative' }>;
-  field: Field;
-  start: number;
-  end: number;
-  value: number;
-}
+/** Fields by number, in the order they are read (evidence lists the title first among equals). */
+const TITLE = 0;
+const TEXT = 1;
+const FIELD_NAMES: readonly Field[] = ['title', 'text'];
 
-interface AnchorHit {
-  anchor: number;
-  start: number;
-  end: number;
-  inList: boolean;
-}
+const WARM_UP: [string, string][] = [
+  [
+    'Anti-drug operation: police seize heroin and opium',
+    'The joint operation against drug trafficking seized 40 kg of heroin. Leaders discussed terrorism, extremism, human trafficking, drug trafficking and organised crime.',
+  ],
+  ['Операция против наркотиков', 'Изъято 20 кг героина. Обсуждались терроризм, экстремизм, незаконный оборот наркотиков и организованная преступность.'],
+  ['禁毒联合行动', '缴获海洛因和冰毒。会议讨论了恐怖主义、极端主义、贩毒和有组织犯罪。'],
+];
 
 const round = (x: number, digits: number): number => {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 };
 
+/**
+ * The scoring works on parallel typed arrays reused from article to article (a classifier
+ * classifies one article at a time), so an article allocates only what it returns. Three lists:
+ * - the hits of the field being read (sentence, threat-list state, search bounds), by hit;
+ * - the roles found in that field (list markers, negatives, anchors, candidate terms);
+ * - the scored terms of the whole article, then, topic by topic, their decayed values ("entries").
+ */
 export class TopicClassifier {
   readonly taxonomyVersion: string;
   private readonly matcher: TopicMatcher;
   private readonly scoring: Scoring;
+  private readonly roles: RoleTable;
 
   constructor(readonly taxonomy: Taxonomy) {
     this.taxonomyVersion = taxonomy.version;
     this.scoring = taxonomy.scoring;
     this.matcher = new TopicMatcher(taxonomy);
+    this.roles = new RoleTable(this.matcher.roles);
+    this.anchorFree = new Uint8Array(this.matcher.anchorNames.length);
+    this.topicFirst = new Int32Array(this.matcher.topics.length + 1);
+    this.topicFill = new Int32Array(this.matcher.topics.length);
+    this.groupTail = new Int32Array(this.roles.count).fill(-1);
+    // Feedback for every scoring path (threat lists, negative phrases, context rules, titles and
+    // bodies, in three scripts) before the JIT optimises them: optimised on one kind of article,
+    // the code is thrown out at the first other kind, and what it is rebuilt into is often slower.
+    for (let i = 0; i < 30; i++) for (const [title, text] of WARM_UP) this.score(title, text, i % 2 === 1 ? (taxonomy.topics[0]?.id ?? null) : null);
   }
 
-  /** Size of the compiled automaton, for operators and the bench. */
+  /** Size of the compiled term trie, for operators and the bench. */
   get stats(): { terms: number; states: number; tableBytes: number } {
-    const a = this.matcher.automaton;
-    return { terms: a.terms.length, states: a.stateCount, tableBytes: a.tableBytes };
+    return this.matcher.stats;
   }
 
   classify(input: ClassifyInput): ClassificationResult {
@@ -80,201 +97,465 @@ export class TopicClassifier {
 
   /** Topics over threshold, highest score first. */
   topicsOf(title: string, text: string): TopicMatch[] {
-    return this.score(title, text, false).filter((t) => t.assigned).map(({ assigned: _, ...match }) => match);
+    return this.score(title, text, null);
   }
 
   /** One topic's score and evidence even when it stays under threshold (to explain a miss). */
   scoreTopic(title: string, text: string, id: string): TopicMatch {
-    const found = this.score(title, text, true).find((t) => t.id === id);
-    return found ? { id: found.id, score: found.score, evidence: found.evidence } : { id: id as TopicId, score: 0, evidence: [] };
+    return this.score(title, text, id)[0] ?? { id: id as TopicId, score: 0, evidence: [] };
   }
 
-  private score(title: string, text: string, all: boolean): (TopicMatch & { assigned: boolean })[] {
-    const scored: Scored[] = [];
-    const anchors: AnchorHit[] = [];
-    this.readField('title', title, scored, anchors);
-    this.readField('text', text, scored, anchors);
-    if (scored.length === 0) return [];
+  // ---- Per hit of the field being read ----
+  /** Sentence of each hit (0 in the title). */
+  private sentence = new Int32Array(256);
+  /** Whether each hit is inside a threat list: 0 = not asked yet, 1 = no, 2 = yes. */
+  private listState = new Uint8Array(256);
+  /**
+   * Search bounds. Hits come in order of end offset, but the matcher moves a prefix term's end to
+   * the end of its word, so the ends may be only nearly sorted: the largest end up to a hit and
+   * the smallest start from a hit on let a scan in hit order stop early and still see every hit
+   * it must, whatever the order.
+   */
+  private maxEndUpTo = new Int32Array(256);
+  private minStartFrom = new Int32Array(256);
 
+  // ---- Per role found in the field being read, in hit order ----
+  private markerCount = 0;
+  private markerHit = new Int32Array(256);
+  private negativeCount = 0;
+  private negativeHit = new Int32Array(256);
+  private negativeRole = new Int32Array(256);
+  private anchorCount = 0;
+  private anchorHit = new Int32Array(256);
+  private anchorId = new Int32Array(256);
+  private candidateHit = new Int32Array(256);
+  private candidateRole = new Int32Array(256);
+  private candidateValue = new Float64Array(256);
+  /** Per sentence: threat-list markers in it, and its list separators (-1 = not counted yet). */
+  private markersIn = new Int32Array(64);
+  private separatorsIn = new Int32Array(64);
+  private fieldValue = '';
+  private fieldSentences: SentenceSpans | null = null;
+
+  // ---- Per article ----
+  /** Per anchor set: whether a term of it occurs outside a threat list (opens `requires`). */
+  private readonly anchorFree: Uint8Array;
+  /** Scored terms and negatives: role, field, offsets and value before repeat decay. */
+  private scoredCount = 0;
+  private scoredRole = new Int32Array(512);
+  private scoredField = new Uint8Array(512);
+  private scoredStart = new Int32Array(512);
+  private scoredEnd = new Int32Array(512);
+  private scoredValue = new Float64Array(512);
+  /** Scored topic terms grouped by topic (topic t: byTopic[topicFirst[t] .. topicFirst[t + 1])), in scored order. */
+  private readonly topicFirst: Int32Array;
+  private readonly topicFill: Int32Array;
+  private byTopic = new Int32Array(512);
+  /** Scored negatives, and those that apply to the topic being scored. */
+  private scoredNegatives = 0;
+  private negatives = new Int32Array(512);
+  private topicNegatives = new Int32Array(512);
+
+  // ---- Per topic being scored ----
+  /** Repeats of one role as linked lists: last repeat seen by role (-1 = none), next repeat by scored term. */
+  private readonly groupTail: Int32Array;
+  private nextInGroup = new Int32Array(512);
+  private groupHead = new Int32Array(512);
+  /** Entries: a scored term and its value after decay; the topic's terms first, then its negatives. */
+  private entryScored = new Int32Array(512);
+  private entryValue = new Float64Array(512);
+  private entryWeight = new Float64Array(512);
+  /** The entries shown as evidence, best first. */
+  private top = new Int32Array(16);
+
+  /** Topics over threshold (only = null), or the topics with id `only` whatever their score. */
+  private score(title: string, text: string, only: string | null): TopicMatch[] {
+    this.scoredCount = 0;
+    this.anchorFree.fill(0);
+    this.readField(TITLE, title);
+    this.readField(TEXT, text);
+    if (this.scoredCount === 0) return [];
+
+    this.groupByTopic();
     const topics = this.matcher.topics;
-    const positive: Scored[][] = topics.map(() => []);
-    const negative: Scored[][] = topics.map(() => []);
-    for (const s of scored) {
-      if (s.role.kind === 'term') positive[s.role.topic].push(s);
-      else if (s.role.topic === ALL_TOPICS) for (const list of negative) list.push(s);
-      else negative[s.role.topic].push(s);
-    }
-
-    const out: (TopicMatch & { assigned: boolean })[] = [];
+    const { topicFirst, entryValue } = this;
+    const out: TopicMatch[] = [];
     for (let t = 0; t < topics.length; t++) {
-      if (positive[t].length === 0) continue;
-      const gate = topics[t].requires;
-      const gated = gate !== null && !anchors.some((a) => !a.inList && gate.includes(a.anchor));
-      const kept = this.decay(positive[t]);
-      const against = this.decay(negative[t]);
+      const topic = topics[t];
+      if (topicFirst[t] === topicFirst[t + 1] || (only !== null && topic.id !== only)) continue;
+      const gated = topic.requires !== null && !this.anyFree(topic.requires);
+      // A gated topic cannot be assigned: unless it is asked for by id, there is nothing to compute.
+      if (gated && only === null) continue;
+      const kept = this.decay(this.byTopic, topicFirst[t], topicFirst[t + 1], 0);
+      const total = this.decay(this.topicNegatives, 0, this.negativesOf(t), kept);
+      // Summed in the order the entries were made: a float sum depends on it.
       let score = 0;
-      for (const v of kept.values()) score += v;
-      for (const v of against.values()) score -= v;
-      const assigned = !gated && score >= topics[t].threshold;
-      if (assigned || all) out.push({ id: topics[t].id, score: round(score, 2), evidence: this.evidence(kept, against), assigned });
+      for (let e = 0; e < kept; e++) score += entryValue[e];
+      for (let e = kept; e < total; e++) score -= entryValue[e];
+      const assigned = !gated && score >= topic.threshold;
+      if (assigned || only !== null) out.push({ id: topic.id, score: round(score, 2), evidence: this.evidence(kept, total) });
     }
     out.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
     return out;
   }
 
-  private readField(field: Field, value: string, scored: Scored[], anchors: AnchorHit[]): void {
+  private anyFree(anchors: readonly number[]): boolean {
+    for (const a of anchors) if (this.anchorFree[a] === 1) return true;
+    return false;
+  }
+
+  private readField(field: number, value: string): void {
     const matcher = this.matcher;
     const count = matcher.findHits(value);
     if (count === 0) return;
-    const { hitTerm, hitStart, hitEnd, roles } = matcher;
+    this.reserve(count);
+    const { hitTerm, hitStart, hitEnd } = matcher;
+    const { first, roleOf, kind, topic, anchor, weight, near, within } = this.roles;
+    const { sentence, markerHit, negativeHit, negativeRole, anchorHit, anchorId } = this;
     const scoring = this.scoring;
-    const title = field === 'title';
+    const title = field === TITLE;
     // Titles are one sentence; bodies are split so list-like sentences and the lead can be told apart.
     const sentences = title ? null : matcher.sentences(value);
-    const sentence = this.scratch(count);
-    for (let k = 0; k < count; k++) sentence[k] = sentences ? sentences.indexOf(hitStart[k]) : 0;
+    this.fieldValue = value;
+    this.fieldSentences = sentences;
 
-    // Threat-list markers by sentence, and negative phrases, as hit indices.
-    let markers: Map<number, number[]> | null = null;
-    const negatives: number[] = [];
-    const negativeRoles: Extract<TermRole, { kind: 'negative' }>[] = [];
+    // Sentences of the hits; threat-list markers, negative phrases and anchors, as hit indices.
+    let markers = 0;
+    let negatives = 0;
+    let anchors = 0;
+    let terms = 0;
     for (let k = 0; k < count; k++) {
-      for (const role of roles[hitTerm[k]]) {
-        if (role.kind === 'list') {
-          markers ??= new Map();
-          const list = markers.get(sentence[k]);
-          if (list) list.push(k);
-          else markers.set(sentence[k], [k]);
-        } else if (role.kind === 'negative') {
-          negatives.push(k);
-          negativeRoles.push(role);
+      sentence[k] = sentences ? sentences.indexOf(hitStart[k]) : 0;
+      for (let i = first[hitTerm[k]], last = first[hitTerm[k] + 1]; i < last; i++) {
+        const r = roleOf[i];
+        const roleKind = kind[r];
+        if (roleKind === ROLE_TERM) terms++;
+        else if (roleKind === ROLE_LIST) markerHit[markers++] = k;
+        else if (roleKind === ROLE_NEGATIVE) {
+          negativeHit[negatives] = k;
+          negativeRole[negatives++] = r;
+        } else if (roleKind === ROLE_ANCHOR) {
+          anchorHit[anchors] = k;
+          anchorId[anchors++] = anchor[r];
         }
       }
     }
+    this.markerCount = markers;
+    this.negativeCount = negatives;
+    this.anchorCount = anchors;
+    if (markers > 0) this.countMarkers(count, sentences ? Math.max(1, sentences.count) : 1);
 
-    // 0 = not asked yet, 1 = not in a threat list, 2 = in one.
-    const listState = markers ? new Uint8Array(count) : null;
-    const separators = new Map<number, number>();
-    const inList = (k: number): boolean => {
-      if (!markers || !listState) return false;
-      if (listState[k] === 0) listState[k] = computeInList(markers, k) ? 2 : 1;
-      return listState[k] === 2;
-    };
-    const computeInList = (found: Map<number, number[]>, k: number): boolean => {
-      const list = found.get(sentence[k]);
-      if (!list) return false;
-      let others = 0;
-      for (const m of list) if (hitEnd[m] <= hitStart[k] || hitStart[m] >= hitEnd[k]) others++;
-      if (others < scoring.listMarkersMin) return false;
-      let seps = separators.get(sentence[k]);
-      if (seps === undefined) {
-        seps = title ? countSeparators(value) : sentences!.separators(sentence[k]);
-        separators.set(sentence[k], seps);
-      }
-      return seps >= scoring.listSeparatorsMin;
-    };
-
-    const firstAnchor = anchors.length;
-    for (let k = 0; k < count; k++) {
-      for (const role of roles[hitTerm[k]]) {
-        if (role.kind === 'anchor') anchors.push({ anchor: role.anchor, start: hitStart[k], end: hitEnd[k], inList: inList(k) });
-      }
+    // An anchor outside a threat list opens the topics that require its set.
+    const anchorFree = this.anchorFree;
+    for (let a = 0; a < anchors; a++) {
+      if (anchorFree[anchorId[a]] === 0 && !this.inList(anchorHit[a])) anchorFree[anchorId[a]] = 1;
     }
-    const lastAnchor = anchors.length;
 
     const titleWeight = scoring.titleWeight;
-    for (let j = 0; j < negatives.length; j++) {
-      const k = negatives[j];
-      const role = negativeRoles[j];
-      scored.push({ role, field, start: hitStart[k], end: hitEnd[k], value: role.weight * (title ? titleWeight : 1) });
+    for (let j = 0; j < negatives; j++) {
+      const k = negativeHit[j];
+      const r = negativeRole[j];
+      this.pushScored(r, field, hitStart[k], hitEnd[k], weight[r] * (title ? titleWeight : 1));
     }
+    if (terms === 0) return;
+
+    const { maxEndUpTo, minStartFrom } = this;
+    let maxEnd = -1;
+    for (let k = 0; k < count; k++) maxEndUpTo[k] = maxEnd = Math.max(maxEnd, hitEnd[k]);
+    let minStart = 0x7fffffff;
+    for (let k = count - 1; k >= 0; k--) minStartFrom[k] = minStart = Math.min(minStart, hitStart[k]);
+
     const lead = sentences ? sentences.leadIndex() : -1;
-    // Candidates by topic: a term inside a longer term of the same topic is compared only with those.
-    const candidates: Scored[] = [];
-    const byTopic = new Map<number, Scored[]>();
+    const { candidateHit, candidateRole, candidateValue } = this;
+    let candidates = 0;
     for (let k = 0; k < count; k++) {
       const start = hitStart[k];
       const end = hitEnd[k];
-      for (const role of roles[hitTerm[k]]) {
-        if (role.kind !== 'term') continue;
+      for (let i = first[hitTerm[k]], last = first[hitTerm[k] + 1]; i < last; i++) {
+        const r = roleOf[i];
+        if (kind[r] !== ROLE_TERM) continue;
         // Inside a negative phrase of this topic (or of all topics) the term is not itself.
-        let negated = false;
-        for (let j = 0; j < negatives.length && !negated; j++) {
-          const t = negativeRoles[j].topic;
-          const n = negatives[j];
-          negated = (t === ALL_TOPICS || t === role.topic) && hitStart[n] < end && start < hitEnd[n];
-        }
-        if (negated) continue;
-        if (role.near) {
-          let near = false;
-          for (let a = firstAnchor; a < lastAnchor && !near; a++) {
-            const anchor = anchors[a];
-            near = role.near.includes(anchor.anchor) && !(anchor.start < end && start < anchor.end) && Math.max(0, anchor.start - end, start - anchor.end) <= role.within;
-          }
-          if (!near) continue;
-        }
+        if (negatives > 0 && this.negated(topic[r], start, end)) continue;
+        const rule = near[r];
+        if (rule !== null && !this.anchorNear(rule, within[r], start, end)) continue;
         let f = title ? titleWeight : sentence[k] === lead ? scoring.leadWeight : 1;
-        if (inList(k)) f *= scoring.listWeight;
-        const c: Scored = { role, field, start, end, value: role.weight * f };
-        candidates.push(c);
-        const group = byTopic.get(role.topic);
-        if (group) group.push(c);
-        else byTopic.set(role.topic, [c]);
+        if (this.inList(k)) f *= scoring.listWeight;
+        candidateHit[candidates] = k;
+        candidateRole[candidates] = r;
+        candidateValue[candidates++] = weight[r] * f;
       }
     }
     // A term inside a longer term of the same topic ("operation" in "anti-drug operation") is not counted twice.
-    for (const c of candidates) {
-      const group = byTopic.get(c.role.topic)!;
-      let inside = false;
-      if (group.length > 1) {
-        const length = c.end - c.start;
-        for (let j = 0; j < group.length && !inside; j++) {
-          const o = group[j];
-          if (o === c || o.start > c.start || c.end > o.end) continue;
-          const other = o.end - o.start;
-          inside = other > length || (other === length && o.value > c.value);
+    for (let c = 0; c < candidates; c++) {
+      const k = candidateHit[c];
+      if (!this.insideLonger(c, candidates)) this.pushScored(candidateRole[c], field, hitStart[k], hitEnd[k], candidateValue[c]);
+    }
+  }
+
+  /** Room for a field of `count` hits (each with up to maxPerTerm roles) on top of what the article has scored. */
+  private reserve(count: number): void {
+    if (this.sentence.length < count) {
+      const size = Math.max(count, this.sentence.length * 2);
+      this.sentence = new Int32Array(size);
+      this.listState = new Uint8Array(size);
+      this.maxEndUpTo = new Int32Array(size);
+      this.minStartFrom = new Int32Array(size);
+    }
+    const roles = count * this.roles.maxPerTerm;
+    if (this.markerHit.length < roles) {
+      const size = Math.max(roles, this.markerHit.length * 2);
+      this.markerHit = new Int32Array(size);
+      this.negativeHit = new Int32Array(size);
+      this.negativeRole = new Int32Array(size);
+      this.anchorHit = new Int32Array(size);
+      this.anchorId = new Int32Array(size);
+      this.candidateHit = new Int32Array(size);
+      this.candidateRole = new Int32Array(size);
+      this.candidateValue = new Float64Array(size);
+    }
+    const scored = this.scoredCount + roles;
+    if (this.scoredRole.length < scored) {
+      const size = Math.max(scored, this.scoredRole.length * 2);
+      // The title's scored terms are kept while the body's are added.
+      this.scoredRole = copyInto(new Int32Array(size), this.scoredRole);
+      this.scoredField = copyInto(new Uint8Array(size), this.scoredField);
+      this.scoredStart = copyInto(new Int32Array(size), this.scoredStart);
+      this.scoredEnd = copyInto(new Int32Array(size), this.scoredEnd);
+      this.scoredValue = copyInto(new Float64Array(size), this.scoredValue);
+      this.byTopic = new Int32Array(size);
+      this.negatives = new Int32Array(size);
+      this.topicNegatives = new Int32Array(size);
+      this.nextInGroup = new Int32Array(size);
+      this.groupHead = new Int32Array(size);
+      this.entryScored = new Int32Array(size);
+      this.entryValue = new Float64Array(size);
+      this.entryWeight = new Float64Array(size);
+    }
+  }
+
+  private pushScored(role: number, field: number, start: number, end: number, value: number): void {
+    const s = this.scoredCount++;
+    this.scoredRole[s] = role;
+    this.scoredField[s] = field;
+    this.scoredStart[s] = start;
+    this.scoredEnd[s] = end;
+    this.scoredValue[s] = value;
+  }
+
+  /** Threat-list markers per sentence, and a fresh list state, for a field that has markers. */
+  private countMarkers(count: number, sentenceCount: number): void {
+    if (this.markersIn.length < sentenceCount) {
+      this.markersIn = new Int32Array(Math.max(sentenceCount, this.markersIn.length * 2));
+      this.separatorsIn = new Int32Array(this.markersIn.length);
+    }
+    this.markersIn.fill(0, 0, sentenceCount);
+    this.separatorsIn.fill(-1, 0, sentenceCount);
+    this.listState.fill(0, 0, count);
+    for (let m = 0; m < this.markerCount; m++) this.markersIn[this.sentence[this.markerHit[m]]]++;
+  }
+
+  /** Whether hit k is in a sentence that enumerates threats (asked lazily: most hits never are). */
+  private inList(k: number): boolean {
+    if (this.markerCount === 0) return false;
+    if (this.listState[k] === 0) this.listState[k] = this.enumerates(k) ? 2 : 1;
+    return this.listState[k] === 2;
+  }
+
+  private enumerates(k: number): boolean {
+    const { hitStart, hitEnd } = this.matcher;
+    const { sentence, markerHit, scoring } = this;
+    const at = sentence[k];
+    // Too few markers in the whole sentence: no need to look at them.
+    if (this.markersIn[at] === 0 || this.markersIn[at] < scoring.listMarkersMin) return false;
+    let others = 0;
+    for (let m = 0; m < this.markerCount; m++) {
+      const h = markerHit[m];
+      if (sentence[h] === at && (hitEnd[h] <= hitStart[k] || hitStart[h] >= hitEnd[k])) others++;
+    }
+    if (others < scoring.listMarkersMin) return false;
+    let separators = this.separatorsIn[at];
+    if (separators < 0) {
+      separators = this.fieldSentences ? this.fieldSentences.separators(at) : countSeparators(this.fieldValue);
+      this.separatorsIn[at] = separators;
+    }
+    return separators >= scoring.listSeparatorsMin;
+  }
+
+  /** Whether start..end overlaps a negative phrase of `topic` or of all topics in this field. */
+  private negated(topic: number, start: number, end: number): boolean {
+    const { hitStart, hitEnd } = this.matcher;
+    const roleTopic = this.roles.topic;
+    for (let j = 0; j < this.negativeCount; j++) {
+      const t = roleTopic[this.negativeRole[j]];
+      const n = this.negativeHit[j];
+      if ((t === ALL_TOPICS || t === topic) && hitStart[n] < end && start < hitEnd[n]) return true;
+    }
+    return false;
+  }
+
+  /** Whether an anchor of one of the `rule` sets lies within `within` characters of start..end (not on it). */
+  private anchorNear(rule: readonly number[], within: number, start: number, end: number): boolean {
+    const { hitStart, hitEnd } = this.matcher;
+    const { anchorHit, anchorId, maxEndUpTo, minStartFrom } = this;
+    const from = start - within;
+    const to = end + within;
+    // Skip the anchors before which every hit ends before `from`, and stop at the first after which every hit starts after `to`.
+    let a = 0;
+    let hi = this.anchorCount;
+    while (a < hi) {
+      const mid = (a + hi) >> 1;
+      if (maxEndUpTo[anchorHit[mid]] < from) a = mid + 1;
+      else hi = mid;
+    }
+    for (; a < this.anchorCount && minStartFrom[anchorHit[a]] <= to; a++) {
+      const s = hitStart[anchorHit[a]];
+      const e = hitEnd[anchorHit[a]];
+      if (rule.includes(anchorId[a]) && !(s < end && start < e) && Math.max(0, s - end, start - e) <= within) return true;
+    }
+    return false;
+  }
+
+  /** Whether candidate c lies inside a longer candidate of its topic (or an equal one that weighs more). */
+  private insideLonger(c: number, candidates: number): boolean {
+    const { hitStart, hitEnd } = this.matcher;
+    const { candidateHit, maxEndUpTo, minStartFrom } = this;
+    const k = candidateHit[c];
+    const start = hitStart[k];
+    const end = hitEnd[k];
+    // A holder ends at or after `end` and starts at or before `start`: earlier candidates are
+    // looked at while one of them may end that late, later ones while one may start that early.
+    for (let j = c - 1; j >= 0 && maxEndUpTo[candidateHit[j]] >= end; j--) if (this.holds(j, c, start, end)) return true;
+    for (let j = c + 1; j < candidates && minStartFrom[candidateHit[j]] <= start; j++) if (this.holds(j, c, start, end)) return true;
+    return false;
+  }
+
+  private holds(o: number, c: number, start: number, end: number): boolean {
+    const { hitStart, hitEnd } = this.matcher;
+    const k = this.candidateHit[o];
+    if (hitStart[k] > start || end > hitEnd[k]) return false;
+    const topic = this.roles.topic;
+    if (topic[this.candidateRole[o]] !== topic[this.candidateRole[c]]) return false;
+    const length = end - start;
+    const other = hitEnd[k] - hitStart[k];
+    return other > length || (other === length && this.candidateValue[o] > this.candidateValue[c]);
+  }
+
+  /** Scored terms by topic, and the scored negatives, both in scored order. */
+  private groupByTopic(): void {
+    const { topicFirst, topicFill, byTopic, scoredRole } = this;
+    const { kind, topic } = this.roles;
+    topicFirst.fill(0);
+    let negatives = 0;
+    for (let s = 0; s < this.scoredCount; s++) {
+      const r = scoredRole[s];
+      if (kind[r] === ROLE_TERM) topicFirst[topic[r] + 1]++;
+      else this.negatives[negatives++] = s;
+    }
+    this.scoredNegatives = negatives;
+    for (let t = 0; t < topicFill.length; t++) {
+      topicFirst[t + 1] += topicFirst[t];
+      topicFill[t] = topicFirst[t];
+    }
+    for (let s = 0; s < this.scoredCount; s++) {
+      const r = scoredRole[s];
+      if (kind[r] === ROLE_TERM) byTopic[topicFill[topic[r]]++] = s;
+    }
+  }
+
+  /** The scored negatives of topic t (its own and those of every topic) into topicNegatives; returns how many. */
+  private negativesOf(t: number): number {
+    const topic = this.roles.topic;
+    let n = 0;
+    for (let i = 0; i < this.scoredNegatives; i++) {
+      const s = this.negatives[i];
+      const own = topic[this.scoredRole[s]];
+      if (own === ALL_TOPICS || own === t) this.topicNegatives[n++] = s;
+    }
+    return n;
+  }
+
+  /**
+   * Repeats of one term count repeatDecay, repeatDecay², … of their value, strongest first (the
+   * earliest first among equals). Makes entries from index `at` for list[from..to), term by term in
+   * order of first occurrence; returns the index after the last.
+   */
+  private decay(list: Int32Array, from: number, to: number, at: number): number {
+    const { groupTail, nextInGroup, groupHead, entryScored, entryValue, scoredRole, scoredValue, scoredStart } = this;
+    // Roles are unique per term and topic, so the role identifies "the same term".
+    let groups = 0;
+    for (let i = from; i < to; i++) {
+      const s = list[i];
+      const r = scoredRole[s];
+      if (groupTail[r] < 0) groupHead[groups++] = s;
+      else nextInGroup[groupTail[r]] = s;
+      groupTail[r] = s;
+      nextInGroup[s] = -1;
+    }
+    const repeatDecay = this.scoring.repeatDecay;
+    let e = at;
+    for (let g = 0; g < groups; g++) {
+      const first = e;
+      // Insertion sort, stable: a repeat moves only before one it strictly outranks.
+      for (let s = groupHead[g]; s >= 0; s = nextInGroup[s]) {
+        let i = e++;
+        for (; i > first; i--) {
+          const o = entryScored[i - 1];
+          if (scoredValue[s] < scoredValue[o] || (scoredValue[s] === scoredValue[o] && scoredStart[s] >= scoredStart[o])) break;
+          entryScored[i] = o;
         }
+        entryScored[i] = s;
       }
-      if (!inside) scored.push(c);
-    }
-  }
-
-  private sentenceScratch = new Int32Array(256);
-
-  /** A reusable per-hit array (one classifier classifies one article at a time). */
-  private scratch(count: number): Int32Array {
-    if (this.sentenceScratch.length < count) this.sentenceScratch = new Int32Array(Math.max(count, this.sentenceScratch.length * 2));
-    return this.sentenceScratch;
-  }
-
-  /** Repeats of one term count repeatDecay, repeatDecay², … of their value, strongest first. */
-  private decay(list: Scored[]): Map<Scored, number> {
-    // Roles are unique per term and topic, so the role object identifies "the same term".
-    const byTerm = new Map<TermRole, Scored[]>();
-    for (const s of list) {
-      const group = byTerm.get(s.role);
-      if (group) group.push(s);
-      else byTerm.set(s.role, [s]);
-    }
-    const out = new Map<Scored, number>();
-    for (const group of byTerm.values()) {
-      group.sort((a, b) => b.value - a.value || a.start - b.start);
+      groupTail[scoredRole[groupHead[g]]] = -1;
       let f = 1;
-      for (const s of group) {
-        out.set(s, s.value * f);
-        f *= this.scoring.repeatDecay;
+      for (let i = first; i < e; i++) {
+        entryValue[i] = scoredValue[entryScored[i]] * f;
+        f *= repeatDecay;
       }
+    }
+    return e;
+  }
+
+  /** Evidence for entries 0..total (terms before `kept`, negatives after): the strongest maxEvidence. */
+  private evidence(kept: number, total: number): Evidence[] {
+    const { entryScored, entryValue, entryWeight, scoredRole, scoredField, scoredStart, scoredEnd } = this;
+    for (let e = 0; e < total; e++) entryWeight[e] = e < kept ? round(entryValue[e], 3) : -round(entryValue[e], 3);
+    const limit = Math.min(this.scoring.maxEvidence, total);
+    if (this.top.length < limit) this.top = new Int32Array(Math.max(limit, this.top.length * 2));
+    const top = this.top;
+    // Stronger first, title before text and earlier before later among equals, and among entries
+    // equal in all three, the order they were made (what a stable sort of them all would give).
+    let n = 0;
+    for (let e = 0; e < total; e++) {
+      let at = n;
+      while (at > 0 && this.ranksBefore(e, top[at - 1])) at--;
+      if (at >= limit) continue;
+      if (n < limit) n++;
+      for (let i = n - 1; i > at; i--) top[i] = top[i - 1];
+      top[at] = e;
+    }
+    const out: Evidence[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = entryScored[top[i]];
+      const term = this.roles.label[scoredRole[s]];
+      out.push({ term, field: FIELD_NAMES[scoredField[s]], start: scoredStart[s], end: scoredEnd[s], weight: entryWeight[top[i]] });
     }
     return out;
   }
 
-  private evidence(kept: Map<Scored, number>, against: Map<Scored, number>): Evidence[] {
-    const all: Evidence[] = [];
-    for (const [s, v] of kept) all.push({ term: s.role.label, field: s.field, start: s.start, end: s.end, weight: round(v, 3) });
-    for (const [s, v] of against) all.push({ term: s.role.label, field: s.field, start: s.start, end: s.end, weight: -round(v, 3) });
-    all.sort((a, b) => Math.abs(b.weight!) - Math.abs(a.weight!) || (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : 1));
-    return all.slice(0, this.scoring.maxEvidence);
+  private ranksBefore(e: number, other: number): boolean {
+    const a = Math.abs(this.entryWeight[e]);
+    const b = Math.abs(this.entryWeight[other]);
+    if (a !== b) return a > b;
+    const s = this.entryScored[e];
+    const o = this.entryScored[other];
+    if (this.scoredField[s] !== this.scoredField[o]) return this.scoredField[s] < this.scoredField[o];
+    return this.scoredStart[s] < this.scoredStart[o];
   }
+}
+
+function copyInto<T extends Int32Array | Uint8Array | Float64Array>(to: T, from: T): T {
+  to.set(from);
+  return to;
 }
 
 function countSeparators(s: string): number {

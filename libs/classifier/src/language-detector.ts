@@ -19,32 +19,108 @@ const SAMPLE = 600;
 const ENGLISH = new Set(['the', 'of', 'and', 'to', 'in', 'on', 'for', 'with', 'is', 'was', 'by', 'that', 'from', 'at', 'has', 'are', 'were', 'its', 'this', 'be', 'have']);
 const OTHER_LATIN = new Set(['le', 'la', 'les', 'des', 'du', 'et', 'est', 'dans', 'pour', 'une', 'el', 'los', 'las', 'del', 'y', 'que', 'por', 'con', 'una', 'der', 'die', 'das', 'und', 'ist', 'mit', 'von', 'den', 'não', 'em', 'com', 'il', 'di', 'che', 'per', 'een', 'het', 'van', 've', 'bir', 'bu', 'dan', 'yang']);
 
-const LONGEST_FUNCTION_WORD = Math.max(...[...ENGLISH, ...OTHER_LATIN].map((w) => w.length));
+/**
+ * A Latin-1 letter as a 6-bit code, case folded: a–z → 1..26, à–ÿ → 27..58 (their capitals alike);
+ * 0 for anything else. Function words are packed into one small integer by these codes, so a
+ * sample's short words are looked up without building a string for each.
+ */
+function latinCode(c: number): number {
+  if (c >= 0x61 && c <= 0x7a) return c - 0x60;
+  if (c >= 0x41 && c <= 0x5a) return c - 0x40;
+  if (c >= 0xe0 && c <= 0xff) return c - 0xe0 + 27;
+  if (c >= 0xc0 && c <= 0xde && c !== 0xd7) return c - 0xc0 + 27;
+  return 0;
+}
+
+const LONGEST_FUNCTION_WORD = 4;
+/** Packed function word → 1 English, 2 another Latin-script language. */
+const FUNCTION_WORDS = new Map<number, number>();
+for (const [words, kind] of [[ENGLISH, 1], [OTHER_LATIN, 2]] as const) {
+  for (const word of words) {
+    if (word.length > LONGEST_FUNCTION_WORD) throw new Error(`function word "${word}" is longer than ${LONGEST_FUNCTION_WORD}`);
+    let key = 0;
+    for (let i = 0; i < word.length; i++) key = key * 64 + latinCode(word.charCodeAt(i));
+    if (!FUNCTION_WORDS.has(key)) FUNCTION_WORDS.set(key, kind);
+  }
+}
+
+/** Counts per script over the sample; reused, since detection runs once per article. */
+const counts = new Int32Array(9);
+const NONE = 0;
+const HAN = 1;
+const KANA = 2;
+const HANGUL = 3;
+const CYRILLIC = 4;
+const LATIN = 5;
+const ARABIC = 6;
+/** Cyrillic letters counted twice: as Cyrillic, and as proper to Russian or to another language. */
+const RUSSIAN_ONLY = 7; // ы э
+const OTHER_CYRILLIC = 8; // і ї є ґ ў ә ғ қ ң ө ұ ү һ ђ ј љ њ ћ џ ѓ ќ ѕ
+
+/**
+ * Code unit → script (low 4 bits) and Cyrillic subset (high 4 bits), so counting a sample is a
+ * table read and an increment per unit rather than a chain of range tests.
+ */
+const SCRIPT = new Uint8Array(0x10000);
+for (let c = 0; c < 0x10000; c++) {
+  let script = NONE;
+  let subset = NONE;
+  if (c < 0x80) script = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) ? LATIN : NONE;
+  else if (c >= 0x400 && c <= 0x52f) {
+    script = CYRILLIC;
+    if (c === 0x44b || c === 0x42b || c === 0x44d || c === 0x42d) subset = RUSSIAN_ONLY;
+    else if ((c >= 0x450 && c <= 0x45f && c !== 0x451) || (c >= 0x400 && c <= 0x40f && c !== 0x401) || c >= 0x490) subset = OTHER_CYRILLIC;
+  } else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) script = HAN;
+  else if (c >= 0x3040 && c <= 0x30ff) script = KANA;
+  else if (c >= 0xac00 && c <= 0xd7af) script = HANGUL;
+  else if (c >= 0x600 && c <= 0x6ff) script = ARABIC;
+  else if (c >= 0xc0 && c <= 0x24f) script = LATIN;
+  SCRIPT[c] = script | (subset << 4);
+}
+
+function countScripts(s: string, limit: number): void {
+  const n = Math.min(s.length, limit);
+  for (let i = 0; i < n; i++) {
+    const kind = SCRIPT[s.charCodeAt(i)];
+    counts[kind & 15]++;
+    if (kind > 15) counts[kind >> 4]++;
+  }
+}
+
+/** Adds the English (index 0) and other Latin-script (index 1) function words among s[0, limit). */
+function countFunctionWords(s: string, limit: number, found: [number, number]): void {
+  const n = Math.min(s.length, limit);
+  let key = 0;
+  let length = 0;
+  for (let i = 0; i <= n; i++) {
+    const code = i < n ? latinCode(s.charCodeAt(i)) : 0;
+    if (code !== 0) {
+      if (++length <= LONGEST_FUNCTION_WORD) key = key * 64 + code;
+      continue;
+    }
+    if (length > 0 && length <= LONGEST_FUNCTION_WORD) {
+      const kind = FUNCTION_WORDS.get(key);
+      if (kind !== undefined) found[kind - 1]++;
+    }
+    key = 0;
+    length = 0;
+  }
+}
 
 export function detectLanguage(title: string, text = ''): string {
-  const sample = (title + '\n' + text).slice(0, SAMPLE);
-  let han = 0;
-  let kana = 0;
-  let hangul = 0;
-  let cyrillic = 0;
-  let latin = 0;
-  let arabic = 0;
-  let russianOnly = 0; // ы э
-  let otherCyrillic = 0; // і ї є ґ ў ә ғ қ ң ө ұ ү һ ђ ј љ њ ћ џ ѓ ќ ѕ
-  for (let i = 0; i < sample.length; i++) {
-    const c = sample.charCodeAt(i);
-    if (c < 0x80) {
-      if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)) latin++;
-    } else if (c >= 0x400 && c <= 0x52f) {
-      cyrillic++;
-      if (c === 0x44b || c === 0x42b || c === 0x44d || c === 0x42d) russianOnly++;
-      else if ((c >= 0x450 && c <= 0x45f && c !== 0x451) || (c >= 0x400 && c <= 0x40f && c !== 0x401) || c >= 0x490) otherCyrillic++;
-    } else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) han++;
-    else if (c >= 0x3040 && c <= 0x30ff) kana++;
-    else if (c >= 0xac00 && c <= 0xd7af) hangul++;
-    else if (c >= 0x600 && c <= 0x6ff) arabic++;
-    else if (c >= 0xc0 && c <= 0x24f) latin++;
-  }
+  // The sample is the title, a newline and the start of the text, SAMPLE units in all; it is
+  // read in place and only built as a string for tinyld, which few articles reach.
+  const fromText = Math.max(0, SAMPLE - title.length - 1);
+  const sample = (): string => (title + '\n' + text).slice(0, SAMPLE);
+  counts.fill(0);
+  countScripts(title, SAMPLE);
+  countScripts(text, fromText);
+  const han = counts[HAN];
+  const kana = counts[KANA];
+  const hangul = counts[HANGUL];
+  const cyrillic = counts[CYRILLIC];
+  const latin = counts[LATIN];
+  const arabic = counts[ARABIC];
   const letters = han + kana + hangul + cyrillic + latin + arabic;
   if (letters === 0) return 'und';
   if (kana > 0 && kana * 5 >= han) return 'ja';
@@ -52,33 +128,18 @@ export function detectLanguage(title: string, text = ''): string {
   // Chinese runs one character per word, so a third of the letters already means Chinese text.
   if (han * 3 >= letters) return 'zh';
   if (cyrillic * 2 > letters) {
-    if (otherCyrillic === 0 && (russianOnly > 0 || cyrillic < 40)) return 'ru';
-    return detect(sample, { only: CYRILLIC_LANGUAGES }) || 'ru';
+    if (counts[OTHER_CYRILLIC] === 0 && (counts[RUSSIAN_ONLY] > 0 || cyrillic < 40)) return 'ru';
+    return detect(sample(), { only: CYRILLIC_LANGUAGES }) || 'ru';
   }
-  if (arabic * 2 > letters) return detect(sample, { only: ['ar', 'fa', 'ur'] }) || 'ar';
+  if (arabic * 2 > letters) return detect(sample(), { only: ['ar', 'fa', 'ur'] }) || 'ar';
   if (latin * 2 > letters) {
-    let en = 0;
-    let other = 0;
-    // Words are runs of a–z and à–ÿ; only words as short as the listed ones are looked up, so a
-    // sample costs a handful of short strings instead of one per word.
-    const lower = sample.toLowerCase();
-    let from = -1;
-    for (let i = 0; i <= lower.length; i++) {
-      const c = i < lower.length ? lower.charCodeAt(i) : 0;
-      if ((c >= 0x61 && c <= 0x7a) || (c >= 0xe0 && c <= 0xff)) {
-        if (from < 0) from = i;
-        continue;
-      }
-      if (from >= 0 && i - from <= LONGEST_FUNCTION_WORD) {
-        const word = lower.slice(from, i);
-        if (ENGLISH.has(word)) en++;
-        else if (OTHER_LATIN.has(word)) other++;
-      }
-      from = -1;
-    }
+    const found: [number, number] = [0, 0];
+    countFunctionWords(title, SAMPLE, found);
+    countFunctionWords(text, fromText, found);
+    const [en, other] = found;
     if (en >= 3 && en >= other * 3) return 'en';
-    if (en + other < 3 && sample.length < 80) return 'en';
-    return detect(sample, { only: LATIN_LANGUAGES }) || 'en';
+    if (en + other < 3 && Math.min(SAMPLE, title.length + 1 + text.length) < 80) return 'en';
+    return detect(sample(), { only: LATIN_LANGUAGES }) || 'en';
   }
-  return detect(sample) || 'und';
+  return detect(sample()) || 'und';
 }

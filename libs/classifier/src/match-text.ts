@@ -1,5 +1,5 @@
 /**
- * Normalises a title or body into the form the automaton matches against, and remembers where each
+ * Normalises a title or body into the form the term trie matches against, and remembers where each
  * normalised code unit came from so that evidence offsets point into the original string.
  *
  * Normal form: NFKC, lower case, ё→е, every run of whitespace or hyphen-like dashes becomes one
@@ -21,7 +21,7 @@ const WORD = new Uint8Array(0x10000);
 
 const SPACE = 0x20;
 const wordRe = /[\p{L}\p{N}]/u;
-const spacedScriptRe = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Myanmar}\p{Script=Khmer}]/u;
+const unspacedScriptRe = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Myanmar}\p{Script=Khmer}]/u;
 const cyrillicRe = /\p{Script=Cyrillic}/u;
 const dashRe = /[\p{Pd}\u00ad]/u;
 const spaceRe = /\s/u;
@@ -39,10 +39,43 @@ for (let c = 0; c < 0x10000; c++) {
   let folded = ch.normalize('NFKC').toLowerCase();
   if (folded === 'ё') folded = 'е';
   FOLD[c] = folded.length === 1 ? folded.charCodeAt(0) : SLOW;
-  if (wordRe.test(ch) && !spacedScriptRe.test(ch)) WORD[c] = cyrillicRe.test(ch) ? 2 : 1;
+  if (wordRe.test(ch) && !unspacedScriptRe.test(ch)) WORD[c] = cyrillicRe.test(ch) ? 2 : 1;
+}
+
+// Everything fill() asks of a code unit, in one table read: its folded unit, the word class of that
+// unit, whether it may end a sentence, and the two rare cases (expands or combines under NFKC;
+// a letter of a script written without spaces). Three separate tables cost three reads, one of
+// them dependent on another, for every character of every article.
+const INFO = new Int32Array(0x10000);
+const WORD_SHIFT = 16;
+const BREAK_SHIFT = 18;
+const INFO_SLOW = 1 << 20;
+const INFO_UNSPACED = 1 << 21;
+for (let c = 0; c < 0x10000; c++) {
+  const f = FOLD[c];
+  if (f === SLOW || (c >= 0x300 && c <= 0x36f)) {
+    INFO[c] = INFO_SLOW;
+    continue;
+  }
+  const ch = String.fromCharCode(f);
+  const unspaced = f < 0xd800 || f > 0xdfff ? wordRe.test(ch) && unspacedScriptRe.test(ch) : false;
+  INFO[c] = f | (WORD[f] << WORD_SHIFT) | (SENTENCE_BREAK[c] << BREAK_SHIFT) | (unspaced ? INFO_UNSPACED : 0);
+}
+// The CJK Unified Ideographs (U+4E00–U+9FFF) fold to themselves and are letters of an unspaced
+// script. fill() answers them without the table: a Chinese article has a thousand distinct
+// characters, and their table entries are a thousand cache lines.
+const HAN_FIRST = 0x4e00;
+const HAN_SPAN = 0x9fff - HAN_FIRST;
+for (let c = HAN_FIRST; c <= HAN_FIRST + HAN_SPAN; c++) {
+  if (INFO[c] !== (c | INFO_UNSPACED)) throw new Error(`unreachable: U+${c.toString(16)} does not fold to itself`);
 }
 // Combining marks (U+0300–U+036F) compose with the letter before them under NFKC ("и"+U+0306 → "й").
 const isCombining = (c: number): boolean => c >= 0x300 && c <= 0x36f;
+
+/** True for a letter of a script written without spaces between words (Chinese, Japanese, Thai…). */
+export function isUnspacedLetter(c: number): boolean {
+  return (INFO[c] & INFO_UNSPACED) !== 0;
+}
 
 /** True for a code unit that belongs to a word of a spaced script (where word boundaries apply). */
 export function isWordUnit(c: number): boolean {
@@ -67,6 +100,11 @@ export class MatchTextBuffer implements MatchText {
   /** Where the sentences of the last filled text begin (original offsets); see sentence-spans.ts. */
   sentenceStarts = new Int32Array(256);
   sentenceCount = 1;
+  /** Where each word of a spaced script begins (normalised offsets): where word-initial terms can start. */
+  wordStarts = new Int32Array(4096);
+  wordCount = 0;
+  /** Letters of scripts written without spaces (Chinese, Japanese, Thai…) in the last filled text. */
+  unspacedLetters = 0;
 
   private ensure(capacity: number): void {
     if (capacity <= this.units.length) return;
@@ -81,6 +119,7 @@ export class MatchTextBuffer implements MatchText {
     this.units = units;
     this.origStart = s;
     this.origEnd = e;
+    this.wordStarts = new Int32Array(size);
   }
 
   /** Records that a sentence ends at unit i of text (so the next one starts at i + 1). */
@@ -104,6 +143,9 @@ export class MatchTextBuffer implements MatchText {
     const units = this.units;
     const os = this.origStart;
     const oe = this.origEnd;
+    const starts = this.wordStarts;
+    let words = 0;
+    let unspaced = 0;
     let len = 0;
     let wordStart = -1;
     let wordCyrillic = true;
@@ -113,11 +155,12 @@ export class MatchTextBuffer implements MatchText {
     // field to fillGeneral, which handles them.
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      const f = FOLD[c];
-      if (f === SLOW || (c >= 0x300 && c <= 0x36f)) return this.fillGeneral(text, stemLastWord);
-      const b = SENTENCE_BREAK[c];
+      const info = (c - HAN_FIRST) >>> 0 <= HAN_SPAN ? c | INFO_UNSPACED : INFO[c];
+      if ((info & INFO_SLOW) !== 0) return this.fillGeneral(text, stemLastWord);
+      const b = (info >> BREAK_SHIFT) & 3;
       if (b !== 0) this.sentenceBreak(text, i, b);
-      const w = WORD[f];
+      const f = info & 0xffff;
+      const w = (info >> WORD_SHIFT) & 3;
       if (w === 0) {
         if (wordStart >= 0) {
           if (wordCyrillic) {
@@ -132,8 +175,12 @@ export class MatchTextBuffer implements MatchText {
           wordCyrillic = true;
         }
         if (f === SPACE && (len === 0 || units[len - 1] === SPACE)) continue;
+        if ((info & INFO_UNSPACED) !== 0) unspaced++;
       } else {
-        if (wordStart < 0) wordStart = len;
+        if (wordStart < 0) {
+          wordStart = len;
+          starts[words++] = len;
+        }
         if (w !== 2) wordCyrillic = false;
       }
       units[len] = f;
@@ -150,6 +197,8 @@ export class MatchTextBuffer implements MatchText {
       }
     }
     this.length = len;
+    this.wordCount = words;
+    this.unspacedLetters = unspaced;
     return this;
   }
 
@@ -159,6 +208,9 @@ export class MatchTextBuffer implements MatchText {
     const units = this.units;
     const os = this.origStart;
     const oe = this.origEnd;
+    const starts = this.wordStarts;
+    let words = 0;
+    let unspaced = 0;
     let len = 0;
     let wordStart = -1; // output index where the current word began, -1 between words
     let wordCyrillic = true;
@@ -193,8 +245,12 @@ export class MatchTextBuffer implements MatchText {
             }
             wordStart = -1;
             wordCyrillic = true;
+            if ((INFO[g] & INFO_UNSPACED) !== 0) unspaced++;
           } else {
-            if (wordStart < 0) wordStart = len;
+            if (wordStart < 0) {
+              wordStart = len;
+              starts[words++] = len;
+            }
             if (WORD[g] !== 2) wordCyrillic = false;
           }
           units[len] = g;
@@ -220,8 +276,12 @@ export class MatchTextBuffer implements MatchText {
         }
         if (i === n) break;
         if (f === SPACE && (len === 0 || units[len - 1] === SPACE)) continue;
+        if ((INFO[f] & INFO_UNSPACED) !== 0) unspaced++;
       } else {
-        if (wordStart < 0) wordStart = len;
+        if (wordStart < 0) {
+          wordStart = len;
+          starts[words++] = len;
+        }
         if (w !== 2) wordCyrillic = false;
       }
       units[len] = f;
@@ -230,6 +290,8 @@ export class MatchTextBuffer implements MatchText {
       len++;
     }
     this.length = len;
+    this.wordCount = words;
+    this.unspacedLetters = unspaced;
     return this;
   }
 
@@ -247,3 +309,9 @@ const termBuffer = new MatchTextBuffer();
 export function normaliseTerm(term: string, prefix: boolean): string {
   return termBuffer.fill(term, !prefix).toString().trim();
 }
+
+// Feedback for every path of fill() before the JIT optimises it. Optimised on English text alone,
+// fill() was thrown out at the first Russian word ending and recompiled on-stack only, which left
+// it about 1.7 times slower for the rest of the process on one start in two.
+const WARM_UP = 'Illicit drug trafficking, 12.5 tonnes. Незаконный оборот наркотиков! 禁毒合作。 «ёлка» —\nend';
+for (let i = 0; i < 50; i++) termBuffer.fill(WARM_UP);

@@ -25,35 +25,42 @@ function letterIndex(c: number): number {
   return c >= 0x430 && c <= 0x44f ? c - 0x42f : 0;
 }
 
-const byLength: Set<number>[] = [];
-for (let l = 0; l <= MAX_ENDING; l++) byLength.push(new Set());
+// Endings of up to three letters sit in flat tables indexed by their letters in base 33 (35,937
+// bytes at most), so most words cost a few typed-array reads; this runs once per Russian word. The
+// few four-letter endings stay in a Set, which a 1.2 MB table would only spread over the cache.
+const FLAT_MAX = 3; // the code below reads flat[1..3] and `longer` for four letters
+const flat: Uint8Array[] = [];
+for (let l = 0; l <= FLAT_MAX; l++) flat.push(new Uint8Array(33 ** l));
+const longer = new Set<number>();
 for (const ending of ENDINGS) {
   let key = 0;
   for (const ch of ending) key = key * 33 + letterIndex(ch.charCodeAt(0));
-  byLength[ending.length].add(key);
+  if (ending.length > MAX_ENDING) throw new Error(`Russian ending "${ending}" is longer than ${MAX_ENDING} letters`);
+  if (ending.length <= FLAT_MAX) flat[ending.length][key] = 1;
+  else longer.add(key);
 }
 
 /** How many code units to strip from the lower-cased word units[start, end). */
-export function russianEndingLength(units: ArrayLike<number>, start: number, end: number): number {
-  const wordLength = end - start;
-  for (let l = Math.min(MAX_ENDING, wordLength - MIN_STEM); l >= 1; l--) {
-    let key = 0;
-    let ok = true;
-    for (let i = end - l; i < end; i++) {
-      const idx = letterIndex(units[i]);
-      if (idx === 0) {
-        ok = false;
-        break;
-      }
-      key = key * 33 + idx;
-    }
-    if (ok && byLength[l].has(key)) return l;
-  }
-  return 0;
+export function russianEndingLength(units: Uint16Array, start: number, end: number): number {
+  const longest = Math.min(MAX_ENDING, end - start - MIN_STEM);
+  if (longest < 1) return 0;
+  // The candidate endings are suffixes of one another, so their keys build up from the last
+  // letter: each letter is read once, and a non-Russian letter rules out every longer candidate.
+  const k1 = letterIndex(units[end - 1]);
+  if (k1 === 0) return 0;
+  const i2 = longest >= 2 ? letterIndex(units[end - 2]) : 0;
+  const k2 = i2 === 0 ? -1 : i2 * 33 + k1;
+  const i3 = k2 >= 0 && longest >= 3 ? letterIndex(units[end - 3]) : 0;
+  const k3 = i3 === 0 ? -1 : i3 * 33 * 33 + k2;
+  const i4 = k3 >= 0 && longest >= 4 ? letterIndex(units[end - 4]) : 0;
+  if (i4 !== 0 && longer.has(i4 * 33 * 33 * 33 + k3)) return 4;
+  if (k3 >= 0 && flat[3][k3] === 1) return 3;
+  if (k2 >= 0 && flat[2][k2] === 1) return 2;
+  return flat[1][k1] === 1 ? 1 : 0;
 }
 
 /** The stem of one lower-cased Russian word (for tests and for reviewing taxonomy terms). */
 export function russianStem(word: string): string {
-  const units = Array.from(word, (ch) => ch.charCodeAt(0));
+  const units = Uint16Array.from(word, (ch) => ch.charCodeAt(0));
   return word.slice(0, word.length - russianEndingLength(units, 0, units.length));
 }

@@ -1,12 +1,13 @@
 /**
- * Compiles a validated taxonomy into one automaton holding every term of every topic, the anchor
+ * Compiles a validated taxonomy into one term trie holding every term of every topic, the anchor
  * sets of the context rules, the threat-list markers and the negative terms, and finds all of them
- * in a field of an article in one pass, with offsets into the original string.
+ * in a field of an article, with offsets into the original string.
  */
 import { TOPIC_IDS, type TopicId } from '@monitor/contracts';
 import { TERM_LANGUAGES, type Taxonomy, type TermSet } from './taxonomy-schema';
 import { MatchTextBuffer, isWordUnit, normaliseTerm } from './match-text';
-import { TermAutomaton, createHits, type CompiledTerm } from './term-automaton';
+import type { CompiledTerm } from './term-trie';
+import { TermScanner } from './term-scanner';
 import { SentenceSpans } from './sentence-spans';
 
 export type TermRole =
@@ -14,6 +15,12 @@ export type TermRole =
   | { kind: 'negative'; topic: number; weight: number; label: string }
   | { kind: 'anchor'; anchor: number; label: string }
   | { kind: 'list'; label: string };
+
+const WARM_UP = [
+  'Heroin seizures and illicit drug trafficking in the region, 12.5 tonnes.',
+  'Незаконный оборот наркотиков и наркотикам пресечён.',
+  '上合组织禁毒合作，缴获海洛因和毒品。',
+];
 
 /** Negative terms listed at the top of the file apply to every topic. */
 export const ALL_TOPICS = -1;
@@ -36,13 +43,12 @@ export interface CompiledTopic {
 }
 
 export class TopicMatcher {
-  readonly automaton: TermAutomaton;
+  readonly scanner: TermScanner;
   /** Roles of each compiled term (one normalised term may be a topic term and an anchor at once). */
   readonly roles: TermRole[][];
   readonly topics: CompiledTopic[];
   readonly anchorNames: string[];
   private readonly buffer = new MatchTextBuffer();
-  private readonly hits = createHits();
   private readonly prefix: Uint8Array;
 
   constructor(taxonomy: Taxonomy) {
@@ -90,8 +96,16 @@ export class TopicMatcher {
       };
     });
     if (this.topics.some((t) => !TOPIC_IDS.includes(t.id))) throw new Error('unreachable: schema checks topic ids');
-    this.automaton = new TermAutomaton(terms);
+    this.scanner = new TermScanner(terms);
     this.prefix = Uint8Array.from(terms, (t) => (t.prefix ? 1 : 0));
+    // Feedback for every path of the scan (word starts, unspaced text, hits in both) before the
+    // JIT optimises it; see the warm-up in match-text.ts for what a one-sided start costs.
+    for (let i = 0; i < 50; i++) for (const sample of WARM_UP) this.findHits(sample);
+  }
+
+  /** Size of the compiled matchers, for operators and the bench. */
+  get stats(): { terms: number; states: number; tableBytes: number } {
+    return this.scanner.stats;
   }
 
   /** Hits of the last findHits(): term index and offsets into the original field string. */
@@ -111,8 +125,7 @@ export class TopicMatcher {
   findHits(field: string): number {
     if (field.length === 0) return 0;
     const text = this.buffer.fill(field);
-    const hits = this.hits;
-    this.automaton.scan(text.units, text.length, hits);
+    const hits = this.scanner.scan(text);
     const count = hits.count;
     if (this.hitTerm.length < count) {
       const size = Math.max(count, this.hitTerm.length * 2);

@@ -1,7 +1,7 @@
 /**
  * npm run bench:classifier [-- FILE]
  * Articles per second on one core for the full taxonomy (language detection, normalisation, the
- * automaton and scoring: everything classify() does), and the same for a naive baseline (one
+ * term trie and scoring: everything classify() does), and the same for a naive baseline (one
  * regular expression per term, in turn) over the same input; prints both and the ratio.
  * Articles come from FILE (JSON lines with title and text) or from the project's own samples.
  */
@@ -68,7 +68,7 @@ const stats = classifier.stats;
 process.stdout.write(
   [
     `input: ${articles.length} distinct articles from ${file ?? 'libs/classifier/src/bench/sample-articles.ts'}, mean ${Math.round(meanLength)} characters`,
-    `taxonomy ${classifier.taxonomyVersion}: ${stats.terms} terms, ${stats.states} automaton states, ${(stats.tableBytes / 1e6).toFixed(1)} MB table`,
+    `taxonomy ${classifier.taxonomyVersion}: ${stats.terms} terms, ${stats.states} trie states, ${Math.round(stats.tableBytes / 1024)} KB trie`,
     `classifier (one pass, language + topics + evidence): ${Math.round(fast).toLocaleString('en')} articles/s`,
     `naive baseline (${baseline.patternCount} regular expressions in turn): ${Math.round(naive).toLocaleString('en')} articles/s`,
     `ratio: ${(fast / naive).toFixed(1)}x`,

@@ -1,0 +1,51 @@
+/**
+ * Finds every compiled term in a normalised field, in reading order (term-hits.ts), by walking the
+ * term trie from each position where a term can start (term-trie.ts): the word starts the
+ * normaliser recorded, and, in a text that holds letters of an unspaced script or when some term
+ * begins with punctuation, every unit that is not part of a spaced-script word.
+ */
+import { isUnspacedLetter, isWordUnit, type MatchTextBuffer } from './match-text';
+import { TermTrie, type CompiledTerm } from './term-trie';
+import { createHits, sortHits, type TermHits } from './term-hits';
+
+export class TermScanner {
+  private readonly trie: TermTrie;
+  /** Whether a text without letters of unspaced scripts can still hold a term that starts outside a word. */
+  private readonly scanEveryText: boolean;
+  private readonly hits = createHits();
+
+  constructor(readonly terms: readonly CompiledTerm[]) {
+    this.trie = new TermTrie(terms);
+    this.scanEveryText = terms.some((t) => {
+      const first = t.text.charCodeAt(0);
+      return !isWordUnit(first) && !isUnspacedLetter(first);
+    });
+  }
+
+  /** Size of the compiled trie, for operators and the bench. */
+  get stats(): { terms: number; states: number; tableBytes: number } {
+    return { terms: this.terms.length, states: this.trie.stateCount, tableBytes: this.trie.tableBytes };
+  }
+
+  /** Hits of `text` in normalised offsets; the returned object is reused by the next call. */
+  scan(text: MatchTextBuffer): TermHits {
+    const hits = this.hits;
+    hits.count = 0;
+    const { units, length } = text;
+    const trie = this.trie;
+    if (text.unspacedLetters === 0 && !this.scanEveryText) {
+      const starts = text.wordStarts;
+      for (let w = 0; w < text.wordCount; w++) trie.walk(units, length, starts[w], hits);
+    } else {
+      for (let p = 0; p < length; p++) {
+        const u = units[p];
+        if (!trie.canStartWith(u)) continue;
+        if (isWordUnit(u) && p > 0 && isWordUnit(units[p - 1])) continue;
+        trie.walk(units, length, p, hits);
+      }
+    }
+    // Walks report hits by start; the classifier reads them by end.
+    sortHits(hits);
+    return hits;
+  }
+}
