@@ -106,6 +106,24 @@ export class MatchTextBuffer implements MatchText {
   /** Letters of scripts written without spaces (Chinese, Japanese, Thai…) in the last filled text. */
   unspacedLetters = 0;
 
+  /**
+   * The field's code units, copied by Buffer#write: the normaliser then reads a typed array. A
+   * loop of String#charCodeAt costs three times as much here, since every call re-checks how the
+   * string is stored.
+   */
+  private raw = Buffer.allocUnsafeSlow(8192);
+  private rawUnits = new Uint16Array(this.raw.buffer, this.raw.byteOffset, 4096);
+
+  private codeUnits(text: string): Uint16Array {
+    if (text.length > this.rawUnits.length) {
+      this.raw = Buffer.allocUnsafeSlow(text.length * 4);
+      this.rawUnits = new Uint16Array(this.raw.buffer, this.raw.byteOffset, text.length * 2);
+    }
+    // utf16le copies the string's code units as they are, lone surrogates included.
+    this.raw.write(text, 0, text.length * 2, 'utf16le');
+    return this.rawUnits;
+  }
+
   private ensure(capacity: number): void {
     if (capacity <= this.units.length) return;
     let size = this.units.length;
@@ -153,8 +171,9 @@ export class MatchTextBuffer implements MatchText {
     // The common case, kept free of the rare paths so the loop stays small: every unit folds to
     // one unit. A unit that expands under NFKC ("…" → "...") or a combining mark sends the whole
     // field to fillGeneral, which handles them.
+    const source = this.codeUnits(text);
     for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
+      const c = source[i];
       const info = (c - HAN_FIRST) >>> 0 <= HAN_SPAN ? c | INFO_UNSPACED : INFO[c];
       if ((info & INFO_SLOW) !== 0) return this.fillGeneral(text, stemLastWord);
       const b = (info >> BREAK_SHIFT) & 3;
