@@ -6,9 +6,11 @@
  *   "ы" or "э" and none of the letters proper to Ukrainian, Belarusian, Kazakh, Kyrgyz, Serbian or
  *   Macedonian is Russian. tinyld gets these wrong on short strings ("Наркотики" → uk) and needs
  *   ~300 µs for 160 characters, ten times the classifier's whole per-article budget.
- * - For Latin script, a check of English function words: most announcements the monitor reads are
- *   English, and tinyld errs on short English text ("Drug seizure at the border" → da). When the
- *   function words are not clearly English, tinyld decides among the Latin-script languages.
+ * - For Latin script, a count of function words: most announcements the monitor reads are
+ *   English, and tinyld errs on short English text ("Drug seizure at the border" → da). Text whose
+ *   function words clearly belong to one of a few other languages (French, Spanish…) is that
+ *   language: tinyld takes 2–3 ms over a sample, the rest of classification ~60 µs. Otherwise
+ *   tinyld decides among the Latin-script languages.
  */
 import { detect } from 'tinyld';
 
@@ -17,7 +19,17 @@ const LATIN_LANGUAGES = ['en', 'fr', 'es', 'de', 'pt', 'it', 'nl', 'tr', 'uz', '
 const SAMPLE = 600;
 
 const ENGLISH = new Set(['the', 'of', 'and', 'to', 'in', 'on', 'for', 'with', 'is', 'was', 'by', 'that', 'from', 'at', 'has', 'are', 'were', 'its', 'this', 'be', 'have']);
-const OTHER_LATIN = new Set(['le', 'la', 'les', 'des', 'du', 'et', 'est', 'dans', 'pour', 'une', 'el', 'los', 'las', 'del', 'y', 'que', 'por', 'con', 'una', 'der', 'die', 'das', 'und', 'ist', 'mit', 'von', 'den', 'não', 'em', 'com', 'il', 'di', 'che', 'per', 'een', 'het', 'van', 've', 'bir', 'bu', 'dan', 'yang']);
+/** Function words of other Latin-script languages; a word shared by several counts for each. */
+const OTHER_LATIN: [string, string[]][] = [
+  ['fr', ['le', 'la', 'les', 'des', 'du', 'et', 'est', 'dans', 'pour', 'une', 'que']],
+  ['es', ['el', 'la', 'los', 'las', 'del', 'y', 'que', 'por', 'con', 'una']],
+  ['de', ['der', 'die', 'das', 'und', 'ist', 'mit', 'von', 'den']],
+  ['pt', ['não', 'em', 'com', 'que', 'por']],
+  ['it', ['il', 'di', 'che', 'per', 'la', 'una', 'del', 'con']],
+  ['nl', ['een', 'het', 'van']],
+  ['tr', ['ve', 'bir', 'bu']],
+  ['id', ['dan', 'yang']],
+];
 
 /**
  * A Latin-1 letter as a 6-bit code, case folded: a–z → 1..26, à–ÿ → 27..58 (their capitals alike);
@@ -33,16 +45,24 @@ function latinCode(c: number): number {
 }
 
 const LONGEST_FUNCTION_WORD = 4;
-/** Packed function word → 1 English, 2 another Latin-script language. */
+/** Packed function word → bit 0 English, bit k the k-th language of OTHER_LATIN (k from 1). */
 const FUNCTION_WORDS = new Map<number, number>();
-for (const [words, kind] of [[ENGLISH, 1], [OTHER_LATIN, 2]] as const) {
+const pack = (word: string): number => {
+  if (word.length > LONGEST_FUNCTION_WORD) throw new Error(`function word "${word}" is longer than ${LONGEST_FUNCTION_WORD}`);
+  let key = 0;
+  for (let i = 0; i < word.length; i++) key = key * 64 + latinCode(word.charCodeAt(i));
+  return key;
+};
+for (const word of ENGLISH) FUNCTION_WORDS.set(pack(word), 1);
+OTHER_LATIN.forEach(([, words], k) => {
   for (const word of words) {
-    if (word.length > LONGEST_FUNCTION_WORD) throw new Error(`function word "${word}" is longer than ${LONGEST_FUNCTION_WORD}`);
-    let key = 0;
-    for (let i = 0; i < word.length; i++) key = key * 64 + latinCode(word.charCodeAt(i));
-    if (!FUNCTION_WORDS.has(key)) FUNCTION_WORDS.set(key, kind);
+    const key = pack(word);
+    const bits = FUNCTION_WORDS.get(key) ?? 0;
+    if (bits !== 1) FUNCTION_WORDS.set(key, bits | (1 << (k + 1)));
   }
-}
+});
+/** Per sample: [English, any other language, then each language of OTHER_LATIN]. */
+const functionWordCounts = new Int32Array(2 + OTHER_LATIN.length);
 
 /** Counts per script over the sample; reused, since detection runs once per article. */
 const counts = new Int32Array(9);
@@ -87,8 +107,8 @@ function countScripts(s: string, limit: number): void {
   }
 }
 
-/** Adds the English (index 0) and other Latin-script (index 1) function words among s[0, limit). */
-function countFunctionWords(s: string, limit: number, found: [number, number]): void {
+/** Adds the function words among s[0, limit) to functionWordCounts. */
+function countFunctionWords(s: string, limit: number): void {
   const n = Math.min(s.length, limit);
   let key = 0;
   let length = 0;
@@ -99,12 +119,35 @@ function countFunctionWords(s: string, limit: number, found: [number, number]): 
       continue;
     }
     if (length > 0 && length <= LONGEST_FUNCTION_WORD) {
-      const kind = FUNCTION_WORDS.get(key);
-      if (kind !== undefined) found[kind - 1]++;
+      const bits = FUNCTION_WORDS.get(key);
+      if (bits === 1) functionWordCounts[0]++;
+      else if (bits !== undefined) {
+        functionWordCounts[1]++;
+        for (let k = 0; k < OTHER_LATIN.length; k++) if ((bits & (1 << (k + 1))) !== 0) functionWordCounts[2 + k]++;
+      }
     }
     key = 0;
     length = 0;
   }
+}
+
+/**
+ * The other Latin-script language whose function words clearly dominate the sample's (at least
+ * five, twice the next language's, three times the English ones), or null.
+ */
+function dominantOtherLanguage(): string | null {
+  const en = functionWordCounts[0];
+  let best = -1;
+  let second = 0;
+  for (let k = 0; k < OTHER_LATIN.length; k++) {
+    const c = functionWordCounts[2 + k];
+    if (best < 0 || c > functionWordCounts[2 + best]) {
+      if (best >= 0) second = functionWordCounts[2 + best];
+      best = k;
+    } else if (c > second) second = c;
+  }
+  const top = functionWordCounts[2 + best];
+  return top >= 5 && top >= second * 2 && top >= en * 3 ? OTHER_LATIN[best][0] : null;
 }
 
 export function detectLanguage(title: string, text = ''): string {
@@ -133,12 +176,15 @@ export function detectLanguage(title: string, text = ''): string {
   }
   if (arabic * 2 > letters) return detect(sample(), { only: ['ar', 'fa', 'ur'] }) || 'ar';
   if (latin * 2 > letters) {
-    const found: [number, number] = [0, 0];
-    countFunctionWords(title, SAMPLE, found);
-    countFunctionWords(text, fromText, found);
-    const [en, other] = found;
+    functionWordCounts.fill(0);
+    countFunctionWords(title, SAMPLE);
+    countFunctionWords(text, fromText);
+    const en = functionWordCounts[0];
+    const other = functionWordCounts[1];
     if (en >= 3 && en >= other * 3) return 'en';
     if (en + other < 3 && Math.min(SAMPLE, title.length + 1 + text.length) < 80) return 'en';
+    const dominant = dominantOtherLanguage();
+    if (dominant) return dominant;
     return detect(sample(), { only: LATIN_LANGUAGES }) || 'en';
   }
   return detect(sample()) || 'und';
