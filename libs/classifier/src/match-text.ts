@@ -329,8 +329,9 @@ export function normaliseTerm(term: string, prefix: boolean): string {
   return termBuffer.fill(term, !prefix).toString().trim();
 }
 
-// Feedback for every path of fill() before the JIT optimises it. Optimised on English text alone,
-// fill() was thrown out at the first Russian word ending and recompiled on-stack only, which left
-// it about 1.7 times slower for the rest of the process on one start in two.
+// Feedback for every path of fill() before the JIT optimises it, which would otherwise happen
+// while the taxonomy's terms are normalised (short strings, no sentence breaks): optimised on those,
+// fill() is thrown out at the first article and rebuilt on-stack only, about 1.7 times slower for
+// the rest of the process on one start in two. The classifier warms the rest (article-classifier.ts).
 const WARM_UP = 'Illicit drug trafficking, 12.5 tonnes. Незаконный оборот наркотиков! 禁毒合作。 «ёлка» —\nend';
 for (let i = 0; i < 50; i++) termBuffer.fill(WARM_UP);

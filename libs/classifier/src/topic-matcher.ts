@@ -16,12 +16,6 @@ export type TermRole =
   | { kind: 'anchor'; anchor: number; label: string }
   | { kind: 'list'; label: string };
 
-const WARM_UP = [
-  'Heroin seizures and illicit drug trafficking in the region, 12.5 tonnes.',
-  'Незаконный оборот наркотиков и наркотикам пресечён.',
-  '上合组织禁毒合作，缴获海洛因和毒品。',
-];
-
 /** Negative terms listed at the top of the file apply to every topic. */
 export const ALL_TOPICS = -1;
 
@@ -98,9 +92,6 @@ export class TopicMatcher {
     if (this.topics.some((t) => !TOPIC_IDS.includes(t.id))) throw new Error('unreachable: schema checks topic ids');
     this.scanner = new TermScanner(terms);
     this.prefix = Uint8Array.from(terms, (t) => (t.prefix ? 1 : 0));
-    // Feedback for every path of the scan (word starts, unspaced text, hits in both) before the
-    // JIT optimises it; see the warm-up in match-text.ts for what a one-sided start costs.
-    for (let i = 0; i < 50; i++) for (const sample of WARM_UP) this.findHits(sample);
   }
 
   /** Size of the compiled matchers, for operators and the bench. */

@@ -1,4 +1,5 @@
 import { MonitorError } from '@monitor/contracts';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import {
   Admin,
   Consumer,
@@ -241,15 +242,11 @@ export class KafkaBus implements MessageBus {
     // connection, so a publish during a broker restart failed within a second. The budget is a
     // deadline rather than a count of attempts, because what it has to outlast is an outage.
     const deadline = Date.now() + this.publishRetryMs;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.publishOnce(topic, messages);
-      } catch (error) {
-        const left = deadline - Date.now();
-        if (!(error instanceof BusUnavailableError) || this.closed || left <= 0) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(left, 5_000, 250 * 2 ** attempt)));
-      }
-    }
+    const policy = retry(
+      handleWhen((error) => error instanceof BusUnavailableError && !this.closed && Date.now() < deadline),
+      { maxAttempts: Infinity, backoff: new ExponentialBackoff({ initialDelay: 250, maxDelay: 5_000 }) },
+    );
+    await policy.execute(() => this.publishOnce(topic, messages));
   }
 
   private async publishOnce(topic: string, messages: OutgoingMessage[]): Promise<void> {
