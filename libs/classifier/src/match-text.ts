@@ -51,6 +51,9 @@ const WORD_SHIFT = 16;
 const BREAK_SHIFT = 18;
 const INFO_SLOW = 1 << 20;
 const INFO_UNSPACED = 1 << 21;
+/** Set for a unit of a spaced-script word; INFO_CYRILLIC for a Cyrillic one (WORD = 2). */
+const INFO_WORD = 3 << WORD_SHIFT;
+const INFO_CYRILLIC = 2 << WORD_SHIFT;
 for (let c = 0; c < 0x10000; c++) {
   const f = FOLD[c];
   if (f === SLOW || (c >= 0x300 && c <= 0x36f)) {
@@ -86,17 +89,21 @@ export interface MatchText {
   /** Normalised code units; only the first `length` are valid. */
   units: Uint16Array;
   length: number;
-  /** For each normalised unit, the original offset where it starts and where it ends. */
-  origStart: Int32Array;
-  origEnd: Int32Array;
+  /** The original offsets where normalised unit p starts and where it ends. */
+  originalStart(p: number): number;
+  originalEnd(p: number): number;
 }
 
 /** A reusable buffer: one per classifier, so classifying allocates no per-article typed arrays. */
 export class MatchTextBuffer implements MatchText {
   units = new Uint16Array(4096);
-  origStart = new Int32Array(4096);
-  origEnd = new Int32Array(4096);
   length = 0;
+  /**
+   * Original offsets: where each normalised unit starts (fill() writes it at word starts only) and
+   * where it ends (written by fillGeneral only); read them through originalStart/End.
+   */
+  private origStart = new Int32Array(4096);
+  private origEnd = new Int32Array(4096);
   /** Where the sentences of the last filled text begin (original offsets); see sentence-spans.ts. */
   sentenceStarts = new Int32Array(256);
   sentenceCount = 1;
@@ -113,14 +120,20 @@ export class MatchTextBuffer implements MatchText {
    */
   private raw = Buffer.allocUnsafeSlow(8192);
   private rawUnits = new Uint16Array(this.raw.buffer, this.raw.byteOffset, 4096);
+  private rawLength = 0;
+  /** Whether origEnd holds the ends (fillGeneral) or they follow from origStart (fill). */
+  private endsRecorded = false;
 
   private codeUnits(text: string): Uint16Array {
-    if (text.length > this.rawUnits.length) {
+    if (text.length >= this.rawUnits.length) {
       this.raw = Buffer.allocUnsafeSlow(text.length * 4);
       this.rawUnits = new Uint16Array(this.raw.buffer, this.raw.byteOffset, text.length * 2);
     }
     // utf16le copies the string's code units as they are, lone surrogates included.
     this.raw.write(text, 0, text.length * 2, 'utf16le');
+    // A unit that is no part of a word after the last: the word loop of fill() needs no bounds test.
+    this.rawUnits[text.length] = 0;
+    this.rawLength = text.length;
     return this.rawUnits;
   }
 
@@ -160,65 +173,91 @@ export class MatchTextBuffer implements MatchText {
     this.ensure(n * 3 + 8);
     const units = this.units;
     const os = this.origStart;
-    const oe = this.origEnd;
     const starts = this.wordStarts;
     let words = 0;
     let unspaced = 0;
     let len = 0;
-    let wordStart = -1;
-    let wordCyrillic = true;
     this.sentenceCount = 1;
-    // The common case, kept free of the rare paths so the loop stays small: every unit folds to
+    this.endsRecorded = false;
+    // The common case, kept free of the rare paths so the loops stay small: every unit folds to
     // one unit. A unit that expands under NFKC ("…" → "...") or a combining mark sends the whole
-    // field to fillGeneral, which handles them.
+    // field to fillGeneral, which handles them. Run by run: a word's units in the inner loop,
+    // which tests one bit per unit, and what lies between words one unit at a time. Where a unit
+    // starts and ends in the original follows from where its word starts (originalStart/End).
     const source = this.codeUnits(text);
-    for (let i = 0; i < n; i++) {
-      const c = source[i];
-      const info = (c - HAN_FIRST) >>> 0 <= HAN_SPAN ? c | INFO_UNSPACED : INFO[c];
+    let i = 0;
+    while (i < n) {
+      let c = source[i];
+      if ((c - HAN_FIRST) >>> 0 <= HAN_SPAN) {
+        // A run of Chinese characters: each is its own normal form, and no word, break or space.
+        const first = i;
+        do {
+          units[len] = c;
+          os[len++] = i;
+          c = source[++i];
+        } while ((c - HAN_FIRST) >>> 0 <= HAN_SPAN);
+        unspaced += i - first;
+        continue;
+      }
+      let info = INFO[c];
+      if ((info & INFO_WORD) !== 0) {
+        const wordStart = len;
+        starts[words++] = len;
+        // Only the word's first unit records where it starts: the others follow it one for one.
+        os[len] = i;
+        let cyrillic = INFO_CYRILLIC;
+        do {
+          units[len++] = info; // the low 16 bits: the folded unit
+          cyrillic &= info;
+          c = source[++i];
+          info = INFO[c];
+        } while ((info & INFO_WORD) !== 0);
+        if (cyrillic !== 0 && (i < n || stemLastWord)) len -= russianEndingLength(units, wordStart, len);
+        continue;
+      }
       if ((info & INFO_SLOW) !== 0) return this.fillGeneral(text, stemLastWord);
       const b = (info >> BREAK_SHIFT) & 3;
       if (b !== 0) this.sentenceBreak(text, i, b);
       const f = info & 0xffff;
-      const w = (info >> WORD_SHIFT) & 3;
-      if (w === 0) {
-        if (wordStart >= 0) {
-          if (wordCyrillic) {
-            const strip = russianEndingLength(units, wordStart, len);
-            if (strip > 0) {
-              const wordEnd = oe[len - 1];
-              len -= strip;
-              oe[len - 1] = wordEnd;
-            }
-          }
-          wordStart = -1;
-          wordCyrillic = true;
-        }
-        if (f === SPACE && (len === 0 || units[len - 1] === SPACE)) continue;
-        if ((info & INFO_UNSPACED) !== 0) unspaced++;
-      } else {
-        if (wordStart < 0) {
-          wordStart = len;
-          starts[words++] = len;
-        }
-        if (w !== 2) wordCyrillic = false;
+      if (f === SPACE && (len === 0 || units[len - 1] === SPACE)) {
+        i++;
+        continue;
       }
+      if ((info & INFO_UNSPACED) !== 0) unspaced++;
       units[len] = f;
-      os[len] = i;
-      oe[len] = i + 1;
-      len++;
-    }
-    if (wordStart >= 0 && wordCyrillic && stemLastWord) {
-      const strip = russianEndingLength(units, wordStart, len);
-      if (strip > 0) {
-        const wordEnd = oe[len - 1];
-        len -= strip;
-        oe[len - 1] = wordEnd;
-      }
+      os[len++] = i++;
     }
     this.length = len;
     this.wordCount = words;
     this.unspacedLetters = unspaced;
     return this;
+  }
+
+  /** The original offset where normalised unit p of the last filled text starts. */
+  originalStart(p: number): number {
+    if (this.endsRecorded) return this.origStart[p];
+    // fill() records a word's start only; its units map one for one onto the original's.
+    const units = this.units;
+    let first = p;
+    if (WORD[units[p]] !== 0) while (first > 0 && WORD[units[first - 1]] !== 0) first--;
+    return this.origStart[first] + (p - first);
+  }
+
+  /**
+   * The original offset where normalised unit p of the last filled text ends. A unit ends after
+   * the original unit it came from, except the last unit left of a Russian word whose ending was
+   * stripped: it ends where the word does, so that evidence shows the whole word.
+   */
+  originalEnd(p: number): number {
+    if (this.endsRecorded) return this.origEnd[p];
+    let end = this.originalStart(p) + 1;
+    const units = this.units;
+    if (WORD[units[p]] !== 0 && (p + 1 === this.length || WORD[units[p + 1]] === 0)) {
+      const source = this.rawUnits;
+      const n = this.rawLength;
+      while (end < n && (INFO[source[end]] & INFO_WORD) !== 0) end++;
+    }
+    return end;
   }
 
   /** fill() for fields with units that expand under NFKC or combine with the one before. */
@@ -234,6 +273,7 @@ export class MatchTextBuffer implements MatchText {
     let wordStart = -1; // output index where the current word began, -1 between words
     let wordCyrillic = true;
     this.sentenceCount = 1;
+    this.endsRecorded = true;
 
     // A word ends at i (exclusive): strip its Russian ending. Inlined twice below rather than a
     // closure, which would move `len` off the stack in the hot loop.

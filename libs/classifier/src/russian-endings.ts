@@ -27,17 +27,23 @@ function letterIndex(c: number): number {
 
 // Endings of up to three letters sit in flat tables indexed by their letters in base 33 (35,937
 // bytes at most), so most words cost a few typed-array reads; this runs once per Russian word. The
-// few four-letter endings stay in a Set, which a 1.2 MB table would only spread over the cache.
+// few four-letter endings are compared one by one: a 1.2 MB table would only spread over the cache.
 const FLAT_MAX = 3; // the code below reads flat[1..3] and `longer` for four letters
 const flat: Uint8Array[] = [];
 for (let l = 0; l <= FLAT_MAX; l++) flat.push(new Uint8Array(33 ** l));
-const longer = new Set<number>();
+const longerKeys: number[] = [];
 for (const ending of ENDINGS) {
   let key = 0;
   for (const ch of ending) key = key * 33 + letterIndex(ch.charCodeAt(0));
   if (ending.length > MAX_ENDING) throw new Error(`Russian ending "${ending}" is longer than ${MAX_ENDING} letters`);
   if (ending.length <= FLAT_MAX) flat[ending.length][key] = 1;
-  else longer.add(key);
+  else longerKeys.push(key);
+}
+/** The four-letter endings' keys: one or two, so a scan of a typed array beats a Set's hashing. */
+const longer = Int32Array.from(longerKeys);
+function isLongerEnding(key: number): boolean {
+  for (let i = 0; i < longer.length; i++) if (longer[i] === key) return true;
+  return false;
 }
 
 /** How many code units to strip from the lower-cased word units[start, end). */
@@ -53,7 +59,7 @@ export function russianEndingLength(units: Uint16Array, start: number, end: numb
   const i3 = k2 >= 0 && longest >= 3 ? letterIndex(units[end - 3]) : 0;
   const k3 = i3 === 0 ? -1 : i3 * 33 * 33 + k2;
   const i4 = k3 >= 0 && longest >= 4 ? letterIndex(units[end - 4]) : 0;
-  if (i4 !== 0 && longer.has(i4 * 33 * 33 * 33 + k3)) return 4;
+  if (i4 !== 0 && isLongerEnding(i4 * 33 * 33 * 33 + k3)) return 4;
   if (k3 >= 0 && flat[3][k3] === 1) return 3;
   if (k2 >= 0 && flat[2][k2] === 1) return 2;
   return flat[1][k1] === 1 ? 1 : 0;

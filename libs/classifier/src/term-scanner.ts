@@ -7,15 +7,18 @@
 import { isUnspacedLetter, isWordUnit, type MatchTextBuffer } from './match-text';
 import { TermTrie, type CompiledTerm } from './term-trie';
 import { createHits, sortHits, type TermHits } from './term-hits';
+import { TermStartFilter } from './term-start-filter';
 
 export class TermScanner {
   private readonly trie: TermTrie;
+  private readonly startFilter: TermStartFilter;
   /** Whether a text without letters of unspaced scripts can still hold a term that starts outside a word. */
   private readonly scanEveryText: boolean;
   private readonly hits = createHits();
 
   constructor(readonly terms: readonly CompiledTerm[]) {
     this.trie = new TermTrie(terms);
+    this.startFilter = new TermStartFilter(terms.map((t) => t.text));
     this.scanEveryText = terms.some((t) => {
       const first = t.text.charCodeAt(0);
       return !isWordUnit(first) && !isUnspacedLetter(first);
@@ -33,13 +36,17 @@ export class TermScanner {
     hits.count = 0;
     const { units, length } = text;
     const trie = this.trie;
+    const filter = this.startFilter;
     if (text.unspacedLetters === 0 && !this.scanEveryText) {
       const starts = text.wordStarts;
-      for (let w = 0; w < text.wordCount; w++) trie.walk(units, length, starts[w], hits);
+      for (let w = 0; w < text.wordCount; w++) {
+        const p = starts[w];
+        if (filter.mayStart(units, length, p)) trie.walk(units, length, p, hits);
+      }
     } else {
       for (let p = 0; p < length; p++) {
+        if (!filter.mayStart(units, length, p)) continue;
         const u = units[p];
-        if (!trie.canStartWith(u)) continue;
         if (isWordUnit(u) && p > 0 && isWordUnit(units[p - 1])) continue;
         trie.walk(units, length, p, hits);
       }

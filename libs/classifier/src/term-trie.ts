@@ -28,8 +28,11 @@ export interface CompiledTerm {
 
 export class TermTrie {
   private readonly classOf = new Uint16Array(0x10000);
-  /** cell[2p] = base of the state at position p, cell[2p + 1] = its parent's position (-1: free). */
-  private readonly cell: Int32Array;
+  /**
+   * cell[2p] = base of the state at position p; cell[2p + 1] = its parent's position times two,
+   * plus one if some term ends at it (all bits set: no state there).
+   */
+  private readonly cell: Uint16Array | Uint32Array;
   private readonly outStart: Int32Array;
   private readonly outCount: Int32Array;
   private readonly outTerm: Int32Array;
@@ -135,12 +138,6 @@ export class TermTrie {
     let maxBase = 0;
     for (let p = 0; p < length; p++) if (check[p] !== -1) maxBase = Math.max(maxBase, base[p]);
     const span = Math.max(length, maxBase + classes);
-    this.cell = new Int32Array(span * 2);
-    for (let p = 0; p < span; p++) {
-      this.cell[2 * p] = p < length && check[p] !== -1 ? base[p] : 0;
-      this.cell[2 * p + 1] = p < length ? check[p] : -1;
-    }
-
     this.outStart = new Int32Array(span);
     this.outCount = new Int32Array(span);
     const flat: number[] = [];
@@ -152,6 +149,14 @@ export class TermTrie {
       this.outCount[positionOf[state]] = here.length;
       flat.push(...here);
     }
+    // Two bytes a number while positions fit in 15 bits (the check holds a position and a flag):
+    // half the table, and half the cache misses of the walks.
+    this.cell = span < 0x7fff ? new Uint16Array(span * 2) : new Uint32Array(span * 2);
+    const free = this.cell instanceof Uint16Array ? 0xffff : 0xffffffff;
+    for (let p = 0; p < span; p++) {
+      this.cell[2 * p] = p < length && check[p] !== -1 ? base[p] : 0;
+      this.cell[2 * p + 1] = p < length && check[p] !== -1 ? (check[p] << 1) | (this.outCount[p] > 0 ? 1 : 0) : free;
+    }
     this.outTerm = Int32Array.from(flat);
     this.needRight = Uint8Array.from(terms, (t) => (!t.prefix && isWordUnit(t.text.charCodeAt(t.text.length - 1)) ? 1 : 0));
   }
@@ -161,12 +166,6 @@ export class TermTrie {
     return this.cell.byteLength;
   }
 
-  /** Whether some term can start with code unit c. */
-  canStartWith(c: number): boolean {
-    const cls = this.classOf[c];
-    return cls !== 0 && this.cell[2 * (this.cell[0] + cls) + 1] === 0;
-  }
-
   /**
    * Appends to `hits` every term that starts at `start` and ends at a word boundary (or anywhere,
    * for a prefix term), shortest first, terms that end together in ascending index.
@@ -174,19 +173,19 @@ export class TermTrie {
   walk(units: Uint16Array, length: number, start: number, hits: TermHits): void {
     const classOf = this.classOf;
     const cell = this.cell;
-    const outCount = this.outCount;
     let s = 0;
     for (let p = start; p < length; p++) {
       const cls = classOf[units[p]];
       if (cls === 0) return;
       const next = cell[2 * s] + cls;
-      if (cell[2 * next + 1] !== s) return;
+      const check = cell[2 * next + 1];
+      if (check >>> 1 !== s) return;
       s = next;
-      if (outCount[s] === 0) continue;
+      if ((check & 1) === 0) continue;
       const end = p + 1;
       const rightIsWord = end < length && isWordUnit(units[end]);
       const from = this.outStart[s];
-      const to = from + outCount[s];
+      const to = from + this.outCount[s];
       for (let k = from; k < to; k++) {
         const term = this.outTerm[k];
         if (rightIsWord && this.needRight[term] === 1) continue;

@@ -126,13 +126,11 @@ export class TopicMatcher {
     }
     const { hitTerm, hitStart, hitEnd } = this;
     const prefix = this.prefix;
-    const origStart = text.origStart;
-    const origEnd = text.origEnd;
     for (let k = 0; k < count; k++) {
       const term = hits.term[k];
       hitTerm[k] = term;
-      hitStart[k] = origStart[hits.start[k]];
-      let end = origEnd[hits.end[k] - 1];
+      hitStart[k] = text.originalStart(hits.start[k]);
+      let end = text.originalEnd(hits.end[k] - 1);
       // A prefix term ("наркот*") shows the whole word it matched in the evidence.
       if (prefix[term] === 1) while (end < field.length && isWordUnit(field.charCodeAt(end))) end++;
       hitEnd[k] = end;
