@@ -45,83 +45,121 @@ function latinCode(c: number): number {
 }
 
 const LONGEST_FUNCTION_WORD = 4;
-/** Packed function word → bit 0 English, bit k the k-th language of OTHER_LATIN (k from 1). */
-const FUNCTION_WORDS = new Map<number, number>();
+/**
+ * Packed function word → bit 0 English, bit k the k-th language of OTHER_LATIN (k from 1), in an
+ * open-addressing table of typed arrays: a sample has a hundred short words to look up, and a Map
+ * lookup costs several times a probe here.
+ */
+const SLOTS = 256;
+const slotKey = new Int32Array(SLOTS); // 0: empty (a packed word is never 0)
+const slotBits = new Int32Array(SLOTS);
+function slotOf(key: number): number {
+  let h = Math.imul(key, 0x9e3779b1) >>> 24;
+  while (slotKey[h] !== 0 && slotKey[h] !== key) h = (h + 1) & (SLOTS - 1);
+  return h;
+}
 const pack = (word: string): number => {
   if (word.length > LONGEST_FUNCTION_WORD) throw new Error(`function word "${word}" is longer than ${LONGEST_FUNCTION_WORD}`);
   let key = 0;
   for (let i = 0; i < word.length; i++) key = key * 64 + latinCode(word.charCodeAt(i));
   return key;
 };
-for (const word of ENGLISH) FUNCTION_WORDS.set(pack(word), 1);
+const addFunctionWord = (word: string, bit: number): void => {
+  const h = slotOf(pack(word));
+  slotKey[h] = pack(word);
+  // A word that is English is counted as English only.
+  if (slotBits[h] !== 1) slotBits[h] = bit === 1 ? 1 : slotBits[h] | bit;
+};
+for (const word of ENGLISH) addFunctionWord(word, 1);
 OTHER_LATIN.forEach(([, words], k) => {
-  for (const word of words) {
-    const key = pack(word);
-    const bits = FUNCTION_WORDS.get(key) ?? 0;
-    if (bits !== 1) FUNCTION_WORDS.set(key, bits | (1 << (k + 1)));
-  }
+  for (const word of words) addFunctionWord(word, 1 << (k + 1));
 });
 /** Per sample: [English, any other language, then each language of OTHER_LATIN]. */
 const functionWordCounts = new Int32Array(2 + OTHER_LATIN.length);
 
 /** Counts per script over the sample; reused, since detection runs once per article. */
-const counts = new Int32Array(9);
+const CLASSES = 9;
+const counts = new Int32Array(CLASSES);
 const NONE = 0;
 const HAN = 1;
 const KANA = 2;
 const HANGUL = 3;
-const CYRILLIC = 4;
 const LATIN = 5;
 const ARABIC = 6;
-/** Cyrillic letters counted twice: as Cyrillic, and as proper to Russian or to another language. */
+/** Cyrillic letters in three classes: proper to Russian, proper to another language, and common. */
+const CYRILLIC = 4;
 const RUSSIAN_ONLY = 7; // ы э
 const OTHER_CYRILLIC = 8; // і ї є ґ ў ә ғ қ ң ө ұ ү һ ђ ј љ њ ћ џ ѓ ќ ѕ
 
-/**
- * Code unit → script (low 4 bits) and Cyrillic subset (high 4 bits), so counting a sample is a
- * table read and an increment per unit rather than a chain of range tests.
- */
+/** Code unit → its class above, so counting a sample is a table read and an increment per unit. */
 const SCRIPT = new Uint8Array(0x10000);
 for (let c = 0; c < 0x10000; c++) {
   let script = NONE;
-  let subset = NONE;
   if (c < 0x80) script = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) ? LATIN : NONE;
   else if (c >= 0x400 && c <= 0x52f) {
     script = CYRILLIC;
-    if (c === 0x44b || c === 0x42b || c === 0x44d || c === 0x42d) subset = RUSSIAN_ONLY;
-    else if ((c >= 0x450 && c <= 0x45f && c !== 0x451) || (c >= 0x400 && c <= 0x40f && c !== 0x401) || c >= 0x490) subset = OTHER_CYRILLIC;
+    if (c === 0x44b || c === 0x42b || c === 0x44d || c === 0x42d) script = RUSSIAN_ONLY;
+    else if ((c >= 0x450 && c <= 0x45f && c !== 0x451) || (c >= 0x400 && c <= 0x40f && c !== 0x401) || c >= 0x490) script = OTHER_CYRILLIC;
   } else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) script = HAN;
   else if (c >= 0x3040 && c <= 0x30ff) script = KANA;
   else if (c >= 0xac00 && c <= 0xd7af) script = HANGUL;
   else if (c >= 0x600 && c <= 0x6ff) script = ARABIC;
   else if (c >= 0xc0 && c <= 0x24f) script = LATIN;
-  SCRIPT[c] = script | (subset << 4);
+  SCRIPT[c] = script;
 }
 
-function countScripts(s: string, limit: number): void {
-  const n = Math.min(s.length, limit);
-  for (let i = 0; i < n; i++) {
-    const kind = SCRIPT[s.charCodeAt(i)];
-    counts[kind & 15]++;
-    if (kind > 15) counts[kind >> 4]++;
+/** latinCode() of every Latin-1 unit (0 for the rest), read once per unit of a sample. */
+const LATIN_CODE = Uint8Array.from({ length: 0x100 }, (_, c) => latinCode(c));
+
+/**
+ * The sample, as code units: the title, a newline and the start of the text, SAMPLE units at most
+ * of each (Buffer#write copies them; a loop of String#charCodeAt would cost three times as much).
+ */
+const sampleBytes = Buffer.allocUnsafeSlow(4 * SAMPLE + 4);
+const sampleUnits = new Uint16Array(sampleBytes.buffer, sampleBytes.byteOffset, 2 * SAMPLE + 2);
+function readSample(title: string, text: string): number {
+  const fromTitle = Math.min(title.length, SAMPLE);
+  const fromText = Math.min(text.length, Math.max(0, SAMPLE - title.length - 1));
+  sampleBytes.write(title, 0, fromTitle * 2, 'utf16le');
+  sampleUnits[fromTitle] = 0x0a;
+  sampleBytes.write(text, (fromTitle + 1) * 2, fromText * 2, 'utf16le');
+  return fromTitle + 1 + fromText;
+}
+
+/**
+ * Four rows of counts, one per unit position modulo four: an increment then rarely waits for the
+ * one before it to the same count, as it does for every unit of a one-script sample in one row.
+ */
+const lanes = new Int32Array(4 * CLASSES);
+function countScripts(n: number): void {
+  lanes.fill(0);
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    lanes[SCRIPT[sampleUnits[i]]]++;
+    lanes[CLASSES + SCRIPT[sampleUnits[i + 1]]]++;
+    lanes[2 * CLASSES + SCRIPT[sampleUnits[i + 2]]]++;
+    lanes[3 * CLASSES + SCRIPT[sampleUnits[i + 3]]]++;
   }
+  for (; i < n; i++) lanes[SCRIPT[sampleUnits[i]]]++;
+  for (let k = 0; k < CLASSES; k++) counts[k] = lanes[k] + lanes[CLASSES + k] + lanes[2 * CLASSES + k] + lanes[3 * CLASSES + k];
 }
 
-/** Adds the function words among s[0, limit) to functionWordCounts. */
-function countFunctionWords(s: string, limit: number): void {
-  const n = Math.min(s.length, limit);
+/** Counts the function words of the sample's n units into functionWordCounts. */
+function countFunctionWords(n: number): void {
   let key = 0;
   let length = 0;
   for (let i = 0; i <= n; i++) {
-    const code = i < n ? latinCode(s.charCodeAt(i)) : 0;
+    const c = sampleUnits[i];
+    const code = i < n && c < 0x100 ? LATIN_CODE[c] : 0;
     if (code !== 0) {
       if (++length <= LONGEST_FUNCTION_WORD) key = key * 64 + code;
       continue;
     }
     if (length > 0 && length <= LONGEST_FUNCTION_WORD) {
-      const bits = FUNCTION_WORDS.get(key);
+      const h = slotOf(key);
+      const bits = slotKey[h] === key ? slotBits[h] : 0;
       if (bits === 1) functionWordCounts[0]++;
-      else if (bits !== undefined) {
+      else if (bits !== 0) {
         functionWordCounts[1]++;
         for (let k = 0; k < OTHER_LATIN.length; k++) if ((bits & (1 << (k + 1))) !== 0) functionWordCounts[2 + k]++;
       }
@@ -152,16 +190,14 @@ function dominantOtherLanguage(): string | null {
 
 export function detectLanguage(title: string, text = ''): string {
   // The sample is the title, a newline and the start of the text, SAMPLE units in all; it is
-  // read in place and only built as a string for tinyld, which few articles reach.
-  const fromText = Math.max(0, SAMPLE - title.length - 1);
+  // counted as code units and only built as a string for tinyld, which few articles reach.
+  const n = readSample(title, text);
   const sample = (): string => (title + '\n' + text).slice(0, SAMPLE);
-  counts.fill(0);
-  countScripts(title, SAMPLE);
-  countScripts(text, fromText);
+  countScripts(n);
   const han = counts[HAN];
   const kana = counts[KANA];
   const hangul = counts[HANGUL];
-  const cyrillic = counts[CYRILLIC];
+  const cyrillic = counts[CYRILLIC] + counts[RUSSIAN_ONLY] + counts[OTHER_CYRILLIC];
   const latin = counts[LATIN];
   const arabic = counts[ARABIC];
   const letters = han + kana + hangul + cyrillic + latin + arabic;
@@ -177,8 +213,7 @@ export function detectLanguage(title: string, text = ''): string {
   if (arabic * 2 > letters) return detect(sample(), { only: ['ar', 'fa', 'ur'] }) || 'ar';
   if (latin * 2 > letters) {
     functionWordCounts.fill(0);
-    countFunctionWords(title, SAMPLE);
-    countFunctionWords(text, fromText);
+    countFunctionWords(n);
     const en = functionWordCounts[0];
     const other = functionWordCounts[1];
     if (en >= 3 && en >= other * 3) return 'en';

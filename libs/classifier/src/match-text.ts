@@ -80,9 +80,13 @@ export function isUnspacedLetter(c: number): boolean {
   return (INFO[c] & INFO_UNSPACED) !== 0;
 }
 
-/** True for a code unit that belongs to a word of a spaced script (where word boundaries apply). */
+/**
+ * True for a code unit that belongs to a word of a spaced script (where word boundaries apply).
+ * Chinese characters are answered without the table, whose entries for them would be a cache
+ * miss each (see HAN_FIRST).
+ */
 export function isWordUnit(c: number): boolean {
-  return WORD[c] !== 0;
+  return (c - HAN_FIRST) >>> 0 > HAN_SPAN && WORD[c] !== 0;
 }
 
 export interface MatchText {
@@ -239,7 +243,7 @@ export class MatchTextBuffer implements MatchText {
     // fill() records a word's start only; its units map one for one onto the original's.
     const units = this.units;
     let first = p;
-    if (WORD[units[p]] !== 0) while (first > 0 && WORD[units[first - 1]] !== 0) first--;
+    if (isWordUnit(units[p])) while (first > 0 && isWordUnit(units[first - 1])) first--;
     return this.origStart[first] + (p - first);
   }
 
@@ -252,7 +256,7 @@ export class MatchTextBuffer implements MatchText {
     if (this.endsRecorded) return this.origEnd[p];
     let end = this.originalStart(p) + 1;
     const units = this.units;
-    if (WORD[units[p]] !== 0 && (p + 1 === this.length || WORD[units[p + 1]] === 0)) {
+    if (isWordUnit(units[p]) && (p + 1 === this.length || !isWordUnit(units[p + 1]))) {
       const source = this.rawUnits;
       const n = this.rawLength;
       while (end < n && (INFO[source[end]] & INFO_WORD) !== 0) end++;

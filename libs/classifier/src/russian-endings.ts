@@ -25,44 +25,47 @@ function letterIndex(c: number): number {
   return c >= 0x430 && c <= 0x44f ? c - 0x42f : 0;
 }
 
-// Endings of up to three letters sit in flat tables indexed by their letters in base 33 (35,937
-// bytes at most), so most words cost a few typed-array reads; this runs once per Russian word. The
-// few four-letter endings are compared one by one: a 1.2 MB table would only spread over the cache.
-const FLAT_MAX = 3; // the code below reads flat[1..3] and `longer` for four letters
-const flat: Uint8Array[] = [];
-for (let l = 0; l <= FLAT_MAX; l++) flat.push(new Uint8Array(33 ** l));
-const longerKeys: number[] = [];
+// The endings, read backwards from a word's last letter, as a small trie: state × letter → next
+// state in one byte table (a few KB, so it stays in cache; this runs once per Russian word), and
+// whether an ending is complete at a state. A word costs one table read per letter of its longest
+// matching ending, and stops at the first letter no ending continues with.
+const LETTERS = 33;
+const nextState: number[] = [];
+const complete: number[] = [0];
+const states = (): number => complete.length;
+for (let i = 0; i < LETTERS; i++) nextState.push(0);
 for (const ending of ENDINGS) {
-  let key = 0;
-  for (const ch of ending) key = key * 33 + letterIndex(ch.charCodeAt(0));
   if (ending.length > MAX_ENDING) throw new Error(`Russian ending "${ending}" is longer than ${MAX_ENDING} letters`);
-  if (ending.length <= FLAT_MAX) flat[ending.length][key] = 1;
-  else longerKeys.push(key);
+  let state = 0;
+  for (let k = ending.length - 1; k >= 0; k--) {
+    const letter = letterIndex(ending.charCodeAt(k));
+    if (letter === 0) throw new Error(`Russian ending "${ending}" has a letter outside а-я`);
+    if (nextState[state * LETTERS + letter] === 0) {
+      nextState[state * LETTERS + letter] = states();
+      complete.push(0);
+      for (let i = 0; i < LETTERS; i++) nextState.push(0);
+    }
+    state = nextState[state * LETTERS + letter];
+  }
+  complete[state] = 1;
 }
-/** The four-letter endings' keys: one or two, so a scan of a typed array beats a Set's hashing. */
-const longer = Int32Array.from(longerKeys);
-function isLongerEnding(key: number): boolean {
-  for (let i = 0; i < longer.length; i++) if (longer[i] === key) return true;
-  return false;
-}
+if (states() > 0xff) throw new Error('unreachable: the Russian endings need more than 255 states');
+const NEXT = Uint8Array.from(nextState);
+const COMPLETE = Uint8Array.from(complete);
 
 /** How many code units to strip from the lower-cased word units[start, end). */
 export function russianEndingLength(units: Uint16Array, start: number, end: number): number {
   const longest = Math.min(MAX_ENDING, end - start - MIN_STEM);
-  if (longest < 1) return 0;
-  // The candidate endings are suffixes of one another, so their keys build up from the last
-  // letter: each letter is read once, and a non-Russian letter rules out every longer candidate.
-  const k1 = letterIndex(units[end - 1]);
-  if (k1 === 0) return 0;
-  const i2 = longest >= 2 ? letterIndex(units[end - 2]) : 0;
-  const k2 = i2 === 0 ? -1 : i2 * 33 + k1;
-  const i3 = k2 >= 0 && longest >= 3 ? letterIndex(units[end - 3]) : 0;
-  const k3 = i3 === 0 ? -1 : i3 * 33 * 33 + k2;
-  const i4 = k3 >= 0 && longest >= 4 ? letterIndex(units[end - 4]) : 0;
-  if (i4 !== 0 && isLongerEnding(i4 * 33 * 33 * 33 + k3)) return 4;
-  if (k3 >= 0 && flat[3][k3] === 1) return 3;
-  if (k2 >= 0 && flat[2][k2] === 1) return 2;
-  return flat[1][k1] === 1 ? 1 : 0;
+  let strip = 0;
+  let state = 0;
+  for (let k = 1; k <= longest; k++) {
+    const letter = letterIndex(units[end - k]);
+    if (letter === 0) break;
+    state = NEXT[state * LETTERS + letter];
+    if (state === 0) break;
+    if (COMPLETE[state] === 1) strip = k;
+  }
+  return strip;
 }
 
 /** The stem of one lower-cased Russian word (for tests and for reviewing taxonomy terms). */
