@@ -57,10 +57,9 @@ const WARM_UP: [string, string][] = [
   ['禁毒联合行动', '缴获海洛因和冰毒。会议讨论了恐怖主义、极端主义、贩毒和有组织犯罪。'],
 ];
 
-const round = (x: number, digits: number): number => {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-};
+/** A score to two decimals and an evidence weight to three, as the API shows them. */
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /**
  * The scoring works on parallel typed arrays reused from article to article (a classifier
@@ -197,7 +196,7 @@ export class TopicClassifier {
       for (let e = 0; e < kept; e++) score += entryValue[e];
       for (let e = kept; e < total; e++) score -= entryValue[e];
       const assigned = !gated && score >= topic.threshold;
-      if (assigned || only !== null) out.push({ id: topic.id, score: round(score, 2), evidence: this.evidence(kept, total) });
+      if (assigned || only !== null) out.push({ id: topic.id, score: round2(score), evidence: this.evidence(kept, total) });
     }
     out.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
     return out;
@@ -229,7 +228,7 @@ export class TopicClassifier {
     let anchors = 0;
     let terms = 0;
     for (let k = 0; k < count; k++) {
-      sentence[k] = sentences ? sentences.indexOf(hitStart[k]) : 0;
+      sentence[k] = sentences ? sentences.indexNear(hitStart[k], k > 0 ? sentence[k - 1] : 0) : 0;
       for (let i = first[hitTerm[k]], last = first[hitTerm[k] + 1]; i < last; i++) {
         const r = roleOf[i];
         const roleKind = kind[r];
@@ -414,7 +413,7 @@ export class TopicClassifier {
     for (; a < this.anchorCount && minStartFrom[anchorHit[a]] <= to; a++) {
       const s = hitStart[anchorHit[a]];
       const e = hitEnd[anchorHit[a]];
-      if (rule.includes(anchorId[a]) && !(s < end && start < e) && Math.max(0, s - end, start - e) <= within) return true;
+      if (!(s < end && start < e) && Math.max(0, s - end, start - e) <= within && rule.includes(anchorId[a])) return true;
     }
     return false;
   }
@@ -522,7 +521,7 @@ export class TopicClassifier {
   /** Evidence for entries 0..total (terms before `kept`, negatives after): the strongest maxEvidence. */
   private evidence(kept: number, total: number): Evidence[] {
     const { entryScored, entryValue, entryWeight, scoredRole, scoredField, scoredStart, scoredEnd } = this;
-    for (let e = 0; e < total; e++) entryWeight[e] = e < kept ? round(entryValue[e], 3) : -round(entryValue[e], 3);
+    for (let e = 0; e < total; e++) entryWeight[e] = e < kept ? round3(entryValue[e]) : -round3(entryValue[e]);
     const limit = Math.min(this.scoring.maxEvidence, total);
     if (this.top.length < limit) this.top = new Int32Array(Math.max(limit, this.top.length * 2));
     const top = this.top;

@@ -98,8 +98,18 @@ export interface MatchText {
   originalEnd(p: number): number;
 }
 
+/** Every code unit: the default for termFirstUnits. */
+const ANY_UNIT = new Int32Array(0x10000 >>> 5).fill(-1);
+
 /** A reusable buffer: one per classifier, so classifying allocates no per-article typed arrays. */
 export class MatchTextBuffer implements MatchText {
+  /**
+   * @param termFirstUnits bitset of the units some term begins with: a Chinese character that
+   *   begins none is not listed in `starts` (most characters of a Chinese article begin none, and
+   *   the normaliser reads each anyway, where a scan would read them all once more).
+   */
+  constructor(private readonly termFirstUnits: Int32Array = ANY_UNIT) {}
+
   units = new Uint16Array(4096);
   length = 0;
   /**
@@ -111,9 +121,18 @@ export class MatchTextBuffer implements MatchText {
   /** Where the sentences of the last filled text begin (original offsets); see sentence-spans.ts. */
   sentenceStarts = new Int32Array(256);
   sentenceCount = 1;
-  /** Where each word of a spaced script begins (normalised offsets): where word-initial terms can start. */
-  wordStarts = new Int32Array(4096);
-  wordCount = 0;
+  /**
+   * Where a term may start (normalised offsets, ascending): where each word of a spaced script
+   * begins, and each Chinese character that begins some term (see the constructor).
+   */
+  starts = new Int32Array(4096);
+  startCount = 0;
+  /**
+   * Whether `starts` lists every such position. It does not when the text holds letters of other
+   * scripts written without spaces (Japanese kana, Thai…) or took the general path: a scan then
+   * tries every position.
+   */
+  startsComplete = true;
   /** Letters of scripts written without spaces (Chinese, Japanese, Thai…) in the last filled text. */
   unspacedLetters = 0;
 
@@ -154,7 +173,7 @@ export class MatchTextBuffer implements MatchText {
     this.units = units;
     this.origStart = s;
     this.origEnd = e;
-    this.wordStarts = new Int32Array(size);
+    this.starts = new Int32Array(size);
   }
 
   /** Records that a sentence ends at unit i of text (so the next one starts at i + 1). */
@@ -177,9 +196,11 @@ export class MatchTextBuffer implements MatchText {
     this.ensure(n * 3 + 8);
     const units = this.units;
     const os = this.origStart;
-    const starts = this.wordStarts;
+    const starts = this.starts;
+    const firstUnits = this.termFirstUnits;
     let words = 0;
     let unspaced = 0;
+    let han = 0;
     let len = 0;
     this.sentenceCount = 1;
     this.endsRecorded = false;
@@ -196,11 +217,12 @@ export class MatchTextBuffer implements MatchText {
         // A run of Chinese characters: each is its own normal form, and no word, break or space.
         const first = i;
         do {
+          if ((firstUnits[c >>> 5] & (1 << (c & 31))) !== 0) starts[words++] = len;
           units[len] = c;
           os[len++] = i;
           c = source[++i];
         } while ((c - HAN_FIRST) >>> 0 <= HAN_SPAN);
-        unspaced += i - first;
+        han += i - first;
         continue;
       }
       let info = INFO[c];
@@ -232,8 +254,9 @@ export class MatchTextBuffer implements MatchText {
       os[len++] = i++;
     }
     this.length = len;
-    this.wordCount = words;
-    this.unspacedLetters = unspaced;
+    this.startCount = words;
+    this.unspacedLetters = han + unspaced;
+    this.startsComplete = unspaced === 0;
     return this;
   }
 
@@ -270,7 +293,7 @@ export class MatchTextBuffer implements MatchText {
     const units = this.units;
     const os = this.origStart;
     const oe = this.origEnd;
-    const starts = this.wordStarts;
+    const starts = this.starts;
     let words = 0;
     let unspaced = 0;
     let len = 0;
@@ -353,8 +376,10 @@ export class MatchTextBuffer implements MatchText {
       len++;
     }
     this.length = len;
-    this.wordCount = words;
+    this.startCount = words;
     this.unspacedLetters = unspaced;
+    // Word starts only: the letters of unspaced scripts are left to the scan.
+    this.startsComplete = unspaced === 0;
     return this;
   }
 

@@ -48,6 +48,18 @@ export class SentenceSpans {
     return lo;
   }
 
+  /**
+   * indexOf(offset), searched from sentence `near` outwards: the classifier asks for hits in
+   * reading order, each one in or just after the sentence of the one before.
+   */
+  indexNear(offset: number, near: number): number {
+    const s = this.starts;
+    let k = near;
+    while (k + 1 < this.count && s[k + 1] <= offset) k++;
+    while (k > 0 && s[k] > offset) k--;
+    return k;
+  }
+
   /** Index of the first sentence that has any text (bodies sometimes open with blank lines). */
   leadIndex(): number {
     const text = this.text;

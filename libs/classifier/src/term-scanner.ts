@@ -1,8 +1,9 @@
 /**
  * Finds every compiled term in a normalised field, in reading order (term-hits.ts), by walking the
- * term trie from each position where a term can start (term-trie.ts): the word starts the
- * normaliser recorded, and, in a text that holds letters of an unspaced script or when some term
- * begins with punctuation, every unit that is not part of a spaced-script word.
+ * term trie from each position where a term can start (term-trie.ts): the starts the normaliser
+ * recorded (word starts, and Chinese characters that begin a term), and, in a text that holds
+ * letters of another unspaced script or when some term begins with punctuation, every unit that
+ * is not inside a spaced-script word.
  */
 import { isUnspacedLetter, isWordUnit, type MatchTextBuffer } from './match-text';
 import { TermTrie, type CompiledTerm } from './term-trie';
@@ -25,6 +26,11 @@ export class TermScanner {
     });
   }
 
+  /** Bitset of the units some term begins with, for the normaliser (MatchTextBuffer). */
+  get termFirstUnits(): Int32Array {
+    return this.startFilter.firstUnits;
+  }
+
   /** Size of the compiled trie, for operators and the bench. */
   get stats(): { terms: number; states: number; tableBytes: number } {
     return { terms: this.terms.length, states: this.trie.stateCount, tableBytes: this.trie.tableBytes };
@@ -37,9 +43,9 @@ export class TermScanner {
     const { units, length } = text;
     const trie = this.trie;
     const filter = this.startFilter;
-    if (text.unspacedLetters === 0 && !this.scanEveryText) {
-      const starts = text.wordStarts;
-      for (let w = 0; w < text.wordCount; w++) {
+    if (text.startsComplete && !this.scanEveryText) {
+      const starts = text.starts;
+      for (let w = 0; w < text.startCount; w++) {
         const p = starts[w];
         if (filter.mayStart(units, length, p)) trie.walk(units, length, p, hits);
       }

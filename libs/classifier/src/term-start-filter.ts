@@ -21,13 +21,13 @@ function bucket(u0: number, u1: number, u2: number): number {
 export class TermStartFilter {
   private readonly beginnings = new Int32Array(1 << (BITS - 5));
   /** Bit u set: some term starts with unit u (a bitset: 8 KB, where a byte per unit would take 64). */
-  private readonly firstUnit = new Int32Array(0x10000 >>> 5);
+  readonly firstUnits = new Int32Array(0x10000 >>> 5);
   /** Bit u set: u is the first unit of a term shorter than three units. */
   private readonly shortStart = new Int32Array(0x10000 >>> 5);
 
   constructor(terms: readonly string[]) {
     for (const t of terms) {
-      if (t.length > 0) this.firstUnit[t.charCodeAt(0) >>> 5] |= 1 << (t.charCodeAt(0) & 31);
+      if (t.length > 0) this.firstUnits[t.charCodeAt(0) >>> 5] |= 1 << (t.charCodeAt(0) & 31);
       if (t.length < 3) {
         if (t.length > 0) this.shortStart[t.charCodeAt(0) >>> 5] |= 1 << (t.charCodeAt(0) & 31);
         continue;
@@ -40,7 +40,7 @@ export class TermStartFilter {
   /** False when no term starts at `at` of units[0, length); true when one may. */
   mayStart(units: Uint16Array, length: number, at: number): boolean {
     const u0 = units[at];
-    if ((this.firstUnit[u0 >>> 5] & (1 << (u0 & 31))) === 0) return false;
+    if ((this.firstUnits[u0 >>> 5] & (1 << (u0 & 31))) === 0) return false;
     if ((this.shortStart[u0 >>> 5] & (1 << (u0 & 31))) !== 0 || at + 2 >= length) return true;
     const b = bucket(u0, units[at + 1], units[at + 2]);
     return (this.beginnings[b >>> 5] & (1 << (b & 31))) !== 0;

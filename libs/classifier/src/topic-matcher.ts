@@ -42,7 +42,7 @@ export class TopicMatcher {
   readonly roles: TermRole[][];
   readonly topics: CompiledTopic[];
   readonly anchorNames: string[];
-  private readonly buffer = new MatchTextBuffer();
+  private readonly buffer: MatchTextBuffer;
   private readonly prefix: Uint8Array;
 
   constructor(taxonomy: Taxonomy) {
@@ -91,6 +91,7 @@ export class TopicMatcher {
     });
     if (this.topics.some((t) => !TOPIC_IDS.includes(t.id))) throw new Error('unreachable: schema checks topic ids');
     this.scanner = new TermScanner(terms);
+    this.buffer = new MatchTextBuffer(this.scanner.termFirstUnits);
     this.prefix = Uint8Array.from(terms, (t) => (t.prefix ? 1 : 0));
   }
 
