@@ -19,7 +19,7 @@ import type { Scoring, Taxonomy } from './taxonomy-schema';
 import { ALL_TOPICS, TopicMatcher } from './topic-matcher';
 import type { SentenceSpans } from './sentence-spans';
 import { detectLanguage } from './language-detector';
-import { ROLE_ANCHOR, ROLE_LIST, ROLE_NEGATIVE, ROLE_TERM, RoleTable } from './role-table';
+import { ROLE_ANCHOR, ROLE_LIST, ROLE_NEGATIVE, ROLE_TERM, RoleTable, anchorBit } from './role-table';
 
 export interface ClassifyInput {
   title: string;
@@ -131,6 +131,9 @@ export class TopicClassifier {
   private anchorCount = 0;
   private anchorHit = new Int32Array(256);
   private anchorId = new Int32Array(256);
+  /** anchorBit() of each anchor's set, and of all the field's anchors together. */
+  private anchorBits = new Int32Array(256);
+  private fieldAnchorBits = 0;
   private candidateHit = new Int32Array(256);
   private candidateRole = new Int32Array(256);
   private candidateValue = new Float64Array(256);
@@ -213,8 +216,8 @@ export class TopicClassifier {
     if (count === 0) return;
     this.reserve(count);
     const { hitTerm, hitStart, hitEnd } = matcher;
-    const { first, roleOf, kind, topic, anchor, weight, near, within } = this.roles;
-    const { sentence, markerHit, negativeHit, negativeRole, anchorHit, anchorId } = this;
+    const { first, roleOf, kind, topic, anchor, weight, near, nearMask, within } = this.roles;
+    const { sentence, markerHit, negativeHit, negativeRole, anchorHit, anchorId, anchorBits } = this;
     const scoring = this.scoring;
     const title = field === TITLE;
     // Titles are one sentence; bodies are split so list-like sentences and the lead can be told apart.
@@ -227,6 +230,7 @@ export class TopicClassifier {
     let negatives = 0;
     let anchors = 0;
     let terms = 0;
+    let fieldAnchorBits = 0;
     for (let k = 0; k < count; k++) {
       sentence[k] = sentences ? sentences.indexNear(hitStart[k], k > 0 ? sentence[k - 1] : 0) : 0;
       for (let i = first[hitTerm[k]], last = first[hitTerm[k] + 1]; i < last; i++) {
@@ -239,6 +243,8 @@ export class TopicClassifier {
           negativeRole[negatives++] = r;
         } else if (roleKind === ROLE_ANCHOR) {
           anchorHit[anchors] = k;
+          anchorBits[anchors] = anchorBit(anchor[r]);
+          fieldAnchorBits |= anchorBits[anchors];
           anchorId[anchors++] = anchor[r];
         }
       }
@@ -246,6 +252,7 @@ export class TopicClassifier {
     this.markerCount = markers;
     this.negativeCount = negatives;
     this.anchorCount = anchors;
+    this.fieldAnchorBits = fieldAnchorBits;
     if (markers > 0) this.countMarkers(count, sentences ? Math.max(1, sentences.count) : 1);
 
     // An anchor outside a threat list opens the topics that require its set.
@@ -280,7 +287,7 @@ export class TopicClassifier {
         // Inside a negative phrase of this topic (or of all topics) the term is not itself.
         if (negatives > 0 && this.negated(topic[r], start, end)) continue;
         const rule = near[r];
-        if (rule !== null && !this.anchorNear(rule, within[r], start, end)) continue;
+        if (rule !== null && !this.anchorNear(rule, nearMask[r], within[r], start, end)) continue;
         let f = title ? titleWeight : sentence[k] === lead ? scoring.leadWeight : 1;
         if (this.inList(k)) f *= scoring.listWeight;
         candidateHit[candidates] = k;
@@ -312,6 +319,7 @@ export class TopicClassifier {
       this.negativeRole = new Int32Array(size);
       this.anchorHit = new Int32Array(size);
       this.anchorId = new Int32Array(size);
+      this.anchorBits = new Int32Array(size);
       this.candidateHit = new Int32Array(size);
       this.candidateRole = new Int32Array(size);
       this.candidateValue = new Float64Array(size);
@@ -397,9 +405,11 @@ export class TopicClassifier {
   }
 
   /** Whether an anchor of one of the `rule` sets lies within `within` characters of start..end (not on it). */
-  private anchorNear(rule: readonly number[], within: number, start: number, end: number): boolean {
+  private anchorNear(rule: readonly number[], mask: number, within: number, start: number, end: number): boolean {
+    // None of the rule's sets among the field's anchors (the usual case for rare sets): no search.
+    if ((this.fieldAnchorBits & mask) === 0) return false;
     const { hitStart, hitEnd } = this.matcher;
-    const { anchorHit, anchorId, maxEndUpTo, minStartFrom } = this;
+    const { anchorHit, anchorId, anchorBits, maxEndUpTo, minStartFrom } = this;
     const from = start - within;
     const to = end + within;
     // Skip the anchors before which every hit ends before `from`, and stop at the first after which every hit starts after `to`.
@@ -413,7 +423,7 @@ export class TopicClassifier {
     for (; a < this.anchorCount && minStartFrom[anchorHit[a]] <= to; a++) {
       const s = hitStart[anchorHit[a]];
       const e = hitEnd[anchorHit[a]];
-      if (!(s < end && start < e) && Math.max(0, s - end, start - e) <= within && rule.includes(anchorId[a])) return true;
+      if ((anchorBits[a] & mask) !== 0 && !(s < end && start < e) && Math.max(0, s - end, start - e) <= within && rule.includes(anchorId[a])) return true;
     }
     return false;
   }

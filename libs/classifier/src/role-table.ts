@@ -13,6 +13,11 @@ export const ROLE_LIST = 3;
 
 const KIND_CODE: Record<TermRole['kind'], number> = { term: ROLE_TERM, negative: ROLE_NEGATIVE, anchor: ROLE_ANCHOR, list: ROLE_LIST };
 
+/** The bit of anchor set a in an anchor mask (sets 32 apart share one: a mask only rules out). */
+export function anchorBit(a: number): number {
+  return 1 << (a & 31);
+}
+
 export class RoleTable {
   /** Number of distinct roles; a role number is below it. */
   readonly count: number;
@@ -31,6 +36,8 @@ export class RoleTable {
   readonly weight: Float64Array;
   /** Per term role: its context rule (anchor sets one of which must be within `within`), or null. */
   readonly near: (readonly number[] | null)[];
+  /** Per term role: its context rule's anchor sets as bits (set a sets bit a mod 32), to rule anchors out cheaply. */
+  readonly nearMask: Int32Array;
   readonly within: Float64Array;
   /** Per role: the term as written in the taxonomy, for evidence. */
   readonly label: string[];
@@ -64,6 +71,7 @@ export class RoleTable {
     this.anchor = Int32Array.from(distinct, (r) => (r.kind === 'anchor' ? r.anchor : 0));
     this.weight = Float64Array.from(distinct, (r) => (r.kind === 'term' || r.kind === 'negative' ? r.weight : 0));
     this.near = distinct.map((r) => (r.kind === 'term' ? r.near : null));
+    this.nearMask = Int32Array.from(this.near, (sets) => (sets ?? []).reduce((mask, a) => mask | anchorBit(a), 0));
     this.within = Float64Array.from(distinct, (r) => (r.kind === 'term' ? r.within : 0));
     this.label = distinct.map((r) => r.label);
   }
