@@ -113,7 +113,7 @@ export class MatchTextBuffer implements MatchText {
   units = new Uint16Array(4096);
   length = 0;
   /**
-   * Original offsets: where each normalised unit starts (fill() writes it at word starts only) and
+   * Original offsets: where each normalised unit starts (fill() writes it at word edges only) and
    * where it ends (written by fillGeneral only); read them through originalStart/End.
    */
   private origStart = new Int32Array(4096);
@@ -229,7 +229,7 @@ export class MatchTextBuffer implements MatchText {
       if ((info & INFO_WORD) !== 0) {
         const wordStart = len;
         starts[words++] = len;
-        // Only the word's first unit records where it starts: the others follow it one for one.
+        // Only the word's first and last units record where they start: the others follow one for one.
         os[len] = i;
         let cyrillic = INFO_CYRILLIC;
         do {
@@ -239,6 +239,8 @@ export class MatchTextBuffer implements MatchText {
           info = INFO[c];
         } while ((info & INFO_WORD) !== 0);
         if (cyrillic !== 0 && (i < n || stemLastWord)) len -= russianEndingLength(units, wordStart, len);
+        // And its last unit, where a term that ends on this word ends (see originalStart).
+        os[len - 1] = os[wordStart] + (len - 1 - wordStart);
         continue;
       }
       if ((info & INFO_SLOW) !== 0) return this.fillGeneral(text, stemLastWord);
@@ -263,10 +265,12 @@ export class MatchTextBuffer implements MatchText {
   /** The original offset where normalised unit p of the last filled text starts. */
   originalStart(p: number): number {
     if (this.endsRecorded) return this.origStart[p];
-    // fill() records a word's start only; its units map one for one onto the original's.
+    // fill() records where each unit outside words starts, and a word's first and last units; the
+    // word's other units map one for one onto the original's.
     const units = this.units;
+    if (!isWordUnit(units[p]) || p + 1 === this.length || !isWordUnit(units[p + 1])) return this.origStart[p];
     let first = p;
-    if (isWordUnit(units[p])) while (first > 0 && isWordUnit(units[first - 1])) first--;
+    while (first > 0 && isWordUnit(units[first - 1])) first--;
     return this.origStart[first] + (p - first);
   }
 

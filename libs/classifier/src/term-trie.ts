@@ -37,6 +37,10 @@ export class TermTrie {
   private readonly outCount: Int32Array;
   private readonly outTerm: Int32Array;
   private readonly needRight: Uint8Array;
+  /** A base at or above chainFlag marks a chain state: chains[3k..3k+2] = first unit, units, target. */
+  private readonly chainFlag: number;
+  private readonly chains: Int32Array;
+  private readonly chainUnits: Uint16Array;
   readonly stateCount: number;
 
   /** Hits report a term by its index in `terms`. */
@@ -158,6 +162,42 @@ export class TermTrie {
       this.cell[2 * p + 1] = p < length && check[p] !== -1 ? (check[p] << 1) | (this.outCount[p] > 0 ? 1 : 0) : free;
     }
     this.outTerm = Int32Array.from(flat);
+
+    // Chains: from a state with one child and no term ending at it, the walk can only go on along
+    // one path until the next state that branches or ends a term ("international narcotics…").
+    // Such a state's base holds CHAIN + its chain number instead, and the walk compares the
+    // article's units with the path's in one loop: sequential reads instead of a table step (a
+    // dependent cache read) per unit. Half the steps of a walk over our articles are on chains.
+    this.chainFlag = this.cell instanceof Uint16Array ? 0x8000 : 0x80000000;
+    const unitOf = new Uint16Array(classes);
+    for (let c = 0; c < 0x10000; c++) if (this.classOf[c] !== 0) unitOf[this.classOf[c]] = c;
+    const onlyChild = (state: number): [number, number] | null => {
+      if (trie[state].size !== 1 || ending[state].length > 0) return null;
+      const [[cls, child]] = [...trie[state]];
+      return [cls, child];
+    };
+    const chainUnits: number[] = [];
+    const chains: number[] = []; // per chain: first unit in chainUnits, number of units, target position
+    const inChain = new Uint8Array(trie.length);
+    for (let state = 0; state < trie.length; state++) {
+      if (onlyChild(state) === null || inChain[state] === 1) continue;
+      // A chain head (its parent, if any, branches or ends a term): lay its path out once, and let
+      // every state along it point into the same units.
+      const path: number[] = [];
+      for (let at = state, step = onlyChild(at); step !== null; at = step[1], step = onlyChild(at)) {
+        path.push(at);
+        chainUnits.push(unitOf[step[0]]);
+      }
+      const target = positionOf[trie[path[path.length - 1]].values().next().value as number];
+      const first = chainUnits.length - path.length;
+      path.forEach((at, k) => {
+        inChain[at] = 1;
+        this.cell[2 * positionOf[at]] = this.chainFlag + chains.length / 3;
+        chains.push(first + k, path.length - k, target);
+      });
+    }
+    this.chainUnits = Uint16Array.from(chainUnits);
+    this.chains = Int32Array.from(chains);
     this.needRight = Uint8Array.from(terms, (t) => (!t.prefix && isWordUnit(t.text.charCodeAt(t.text.length - 1)) ? 1 : 0));
   }
 
@@ -173,23 +213,38 @@ export class TermTrie {
   walk(units: Uint16Array, length: number, start: number, hits: TermHits): void {
     const classOf = this.classOf;
     const cell = this.cell;
+    const chainFlag = this.chainFlag;
     let s = 0;
-    for (let p = start; p < length; p++) {
-      const cls = classOf[units[p]];
-      if (cls === 0) return;
-      const next = cell[2 * s] + cls;
-      const check = cell[2 * next + 1];
-      if (check >>> 1 !== s) return;
-      s = next;
-      if ((check & 1) === 0) continue;
-      const end = p + 1;
-      const rightIsWord = end < length && isWordUnit(units[end]);
+    let p = start;
+    while (p < length) {
+      const base = cell[2 * s];
+      if (base >= chainFlag) {
+        const chain = 3 * (base - chainFlag);
+        const from = this.chains[chain];
+        const to = from + this.chains[chain + 1];
+        if (p + (to - from) > length) return;
+        const chainUnits = this.chainUnits;
+        for (let k = from; k < to; k++, p++) if (units[p] !== chainUnits[k]) return;
+        s = this.chains[chain + 2];
+        if ((cell[2 * s + 1] & 1) === 0) continue;
+      } else {
+        const cls = classOf[units[p]];
+        if (cls === 0) return;
+        const next = base + cls;
+        const check = cell[2 * next + 1];
+        if (check >>> 1 !== s) return;
+        s = next;
+        p++;
+        if ((check & 1) === 0) continue;
+      }
+      // Terms end here, at p.
+      const rightIsWord = p < length && isWordUnit(units[p]);
       const from = this.outStart[s];
       const to = from + this.outCount[s];
       for (let k = from; k < to; k++) {
         const term = this.outTerm[k];
         if (rightIsWord && this.needRight[term] === 1) continue;
-        pushHit(hits, term, start, end);
+        pushHit(hits, term, start, p);
       }
     }
   }
