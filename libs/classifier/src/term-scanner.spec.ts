@@ -68,6 +68,28 @@ describe('TermScanner', () => {
     }
   });
 
+  it('agrees with a brute-force search for random terms over a small alphabet (branches, chains, shared prefixes)', () => {
+    let seed = 11;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const draw = (alphabet: string, length: number): string => Array.from({ length }, () => alphabet[next(alphabet.length)]).join('');
+    for (let round = 0; round < 20; round++) {
+      const written = new Set<string>();
+      while (written.size < 40) {
+        const term = draw('ab 毒品', 1 + next(12)).trim();
+        if (term) written.add(next(5) === 0 ? `${term}*` : term);
+      }
+      const list = compile([...written]).filter((t) => t.text.length > 0);
+      const subject = new TermScanner(list);
+      for (let k = 0; k < 20; k++) {
+        const text = new MatchTextBuffer(subject.termFirstUnits).fill(draw('ab .毒品', 10 + next(60)));
+        expect(scanned(subject, text)).toEqual(bruteForce(list, text));
+      }
+    }
+  });
+
   it('finds a Latin term in a Chinese text and a Chinese term next to Latin letters', () => {
     const text = new MatchTextBuffer().fill('UNODC称heroin即海洛因');
     const found = scanned(scanner, text).map(([term]) => terms[term].text);

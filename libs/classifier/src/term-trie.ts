@@ -13,8 +13,9 @@
  * automaton found (term-scanner.spec.ts checks it against a brute-force search).
  *
  * The trie is a double array (Aoe's layout): the child of the state at position s for class c sits
- * at position base[s] + c when that position's check is s. Some 10,000 states take ~80 KB, which
- * stays in the processor's cache.
+ * at position base[s] + c when that position's check is s. Some 10,000 states take ~40 KB in
+ * 16-bit cells, which stay in the processor's cache; paths without branches are walked as chains
+ * (see the constructor).
  */
 import { isWordUnit } from './match-text';
 import { pushHit, type TermHits } from './term-hits';
@@ -181,20 +182,17 @@ export class TermTrie {
     const inChain = new Uint8Array(trie.length);
     for (let state = 0; state < trie.length; state++) {
       if (onlyChild(state) === null || inChain[state] === 1) continue;
-      // A chain head (its parent, if any, branches or ends a term): lay its path out once, and let
-      // every state along it point into the same units.
-      const path: number[] = [];
-      for (let at = state, step = onlyChild(at); step !== null; at = step[1], step = onlyChild(at)) {
-        path.push(at);
-        chainUnits.push(unitOf[step[0]]);
-      }
-      const target = positionOf[trie[path[path.length - 1]].values().next().value as number];
-      const first = chainUnits.length - path.length;
-      path.forEach((at, k) => {
+      // A chain head (its parent, if any, branches or ends a term; parents come first in state
+      // order). A walk only enters a chain at its head, so the states along it need no entry.
+      let length = 0;
+      let at = state;
+      for (let step = onlyChild(at); step !== null; at = step[1], step = onlyChild(at)) {
         inChain[at] = 1;
-        this.cell[2 * positionOf[at]] = this.chainFlag + chains.length / 3;
-        chains.push(first + k, path.length - k, target);
-      });
+        chainUnits.push(unitOf[step[0]]);
+        length++;
+      }
+      this.cell[2 * positionOf[state]] = this.chainFlag + chains.length / 3;
+      chains.push(chainUnits.length - length, length, positionOf[at]);
     }
     this.chainUnits = Uint16Array.from(chainUnits);
     this.chains = Int32Array.from(chains);
@@ -203,7 +201,7 @@ export class TermTrie {
 
   /** Bytes held by the trie (for the bench report). */
   get tableBytes(): number {
-    return this.cell.byteLength;
+    return this.cell.byteLength + this.chains.byteLength + this.chainUnits.byteLength;
   }
 
   /**
