@@ -126,6 +126,8 @@ topics:
       - weight: 3
         en: [seizure*]
         ru: [изъятие]
+      - weight: 3
+        en: [interdict*, interdiction]
 `);
   const c = new TopicClassifier(small);
 
@@ -138,6 +140,12 @@ topics:
     const once = c.scoreTopic('', 'seizures', 'counter-narcotics-operations').score;
     const twice = c.scoreTopic('', 'seizures and seizures', 'counter-narcotics-operations').score;
     expect(twice).toBeCloseTo(once * 1.5);
+  });
+
+  it('counts two terms of one topic on the same words once', () => {
+    const both = c.scoreTopic('', 'An interdiction.', 'counter-narcotics-operations');
+    expect(both.score).toBe(3);
+    expect(both.evidence).toHaveLength(1);
   });
 
   it('stems Russian taxonomy terms written in any form', () => {

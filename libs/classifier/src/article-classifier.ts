@@ -428,7 +428,7 @@ export class TopicClassifier {
     return false;
   }
 
-  /** Whether candidate c lies inside a longer candidate of its topic (or an equal one that weighs more). */
+  /** Whether candidate c lies inside a longer candidate of its topic (or an equal one that weighs more or comes first). */
   private insideLonger(c: number, candidates: number): boolean {
     const { hitStart, hitEnd } = this.matcher;
     const { candidateHit, maxEndUpTo, minStartFrom } = this;
@@ -450,7 +450,10 @@ export class TopicClassifier {
     if (topic[this.candidateRole[o]] !== topic[this.candidateRole[c]]) return false;
     const length = end - start;
     const other = hitEnd[k] - hitStart[k];
-    return other > length || (other === length && this.candidateValue[o] > this.candidateValue[c]);
+    // Two terms of one topic on the same words ("interdict*" and "interdiction") count once: the
+    // heavier, or the first of equals.
+    const value = this.candidateValue;
+    return other > length || (other === length && (value[o] > value[c] || (value[o] === value[c] && o < c)));
   }
 
   /** Scored terms by topic, and the scored negatives, both in scored order. */
