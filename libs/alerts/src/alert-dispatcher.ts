@@ -25,8 +25,14 @@ export interface AlertDispatcherOptions {
    * host) leaves its deliveries to the others within this time. 30 s by default.
    */
   leaseMs?: number;
-  /** Called once per delivery that ended failed (the monitor sends it to the dead-letter topic). */
-  onFailed?: (record: DeliveryRecord, message: PushMessage) => void | Promise<void>;
+  /** Called once per delivery that ended failed (metrics, the log). */
+  onFailed?: (record: DeliveryRecord, message: PushMessage) => void;
+  /**
+   * Publishes a failed delivery's dead letter (the monitor's alerts.v1.dlq). The row waits for it
+   * in the delivery log, so a throw, or a crash before it returns, leaves the letter to the next
+   * resumeStale(): at least once, never lost.
+   */
+  deadLetter?: (record: DeliveryRecord, message: PushMessage) => Promise<void>;
   /** Called once per delivery that succeeded (metrics). */
   onDelivered?: (record: DeliveryRecord) => void;
 }
@@ -143,16 +149,40 @@ export class AlertDispatcher implements AlertDeliverer {
         return log.get(key);
       }
       const attempts = log.get(key)?.attempts ?? 0;
-      log.markFailed(key, `${describe(error)} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`);
+      log.markFailed(key, `${describe(error)} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`, this.options.deadLetter ? this.leaseMs : undefined);
       const failed = log.get(key)!;
-      await this.options.onFailed?.(failed, message);
+      this.options.onFailed?.(failed, message);
+      await this.sendDeadLetter(failed, message);
     }
     return log.get(key);
+  }
+
+  /** Publishes a dead letter this worker holds; on failure lets the row go to the next resumeStale(). */
+  private async sendDeadLetter(record: DeliveryRecord, message: PushMessage): Promise<void> {
+    if (!this.options.deadLetter) return;
+    try {
+      await this.options.deadLetter(record, message);
+      this.options.log.markDeadLettered(record);
+    } catch {
+      // Still marked in the log: released, it is tried again at the next resumeStale().
+      this.options.log.release(record);
+    }
   }
 
   /** Resumes deliveries left pending by a crash or stop (call at start-up and now and then). */
   async resumeStale(limit = 100): Promise<number> {
     if (this.stopping.signal.aborted) return 0;
+    if (this.options.deadLetter) {
+      for (const row of this.options.log.claimDeadLetters(limit, this.leaseMs)) {
+        const message = this.messageFor(row);
+        if (!message) {
+          this.options.log.markDeadLettered(row); // nothing left to tell: the log keeps the failure
+          continue;
+        }
+        this.hold(row);
+        this.track(this.sendDeadLetter(row, message).finally(() => this.letGo(row)));
+      }
+    }
     const rows = this.options.log.claimStale(limit, this.leaseMs);
     let resumed = 0;
     for (const row of rows) {

@@ -17,6 +17,14 @@ import { WebhookUrlPolicy } from './webhook-url-policy';
 import { sampleArticle } from './testing/sample-articles';
 import { startWebhookReceiver } from './testing/webhook-receiver';
 
+async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe('AlertService end to end (SQLite file, webhook receiver on loopback)', () => {
   let dir: string;
   let file: string;
@@ -31,7 +39,7 @@ describe('AlertService end to end (SQLite file, webhook receiver on loopback)', 
   });
 
   /** One alerter process: its own connection, matcher, ledger, delivery log and dispatcher. */
-  function alerter(options: { maxAttempts?: number; deliver?: boolean; leaseMs?: number } = {}) {
+  function alerter(options: { maxAttempts?: number; deliver?: boolean; leaseMs?: number; deadLetter?: (record: DeliveryRecord) => Promise<void> } = {}) {
     const db = new Database(file);
     db.pragma('busy_timeout = 5000');
     opened.push(db);
@@ -44,6 +52,7 @@ describe('AlertService end to end (SQLite file, webhook receiver on loopback)', 
       channels: [new WebhookChannel({ policy: new WebhookUrlPolicy(['127.0.0.1']), timeoutMs: 2000 })],
       maxAttempts: options.maxAttempts ?? 5, initialDelayMs: 5, maxDelayMs: 20, leaseMs: options.leaseMs,
       onFailed: (record) => void failed.push(record),
+      deadLetter: options.deadLetter,
     });
     const deliverer = options.deliver === false ? { outbox: dispatcher.outbox.bind(dispatcher), deliver: () => undefined } : dispatcher;
     const service = new AlertService({ matcher: SubscriptionMatcher.fromStore(store), ledger, subscriptions: store, deliverers: [deliverer] });
@@ -105,6 +114,61 @@ describe('AlertService end to end (SQLite file, webhook receiver on loopback)', 
       expect(row).toMatchObject({ status: 'failed', attempts: 4, lastError: expect.stringMatching(/^HTTP 500 .* \(after 4 attempts\)$/) });
       expect(a.log.list({ status: 'failed' })).toHaveLength(1);
       expect(a.failed).toEqual([row]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('publishes a failed delivery\'s dead letter, and tries again at the next resume when the bus refuses it', async () => {
+    const receiver = await startWebhookReceiver([500]);
+    try {
+      const letters: string[] = [];
+      let refusals = 1;
+      const a = alerter({
+        maxAttempts: 2,
+        deadLetter: async (record) => {
+          if (refusals-- > 0) throw new Error('bus down');
+          letters.push(record.alertId);
+        },
+      });
+      a.store.create('k1', { channels: { webhook: { url: receiver.url } } });
+      const [alert] = await a.service.handleClassified([sampleArticle()]);
+      await a.dispatcher.idle();
+      const key = { alertId: alert.id, channel: 'webhook' as const };
+      expect(a.log.get(key)).toMatchObject({ status: 'failed', deadLetterPending: true });
+      expect(letters).toEqual([]);
+
+      await a.dispatcher.resumeStale();
+      expect(letters).toEqual([alert.id]);
+      expect(a.log.get(key)).toMatchObject({ status: 'failed', deadLetterPending: false });
+      await a.dispatcher.resumeStale();
+      expect(letters).toEqual([alert.id]);
+      expect(a.failed).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('a dead letter left unpublished by a replica that died is published by another, once', async () => {
+    const receiver = await startWebhookReceiver([500]);
+    try {
+      // The first replica fails the delivery, then dies while publishing its dead letter.
+      const dying = alerter({ maxAttempts: 1, leaseMs: 300, deadLetter: () => new Promise<void>(() => undefined) });
+      dying.store.create('k1', { channels: { webhook: { url: receiver.url } } });
+      const [alert] = await dying.service.handleClassified([sampleArticle()]);
+      const key = { alertId: alert.id, channel: 'webhook' as const };
+      await waitFor(() => dying.log.get(key)?.status === 'failed');
+      dying.db.close(); // its lease renewals now fail, as a dead process's would stop
+
+      const letters: string[] = [];
+      const r1 = alerter({ leaseMs: 300, deadLetter: async (record) => void letters.push(record.alertId) });
+      const r2 = alerter({ leaseMs: 300, deadLetter: async (record) => void letters.push(record.alertId) });
+      await Promise.all([r1.dispatcher.resumeStale(), r2.dispatcher.resumeStale()]);
+      expect(letters).toEqual([]); // the dying replica's hold has not run out yet
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await Promise.all([r1.dispatcher.resumeStale(), r2.dispatcher.resumeStale()]);
+      expect(letters).toEqual([alert.id]);
+      expect(r1.log.get(key)).toMatchObject({ status: 'failed', deadLetterPending: false });
     } finally {
       await receiver.close();
     }

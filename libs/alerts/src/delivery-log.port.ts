@@ -25,6 +25,8 @@ export interface DeliveryRecord extends NewDelivery {
   status: DeliveryStatus;
   attempts: number;
   lastError: string | null;
+  /** A failed row whose dead letter is not published yet. */
+  deadLetterPending: boolean;
   createdAt: string;
   updatedAt: string;
   deliveredAt: string | null;
@@ -44,13 +46,25 @@ export interface DeliveryLog {
   claim(key: DeliveryKey, leaseMs: number): boolean;
   /** Pending rows whose lease has run out (crashed or stopped workers), claimed for `leaseMs`. */
   claimStale(limit: number, leaseMs: number): DeliveryRecord[];
-  /** Extends to `leaseMs` from now the leases on these pending rows that have not run out yet (a live worker's heartbeat). */
+  /**
+   * Extends to `leaseMs` from now the leases on these rows (pending, or waiting for their dead
+   * letter) that have not run out yet: a live worker's heartbeat.
+   */
   renew(keys: DeliveryKey[], leaseMs: number): void;
   recordAttempt(key: DeliveryKey, error: string | null): void;
-  /** Gives up this worker's lease on a pending row, so that it can be resumed at once. */
+  /** Gives up this worker's lease on a pending row (or one waiting for its dead letter), so that it can be resumed at once. */
   release(key: DeliveryKey): void;
   markDelivered(key: DeliveryKey): void;
-  markFailed(key: DeliveryKey, reason: string): void;
+  /**
+   * Ends a row failed. With `deadLetterLeaseMs`, the row also waits for its dead letter (an
+   * outbox, like the pending rows): this worker holds it that long to publish the letter, then
+   * markDeadLettered(); if it dies first, claimDeadLetters() hands the row to another.
+   */
+  markFailed(key: DeliveryKey, reason: string, deadLetterLeaseMs?: number): void;
+  /** Failed rows whose dead letter is still to be published and not held, claimed for `leaseMs`. */
+  claimDeadLetters(limit: number, leaseMs: number): DeliveryRecord[];
+  /** The row's dead letter is published. */
+  markDeadLettered(key: DeliveryKey): void;
   get(key: DeliveryKey): DeliveryRecord | null;
   /** Newest first. */
   list(query: DeliveryQuery): DeliveryRecord[];

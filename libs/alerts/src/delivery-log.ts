@@ -10,6 +10,7 @@ interface Row {
   status: DeliveryRecord['status'];
   attempts: number;
   last_error: string | null;
+  dead_letter: number;
   created_at: string;
   updated_at: string;
   delivered_at: string | null;
@@ -28,13 +29,17 @@ export class SqliteDeliveryLog implements DeliveryLog {
         alert_id TEXT NOT NULL, channel TEXT NOT NULL, kind TEXT NOT NULL,
         subscription_id TEXT NOT NULL, owner_key_id TEXT NOT NULL,
         status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
-        attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, dead_letter INTEGER NOT NULL DEFAULT 0,
         lease_until INTEGER NOT NULL DEFAULT 0,
         created_at TEXT NOT NULL, updated_at TEXT NOT NULL, delivered_at TEXT,
         PRIMARY KEY (alert_id, channel));
       CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (status, lease_until);
       CREATE INDEX IF NOT EXISTS deliveries_owner ON deliveries (owner_key_id, created_at);
     `);
+    // Files written before dead letters had an outbox lack the column; their failed rows were published already.
+    const columns = db.prepare('PRAGMA table_info(deliveries)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'dead_letter')) db.exec('ALTER TABLE deliveries ADD COLUMN dead_letter INTEGER NOT NULL DEFAULT 0');
+    db.exec('CREATE INDEX IF NOT EXISTS deliveries_dead_letters ON deliveries (lease_until) WHERE dead_letter = 1');
   }
 
   enqueue(deliveries: NewDelivery[]): void {
@@ -70,7 +75,9 @@ export class SqliteDeliveryLog implements DeliveryLog {
 
   renew(keys: DeliveryKey[], leaseMs: number): void {
     const now = this.now().getTime();
-    const extend = this.statement(`UPDATE deliveries SET lease_until = ? WHERE alert_id = ? AND channel = ? AND status = 'pending' AND lease_until > ?`);
+    const extend = this.statement(
+      `UPDATE deliveries SET lease_until = ? WHERE alert_id = ? AND channel = ? AND (status = 'pending' OR dead_letter = 1) AND lease_until > ?`,
+    );
     this.db.transaction(() => {
       for (const key of keys) extend.run(now + leaseMs, key.alertId, key.channel, now);
     })();
@@ -82,7 +89,10 @@ export class SqliteDeliveryLog implements DeliveryLog {
   }
 
   release(key: DeliveryKey): void {
-    this.statement(`UPDATE deliveries SET lease_until = 0 WHERE alert_id = ? AND channel = ? AND status = 'pending'`).run(key.alertId, key.channel);
+    this.statement(`UPDATE deliveries SET lease_until = 0 WHERE alert_id = ? AND channel = ? AND (status = 'pending' OR dead_letter = 1)`).run(
+      key.alertId,
+      key.channel,
+    );
   }
 
   markDelivered(key: DeliveryKey): void {
@@ -91,9 +101,30 @@ export class SqliteDeliveryLog implements DeliveryLog {
       .run(at, at, key.alertId, key.channel);
   }
 
-  markFailed(key: DeliveryKey, reason: string): void {
-    this.statement(`UPDATE deliveries SET status = 'failed', last_error = ?, updated_at = ?, lease_until = 0 WHERE alert_id = ? AND channel = ?`)
-      .run(reason, this.now().toISOString(), key.alertId, key.channel);
+  markFailed(key: DeliveryKey, reason: string, deadLetterLeaseMs?: number): void {
+    const now = this.now();
+    const deadLetter = deadLetterLeaseMs === undefined ? 0 : 1;
+    const lease = deadLetterLeaseMs === undefined ? 0 : now.getTime() + deadLetterLeaseMs;
+    this.statement(`UPDATE deliveries SET status = 'failed', last_error = ?, updated_at = ?, dead_letter = ?, lease_until = ? WHERE alert_id = ? AND channel = ?`)
+      .run(reason, now.toISOString(), deadLetter, lease, key.alertId, key.channel);
+  }
+
+  claimDeadLetters(limit: number, leaseMs: number): DeliveryRecord[] {
+    const now = this.now().getTime();
+    return this.db
+      .transaction(() => {
+        const rows = this.db
+          .prepare(`SELECT * FROM deliveries WHERE status = 'failed' AND dead_letter = 1 AND lease_until <= ? ORDER BY updated_at LIMIT ?`)
+          .all(now, limit) as Row[];
+        const take = this.statement('UPDATE deliveries SET lease_until = ? WHERE alert_id = ? AND channel = ?');
+        for (const row of rows) take.run(now + leaseMs, row.alert_id, row.channel);
+        return rows.map(fromRow);
+      })
+      .immediate();
+  }
+
+  markDeadLettered(key: DeliveryKey): void {
+    this.statement('UPDATE deliveries SET dead_letter = 0, lease_until = 0 WHERE alert_id = ? AND channel = ?').run(key.alertId, key.channel);
   }
 
   get(key: DeliveryKey): DeliveryRecord | null {
@@ -129,7 +160,7 @@ export class SqliteDeliveryLog implements DeliveryLog {
 function fromRow(r: Row): DeliveryRecord {
   return {
     alertId: r.alert_id, channel: r.channel, kind: r.kind, subscriptionId: r.subscription_id, ownerKeyId: r.owner_key_id,
-    status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at, updatedAt: r.updated_at,
+    status: r.status, attempts: r.attempts, lastError: r.last_error, deadLetterPending: r.dead_letter === 1, createdAt: r.created_at, updatedAt: r.updated_at,
     deliveredAt: r.delivered_at,
   };
 }

@@ -76,7 +76,8 @@ export class AlertDelivery implements OnApplicationBootstrap, OnApplicationShutd
       initialDelayMs: config.ALERT_RETRY_INITIAL_DELAY_MS,
       maxDelayMs: config.ALERT_RETRY_MAX_DELAY_MS,
       onDelivered: (record) => this.metrics.alertsDelivered.inc({ channel: record.channel }),
-      onFailed: (record, message) => this.deadLetter(record, message),
+      onFailed: (record) => this.recordFailure(record),
+      deadLetter: (record, message) => this.deadLetter(record, message),
     });
     this.digests = new DigestScheduler({ db, ledger, subscriptions, log, dispatcher: this.dispatcher, channels });
     this.dispatcher.attachDigests(this.digests);
@@ -124,12 +125,17 @@ export class AlertDelivery implements OnApplicationBootstrap, OnApplicationShutd
       .finally(() => this.busy.delete(task));
   }
 
-  private async deadLetter(record: DeliveryRecord, message: PushMessage): Promise<void> {
+  private recordFailure(record: DeliveryRecord): void {
     const reason = record.lastError ?? 'failed';
     this.metrics.alertsFailed.inc({ channel: record.channel });
     this.metrics.deadLetters.inc({ topic: ALERT_DEAD_LETTER_TOPIC });
     this.activity.recordDeadLetter({ topic: ALERT_DEAD_LETTER_TOPIC, reason, key: record.alertId, at: new Date().toISOString() });
     this.logger.warn({ alertId: record.alertId, channel: record.channel, subscriptionId: record.subscriptionId, reason }, 'alert delivery failed');
+  }
+
+  /** Throws when the bus refuses it: the delivery log keeps the letter for the next resume round. */
+  private async deadLetter(record: DeliveryRecord, message: PushMessage): Promise<void> {
+    const reason = record.lastError ?? 'failed';
     try {
       await this.bus.publish(ALERT_DEAD_LETTER_TOPIC, [
         {
@@ -144,8 +150,8 @@ export class AlertDelivery implements OnApplicationBootstrap, OnApplicationShutd
         },
       ]);
     } catch (error) {
-      // The failure is in the delivery log whatever happens here; the bus being down must not hide it.
-      this.logger.error({ err: error, alertId: record.alertId }, 'could not publish to the dead-letter topic');
+      this.logger.error({ err: error, alertId: record.alertId }, 'could not publish to the dead-letter topic; will try again');
+      throw error;
     }
   }
 }

@@ -32,7 +32,7 @@ export class AlertsController {
   @ApiOperation({
     summary: 'Webhook and email deliveries of your alerts and digests, newest first',
     description:
-      'One row per alert (or digest) and channel: `status` is pending (being sent or retried), delivered or failed; `attempts` counts tries; `lastError` is the reason of the last failure. A failed delivery is also sent to the alerts.v1.dlq dead-letter topic.',
+      'One row per alert (or digest) and channel: `status` is pending (being sent or retried), delivered or failed; `attempts` counts tries; `lastError` is the reason of the last failure. A failed delivery is also sent to the alerts.v1.dlq dead-letter topic (`deadLetterPending` while that is still to be done: at least once, retried until the bus takes it).',
   })
   @ApiQuery({ name: 'status', required: false, enum: ['pending', 'delivered', 'failed'] })
   @ApiQuery({ name: 'subscriptionId', required: false })
