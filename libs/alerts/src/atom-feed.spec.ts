@@ -35,6 +35,23 @@ describe('renderAtomFeed', () => {
     expect(second.link).toBeUndefined();
   });
 
+  it('names the source as the alert recorded it, else by what the caller knows, else by id', async () => {
+    const named = renderAtomFeed({
+      subscription,
+      selfUrl: 'https://monitor.example.org/s1.atom',
+      sourceName: (id) => (id === 'incb' ? 'INCB news' : undefined),
+      entries: [
+        { seq: 3, alert: alert(3, { sourceName: 'UNODC press releases' }) },
+        { seq: 2, alert: alert(2, { sourceId: 'incb' }) },
+        { seq: 1, alert: alert(1, { sourceId: 'euda' }) },
+      ],
+    });
+    const summaries = (await new Parser().parseString(named)).items.map((i) => String((i as Record<string, unknown>).summary));
+    expect(summaries[0]).toContain('UNODC press releases');
+    expect(summaries[1]).toContain('INCB news');
+    expect(summaries[2]).toContain('euda');
+  });
+
   it('has feed id, updated, self link and author, and never raw markup from a feed', () => {
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
     expect(xml).toContain('<id>urn:drug-control-monitor:subscription:s1</id>');

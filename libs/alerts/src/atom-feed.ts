@@ -42,7 +42,8 @@ export function renderAtomFeed(input: AtomFeedInput): string {
   ];
   for (const { alert } of entries) {
     const href = safeHref(alert.url);
-    const source = (alert.sourceId && input.sourceName?.(alert.sourceId)) || alert.sourceId || '';
+    // The name the source had when the alert was made (alerts carry it), else what the caller knows of it now.
+    const source = alert.sourceName || (alert.sourceId && input.sourceName?.(alert.sourceId)) || alert.sourceId || '';
     const summary =
       `<p>${escapeHtml(source)}</p><ul>` +
       evidenceSummary(alert)
