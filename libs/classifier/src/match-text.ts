@@ -198,7 +198,7 @@ export class MatchTextBuffer implements MatchText {
     const os = this.origStart;
     const starts = this.starts;
     const firstUnits = this.termFirstUnits;
-    let words = 0;
+    let startCount = 0;
     let unspaced = 0;
     let han = 0;
     let len = 0;
@@ -207,8 +207,8 @@ export class MatchTextBuffer implements MatchText {
     // The common case, kept free of the rare paths so the loops stay small: every unit folds to
     // one unit. A unit that expands under NFKC ("…" → "...") or a combining mark sends the whole
     // field to fillGeneral, which handles them. Run by run: a word's units in the inner loop,
-    // which tests one bit per unit, and what lies between words one unit at a time. Where a unit
-    // starts and ends in the original follows from where its word starts (originalStart/End).
+    // which tests one bit per unit, and what lies between words one unit at a time. Where a word's
+    // inner units start and end in the original follows from its edges (originalStart/End).
     const source = this.codeUnits(text);
     let i = 0;
     while (i < n) {
@@ -217,7 +217,7 @@ export class MatchTextBuffer implements MatchText {
         // A run of Chinese characters: each is its own normal form, and no word, break or space.
         const first = i;
         do {
-          if ((firstUnits[c >>> 5] & (1 << (c & 31))) !== 0) starts[words++] = len;
+          if ((firstUnits[c >>> 5] & (1 << (c & 31))) !== 0) starts[startCount++] = len;
           units[len] = c;
           os[len++] = i;
           c = source[++i];
@@ -228,7 +228,7 @@ export class MatchTextBuffer implements MatchText {
       let info = INFO[c];
       if ((info & INFO_WORD) !== 0) {
         const wordStart = len;
-        starts[words++] = len;
+        starts[startCount++] = len;
         // Only the word's first and last units record where they start: the others follow one for one.
         os[len] = i;
         let cyrillic = INFO_CYRILLIC;
@@ -256,7 +256,7 @@ export class MatchTextBuffer implements MatchText {
       os[len++] = i++;
     }
     this.length = len;
-    this.startCount = words;
+    this.startCount = startCount;
     this.unspacedLetters = han + unspaced;
     this.startsComplete = unspaced === 0;
     return this;
@@ -298,7 +298,7 @@ export class MatchTextBuffer implements MatchText {
     const os = this.origStart;
     const oe = this.origEnd;
     const starts = this.starts;
-    let words = 0;
+    let startCount = 0;
     let unspaced = 0;
     let len = 0;
     let wordStart = -1; // output index where the current word began, -1 between words
@@ -339,7 +339,7 @@ export class MatchTextBuffer implements MatchText {
           } else {
             if (wordStart < 0) {
               wordStart = len;
-              starts[words++] = len;
+              starts[startCount++] = len;
             }
             if (WORD[g] !== 2) wordCyrillic = false;
           }
@@ -370,7 +370,7 @@ export class MatchTextBuffer implements MatchText {
       } else {
         if (wordStart < 0) {
           wordStart = len;
-          starts[words++] = len;
+          starts[startCount++] = len;
         }
         if (w !== 2) wordCyrillic = false;
       }
@@ -380,7 +380,7 @@ export class MatchTextBuffer implements MatchText {
       len++;
     }
     this.length = len;
-    this.startCount = words;
+    this.startCount = startCount;
     this.unspacedLetters = unspaced;
     // Word starts only: the letters of unspaced scripts are left to the scan.
     this.startsComplete = unspaced === 0;
