@@ -4,12 +4,12 @@
  *
  * Most words of an article start no term ("the", "of", "который"), and a trie walk reads its
  * tables one dependent step after another before it finds that out. Here the three units are read
- * side by side and two bits answer: whether some term starts with the first unit (Chinese text:
-most characters start none), and a set of the terms' three-unit beginnings, hashed into a
- * bitset of 2^16 bits (8 KB; about 1,000 beginnings set some 2% of its bits, the share of words
- * walked for nothing). Terms shorter than three units are listed by their first unit, in a second bitset. A "maybe"
- * costs a walk; there is never a false "no", which term-scanner.spec.ts checks against a
- * brute-force search.
+ * side by side and a few bits answer: whether some term starts with the first unit (in Chinese
+ * text most characters start none), whether a term shorter than three units does, and else
+ * whether the three units begin some term, from a set of the terms' three-unit beginnings hashed
+ * into 2^16 bits (8 KB; about 1,000 beginnings set some 2% of them, the share of words walked for
+ * nothing). A "maybe" costs a walk; there is never a false "no", which term-scanner.spec.ts checks
+ * against a brute-force search.
  */
 const BITS = 16;
 
