@@ -10,6 +10,7 @@
  * lose the offset map; the per-code-unit tables below are built once from the runtime's own NFKC and
  * case mapping, so the result agrees with them, and a 2,000-character article folds in a few µs.
  */
+import { createBitset, inBitset } from './bitset';
 import { russianEndingLength } from './russian-endings';
 import { SENTENCE_BREAK, isSentenceSpace } from './sentence-spans';
 
@@ -99,7 +100,7 @@ export interface MatchText {
 }
 
 /** Every code unit: the default for termFirstUnits. */
-const ANY_UNIT = new Int32Array(0x10000 >>> 5).fill(-1);
+const ANY_UNIT = createBitset(0x10000).fill(-1);
 
 /** A reusable buffer: one per classifier, so classifying allocates no per-article typed arrays. */
 export class MatchTextBuffer implements MatchText {
@@ -217,7 +218,7 @@ export class MatchTextBuffer implements MatchText {
         // A run of Chinese characters: each is its own normal form, and no word, break or space.
         const first = i;
         do {
-          if ((firstUnits[c >>> 5] & (1 << (c & 31))) !== 0) starts[startCount++] = len;
+          if (inBitset(firstUnits, c)) starts[startCount++] = len;
           units[len] = c;
           os[len++] = i;
           c = source[++i];

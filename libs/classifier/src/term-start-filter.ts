@@ -11,6 +11,8 @@
  * nothing). A "maybe" costs a walk; there is never a false "no", which term-scanner.spec.ts checks
  * against a brute-force search.
  */
+import { addToBitset, createBitset, inBitset } from './bitset';
+
 const BITS = 16;
 
 /** Bucket of a three-unit beginning. */
@@ -19,30 +21,26 @@ function bucket(u0: number, u1: number, u2: number): number {
 }
 
 export class TermStartFilter {
-  private readonly beginnings = new Int32Array(1 << (BITS - 5));
-  /** Bit u set: some term starts with unit u (a bitset: 8 KB, where a byte per unit would take 64). */
-  readonly firstUnits = new Int32Array(0x10000 >>> 5);
-  /** Bit u set: u is the first unit of a term shorter than three units. */
-  private readonly shortStart = new Int32Array(0x10000 >>> 5);
+  private readonly beginnings = createBitset(1 << BITS);
+  /** Some term starts with unit u. */
+  readonly firstUnits = createBitset(0x10000);
+  /** u is the first unit of a term shorter than three units. */
+  private readonly shortStart = createBitset(0x10000);
 
   constructor(terms: readonly string[]) {
     for (const t of terms) {
-      if (t.length > 0) this.firstUnits[t.charCodeAt(0) >>> 5] |= 1 << (t.charCodeAt(0) & 31);
-      if (t.length < 3) {
-        if (t.length > 0) this.shortStart[t.charCodeAt(0) >>> 5] |= 1 << (t.charCodeAt(0) & 31);
-        continue;
-      }
-      const b = bucket(t.charCodeAt(0), t.charCodeAt(1), t.charCodeAt(2));
-      this.beginnings[b >>> 5] |= 1 << (b & 31);
+      if (t.length === 0) continue;
+      addToBitset(this.firstUnits, t.charCodeAt(0));
+      if (t.length < 3) addToBitset(this.shortStart, t.charCodeAt(0));
+      else addToBitset(this.beginnings, bucket(t.charCodeAt(0), t.charCodeAt(1), t.charCodeAt(2)));
     }
   }
 
   /** False when no term starts at `at` of units[0, length); true when one may. */
   mayStart(units: Uint16Array, length: number, at: number): boolean {
     const u0 = units[at];
-    if ((this.firstUnits[u0 >>> 5] & (1 << (u0 & 31))) === 0) return false;
-    if ((this.shortStart[u0 >>> 5] & (1 << (u0 & 31))) !== 0 || at + 2 >= length) return true;
-    const b = bucket(u0, units[at + 1], units[at + 2]);
-    return (this.beginnings[b >>> 5] & (1 << (b & 31))) !== 0;
+    if (!inBitset(this.firstUnits, u0)) return false;
+    if (inBitset(this.shortStart, u0) || at + 2 >= length) return true;
+    return inBitset(this.beginnings, bucket(u0, units[at + 1], units[at + 2]));
   }
 }

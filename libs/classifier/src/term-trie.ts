@@ -166,7 +166,7 @@ export class TermTrie {
 
     // Chains: from a state with one child and no term ending at it, the walk can only go on along
     // one path until the next state that branches or ends a term ("international narcotics…").
-    // Such a state's base holds CHAIN + its chain number instead, and the walk compares the
+    // Such a state's base holds chainFlag + its chain number instead, and the walk compares the
     // article's units with the path's in one loop: sequential reads instead of a table step (a
     // dependent cache read) per unit. Half the steps of a walk over our articles are on chains.
     this.chainFlag = this.cell instanceof Uint16Array ? 0x8000 : 0x80000000;
