@@ -1,8 +1,33 @@
 // Lint keeps the dependency direction of the map:
-//   services -> libs; feature libs -> domain libs -> ports -> contracts; nothing -> a service;
-//   a port never imports its adapters.
+//   services -> stages -> runtime -> adapters -> ports -> contracts; nothing -> a service;
+//   a port never imports its adapters (see depConstraints for both axes).
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+
+// Two axes. type: the layer (contracts <- platform <- port <- domain; adapters implement
+// ports and only the runtime wiring and tests import them; stages use the runtime; a
+// service wires stages and runtime). scope: which service a lib serves; a stage never
+// reaches into another stage's scope, and only the api (which also runs the embedded
+// monitor, every stage in one process) and the tests see every scope.
+const DEP_CONSTRAINTS = [
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+  { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
+  { sourceTag: 'type:port', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:port'] },
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:port', 'type:domain'] },
+  { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:port', 'type:domain'] },
+  { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:port', 'type:domain', 'type:adapter', 'type:runtime'] },
+  { sourceTag: 'type:stage', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:port', 'type:domain', 'type:runtime'] },
+  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:port', 'type:domain', 'type:feature'] },
+  { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:port', 'type:domain', 'type:runtime', 'type:stage', 'type:feature'] },
+  { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:port', 'type:domain', 'type:adapter', 'type:runtime', 'type:stage', 'type:feature'] },
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'scope:collector', onlyDependOnLibsWithTags: ['scope:shared', 'scope:collector'] },
+  { sourceTag: 'scope:classifier', onlyDependOnLibsWithTags: ['scope:shared', 'scope:classifier'] },
+  { sourceTag: 'scope:indexer', onlyDependOnLibsWithTags: ['scope:shared', 'scope:indexer'] },
+  { sourceTag: 'scope:alerter', onlyDependOnLibsWithTags: ['scope:shared', 'scope:alerter'] },
+  { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:collector', 'scope:classifier', 'scope:indexer', 'scope:alerter', 'scope:api'] },
+];
+
 
 export default [
   { ignores: ['**/node_modules/**', '**/dist/**', '**/tmp/**', '.nx/**', 'libs/demo/content/**', 'services/api/public/vendor/**'] },
@@ -18,15 +43,22 @@ export default [
         {
           enforceBuildableLibDependency: false,
           allow: [],
-          depConstraints: [
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
-            { sourceTag: 'type:port', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:port'] },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:port', 'type:domain'] },
-            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:port', 'type:domain', 'type:feature'] },
-            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:port', 'type:domain', 'type:feature'] },
-            { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:port', 'type:domain', 'type:feature'] },
-          ],
+          depConstraints: DEP_CONSTRAINTS,
+        },
+      ],
+    },
+  },
+  {
+    // A spec is a test: beside the code, it may run it over a real adapter (the embedded SQLite
+    // ones), which production code of a stage or domain lib never imports.
+    files: ['libs/**/*.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: ['@monitor/messaging-sqlite', '@monitor/search-sqlite', '@monitor/state-sqlite'],
+          depConstraints: DEP_CONSTRAINTS,
         },
       ],
     },

@@ -2,7 +2,8 @@ import { Client } from '@elastic/elasticsearch';
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { ArticleDocument, ArticleStore, ElasticArticleStore, ElasticStoreOptions, StoredArticle } from '@monitor/search';
+import { ArticleDocument, ElasticArticleStore, ElasticStoreOptions } from '@monitor/search-elastic';
+import { ArticleStore, StoredArticle } from '@monitor/search';
 import { describeStoreContract, FIXTURES, storedArticle } from '@monitor/search/testing';
 import { ensureElasticsearch } from './infra-servers';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { logLevel } from 'kafkajs';
-import { KafkaBus, partitionForKey } from '@monitor/messaging';
+import { KafkaBus } from '@monitor/messaging-kafka';
+import { partitionForKey } from '@monitor/messaging';
 import { describeBusContract } from '@monitor/messaging/testing';
 import { ensureKafka, freePort, purgeKafka, stopKafka } from './infra-servers';
 

@@ -1,6 +1,7 @@
 import type { DeliveryRecord } from '@monitor/alerts';
 import { Alert, BUS_TOPICS, CONSUMER_GROUPS, HEADERS, deadLetterTopic } from '@monitor/contracts';
-import { ConsumerHandle, IncomingMessage, KafkaBus, kafkaGroupId } from '@monitor/messaging';
+import { ConsumerHandle, IncomingMessage } from '@monitor/messaging';
+import { KafkaBus, kafkaGroupId } from '@monitor/messaging-kafka';
 import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import { ParsedMail, simpleParser } from 'mailparser';
 import { createHmac, timingSafeEqual } from 'node:crypto';

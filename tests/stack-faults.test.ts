@@ -1,5 +1,6 @@
 import { BUS_TOPICS, HEADERS, deadLetterTopic } from '@monitor/contracts';
-import { IncomingMessage, KafkaBus, publishEvents } from '@monitor/messaging';
+import { IncomingMessage, publishEvents } from '@monitor/messaging';
+import { KafkaBus } from '@monitor/messaging-kafka';
 import {
   ElasticsearchPorts,
   KafkaPorts,

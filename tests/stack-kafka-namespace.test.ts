@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { IncomingMessage, KafkaBus } from '@monitor/messaging';
+import { IncomingMessage } from '@monitor/messaging';
+import { KafkaBus } from '@monitor/messaging-kafka';
 import { ensureKafka } from './infra-servers';
 import { eventually } from './support/monitor-process';
 

@@ -1,5 +1,6 @@
 import { articleIdFromUrl, BUS_TOPICS, RawArticle } from '@monitor/contracts';
-import { KafkaBus, publishEvents } from '@monitor/messaging';
+import { KafkaBus } from '@monitor/messaging-kafka';
+import { publishEvents } from '@monitor/messaging';
 import { logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 
@@ -53,6 +54,7 @@ export class ArticleStream {
       title: `${body.title} (${n})`,
       content: `<p>${body.text}</p>`,
       contentType: 'html',
+      text: body.text,
       declaredLanguage: 'en',
       publishedAt: new Date(Date.UTC(2026, 10, 1) + n * 60_000).toISOString(),
       fetchedAt: new Date().toISOString(),

@@ -9,6 +9,7 @@ describe('event contracts', () => {
     title: 'Title',
     content: '<p>Body</p>',
     contentType: 'html',
+    text: 'Body',
     publishedAt: null,
     fetchedAt: '2026-01-01T00:00:00.000Z',
   };

@@ -15,9 +15,14 @@ export const RawArticleSchema = z.object({
   url: z.string().url(),
   guid: z.string().optional(),
   title: z.string(),
-  /** Body as the feed or page gave it; `contentType` says whether it is HTML. */
+  /** Body as the feed or page gave it, sanitised by the collector; `contentType` says whether it is HTML. */
   content: z.string(),
   contentType: z.enum(['html', 'text']),
+  /**
+   * The body as plain text, converted once by the collector: every later stage reads this and
+   * none converts HTML again.
+   */
+  text: z.string(),
   /** The language the source declares (feed or configuration), if any. */
   declaredLanguage: z.string().optional(),
   publishedAt: isoDate.nullable(),

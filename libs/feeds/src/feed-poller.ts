@@ -327,7 +327,8 @@ export class FeedPoller {
   private toRawArticle(source: SourceConfig, id: string, item: CandidateItem, pageUrl: string, fetchedAt: string): RawArticle | undefined {
     const content = item.contentHtml ?? item.summary ?? '';
     const isHtml = item.contentHtml !== undefined || /<[a-z][\s\S]*>/i.test(content);
-    const title = item.title || firstWords(isHtml ? htmlToText(content) : content) || item.link || '';
+    const text = isHtml ? htmlToText(content) : content.trim();
+    const title = item.title || firstWords(text) || item.link || '';
     const url = item.link ?? (item.guid && /^https?:\/\//i.test(item.guid) ? item.guid : pageUrl);
     const candidate = {
       schema: 'news.raw.v1' as const,
@@ -339,6 +340,7 @@ export class FeedPoller {
       title,
       content,
       contentType: isHtml ? ('html' as const) : ('text' as const),
+      text,
       // The operator's declaration wins over feed metadata, which is often a CMS default.
       declaredLanguage: source.language,
       publishedAt: item.publishedAt ?? null,

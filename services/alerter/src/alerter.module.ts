@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MonitorConfig } from '@monitor/config';
-import { AlerterStageModule, AlertsModule, InfraModule, OpsController, PlatformModule } from '@monitor/pipeline';
+import { AlerterStageModule } from '@monitor/alerter-stage';
+import { AlertsModule, InfraModule, OpsController, PlatformModule } from '@monitor/runtime';
 
 /** The alerter service in stack mode: matches classified articles against subscriptions and delivers alerts. */
 @Module({})

@@ -3,7 +3,8 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '@monitor/contracts';
 import { TopicClassifier, loadClassifier } from '@monitor/classifier';
 import { MESSAGE_BUS, MessageBus } from '@monitor/messaging';
-import { ApiKeyGuard, ReclassificationReport, ReclassificationRunner, RequireKey, TOPIC_CLASSIFIER } from '@monitor/pipeline';
+import { ApiKeyGuard, RequireKey } from '@monitor/runtime';
+import { ReclassificationReport, ReclassificationRunner, TOPIC_CLASSIFIER } from '@monitor/classifier-stage';
 import { ARTICLE_STORE, ArticleStore } from '@monitor/search';
 import { z } from 'zod';
 

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query, Req, Res, UseGuards } from '@nestjs/com
 import { ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ALERT_LEDGER, AlertLedger, AlertStreamHub, ApiKeyPrincipal, DELIVERY_LOG, DeliveryLog, DeliveryRecord, DeliveryStatus, lastEventIdFrom } from '@monitor/alerts';
 import { ValidationError } from '@monitor/contracts';
-import { ApiKeyGuard, Principal, RequireKey } from '@monitor/pipeline';
+import { ApiKeyGuard, Principal, RequireKey } from '@monitor/runtime';
 import type { Request, Response } from 'express';
 
 @ApiTags('alerts')

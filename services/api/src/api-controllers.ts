@@ -1,4 +1,5 @@
-import { ApiKeysController, OpsController } from '@monitor/pipeline';
+import { ApiKeysController } from './api-keys.controller';
+import { OpsController } from '@monitor/runtime';
 import { AdminController } from './admin.controller';
 import { AlertsController } from './alerts.controller';
 import { SearchController } from './search.controller';

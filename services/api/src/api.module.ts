@@ -1,17 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MonitorConfig } from '@monitor/config';
-import {
-  AccessModule,
-  AlertsModule,
-  InfraModule,
-  PlatformModule,
-  RemoteSourceOperations,
-  RemoteStageActivity,
-  SOURCE_OPERATIONS,
-  STAGE_ACTIVITY,
-  SourcesController,
-  TopicClassifierModule,
-} from '@monitor/pipeline';
+import { AccessModule, AlertsModule, InfraModule, PlatformModule, RemoteStageActivity, STAGE_ACTIVITY } from '@monitor/runtime';
+import { RemoteSourceOperations, SOURCE_OPERATIONS } from '@monitor/collector-stage';
+import { SourcesController } from './sources.controller';
+import { TopicClassifierModule } from '@monitor/classifier-stage';
 import { API_CONTROLLERS } from './api-controllers';
 
 /** The api service in stack mode: search over Elasticsearch, subscriptions and alert streams. */

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'express';
-import { NotFoundError } from '@monitor/pipeline';
+import { NotFoundError } from '@monitor/runtime';
 
 const PUBLIC_DIR = join(__dirname, '..', 'public');
 

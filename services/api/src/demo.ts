@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { API_KEYS, ApiKeyRegistry, SUBSCRIPTION_STORE, SubscriptionStore } from '@monitor/alerts';
 import { loadConfig } from '@monitor/config';
 import { startDemoFeedServer } from '@monitor/demo';
-import { exitOnStartupError } from '@monitor/pipeline';
+import { exitOnStartupError } from '@monitor/runtime';
 import { runMonitor } from './monitor-runner';
 
 /**

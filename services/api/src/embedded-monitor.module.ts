@@ -1,18 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MonitorConfig } from '@monitor/config';
-import {
-  AccessModule,
-  AlerterStageModule,
-  AlertsModule,
-  ClassifierStageModule,
-  CollectorStageModule,
-  IndexerStageModule,
-  InfraModule,
-  LocalStageActivity,
-  PlatformModule,
-  STAGE_ACTIVITY,
-  SourcesController,
-} from '@monitor/pipeline';
+import { AccessModule, AlertsModule, InfraModule, LocalStageActivity, PlatformModule, STAGE_ACTIVITY } from '@monitor/runtime';
+import { AlerterStageModule } from '@monitor/alerter-stage';
+import { ClassifierStageModule } from '@monitor/classifier-stage';
+import { CollectorStageModule } from '@monitor/collector-stage';
+import { IndexerStageModule } from '@monitor/indexer-stage';
+import { SourcesController } from './sources.controller';
 import { API_CONTROLLERS } from './api-controllers';
 
 /**

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { MonitorConfig } from '@monitor/config';
-import { bootstrapService } from '@monitor/pipeline';
+import { bootstrapService } from '@monitor/runtime';
 import { ApiServiceModule } from './api.module';
 import { EmbeddedMonitorModule } from './embedded-monitor.module';
 

@@ -16,7 +16,8 @@ import {
   buildTopicTimeline,
   timelineStart,
 } from '@monitor/observability';
-import { SOURCE_OPERATIONS, STAGE_ACTIVITY, STATE_DB, SourceOperations, StageActivity } from '@monitor/pipeline';
+import { SOURCE_OPERATIONS, SourceOperations } from '@monitor/collector-stage';
+import { STAGE_ACTIVITY, STATE_DB, StageActivity } from '@monitor/runtime';
 import { ARTICLE_STORE, ArticleStore } from '@monitor/search';
 import type { Response } from 'express';
 

@@ -8,12 +8,11 @@
  * a stopped monitor; while it runs, or in stack mode, call POST /admin/reclassify instead.
  * Prints the counts as one JSON line; exits 1 with the reason on stderr.
  */
-import { BUS_TOPICS, MonitorError, deadLetterTopic } from '@monitor/contracts';
+import { MonitorError } from '@monitor/contracts';
 import { loadClassifier, loadDefaultClassifier } from '@monitor/classifier';
 import { loadConfig } from '@monitor/config';
-import { SqliteBus } from '@monitor/messaging';
-import { openStateDatabase, reclassifyStoredArticles } from '@monitor/pipeline';
-import { SqliteArticleStore } from '@monitor/search';
+import { openEmbeddedData } from '@monitor/runtime';
+import { reclassifyStoredArticles } from '@monitor/classifier-stage';
 
 const USAGE = 'usage: npm run reclassify -- [--taxonomy FILE] [--data-dir DIR] [--page-size N]';
 
@@ -43,19 +42,12 @@ async function main(): Promise<void> {
   // Loaded before the data file is opened: a malformed taxonomy changes nothing.
   const classifier = taxonomy ? loadClassifier(taxonomy) : loadDefaultClassifier();
 
-  const db = openStateDatabase(config.dataDir, 'monitor.db');
-  const store = new SqliteArticleStore({ db });
-  const bus = new SqliteBus({ db, defaultPartitions: config.KAFKA_PARTITIONS });
+  const { store, bus, close } = await openEmbeddedData(config);
   try {
-    await store.init();
-    const topics = Object.values(BUS_TOPICS).flatMap((topic) => [topic, deadLetterTopic(topic)]);
-    await bus.ensureTopics(topics.map((topic) => ({ topic, partitions: config.KAFKA_PARTITIONS, replicationFactor: 1 })));
     const report = await reclassifyStoredArticles({ store, bus, classifier, pageSize: args.pageSize });
     process.stdout.write(`${JSON.stringify({ dataDir: config.dataDir, ...report })}\n`);
   } finally {
-    await bus.close();
-    await store.close();
-    if (db.open) db.close();
+    await close();
   }
 }
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ARTICLE_ID_PATTERN, ValidationError } from '@monitor/contracts';
-import { NotFoundError } from '@monitor/pipeline';
+import { NotFoundError } from '@monitor/runtime';
 import { ARTICLE_STORE, ArticleStore, SearchResult, StoredArticle, parseSearchRequest } from '@monitor/search';
 
 @ApiTags('search')

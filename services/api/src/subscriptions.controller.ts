@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Pu
 import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiKeyPrincipal, SUBSCRIPTION_STORE, Subscription, SubscriptionStore, WebhookUrlPolicy, parseSubscriptionInput } from '@monitor/alerts';
 import { MonitorError, ValidationError } from '@monitor/contracts';
-import { ApiKeyGuard, Principal, RequireKey } from '@monitor/pipeline';
+import { ApiKeyGuard, Principal, RequireKey } from '@monitor/runtime';
 
 const SUBSCRIPTION_BODY = {
   schema: {

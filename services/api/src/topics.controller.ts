@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TOPICS, TopicDefinition, ValidationError } from '@monitor/contracts';
 import { TopicClassifier } from '@monitor/classifier';
-import { TOPIC_CLASSIFIER } from '@monitor/pipeline';
+import { TOPIC_CLASSIFIER } from '@monitor/classifier-stage';
 import { z } from 'zod';
 
 const ClassifyRequest = z.object({

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MonitorConfig } from '@monitor/config';
-import { ClassifierStageModule, InfraModule, OpsController, PlatformModule } from '@monitor/pipeline';
+import { ClassifierStageModule } from '@monitor/classifier-stage';
+import { InfraModule, OpsController, PlatformModule } from '@monitor/runtime';
 
 /** The classifier service in stack mode: the classifier stage on Kafka, with /health and /metrics. */
 @Module({})

@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MonitorConfig } from '@monitor/config';
-import { AccessModule, CollectorStageModule, InfraModule, OpsController, PlatformModule, SourcesController } from '@monitor/pipeline';
+import { AccessModule, InfraModule, OpsController, PlatformModule } from '@monitor/runtime';
+import { CollectorStageModule } from '@monitor/collector-stage';
+import { SourcePollController } from './source-poll.controller';
 
 /** The collector service in stack mode: polls the sources and publishes to news.raw.v1 on Kafka. */
 @Module({})
@@ -9,7 +11,7 @@ export class CollectorServiceModule {
     return {
       module: CollectorServiceModule,
       imports: [PlatformModule.forService('collector', config), InfraModule.forConfig(config, { store: false }), AccessModule, CollectorStageModule],
-      controllers: [OpsController, SourcesController],
+      controllers: [OpsController, SourcePollController],
     };
   }
 }

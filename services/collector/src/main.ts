@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from '@monitor/config';
-import { bootstrapService, exitOnStartupError, servicePort } from '@monitor/pipeline';
+import { bootstrapService, exitOnStartupError, servicePort } from '@monitor/runtime';
 import { CollectorServiceModule } from './collector.module';
 
 async function main(): Promise<void> {

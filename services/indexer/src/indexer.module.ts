@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MonitorConfig } from '@monitor/config';
-import { IndexerStageModule, InfraModule, OpsController, PlatformModule } from '@monitor/pipeline';
+import { IndexerStageModule } from '@monitor/indexer-stage';
+import { InfraModule, OpsController, PlatformModule } from '@monitor/runtime';
 
 /** The indexer service in stack mode: the indexer stage on Kafka, with /health and /metrics. */
 @Module({})

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from '@monitor/config';
-import { bootstrapService, exitOnStartupError, servicePort } from '@monitor/pipeline';
+import { bootstrapService, exitOnStartupError, servicePort } from '@monitor/runtime';
 import { IndexerServiceModule } from './indexer.module';
 
 async function main(): Promise<void> {

@@ -1,0 +1,2 @@
+export * from './sqlite.bus';
+export * from './wal-checkpointer';

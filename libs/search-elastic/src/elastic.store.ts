@@ -1,0 +1,440 @@
+import { estypes, Client, errors } from '@elastic/elasticsearch';
+import { MonitorError, TopicId, TopicMatch, TopicMatchSchema, ValidationError } from '@monitor/contracts';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { z } from 'zod';
+import { AnalyzedQuery, analyzeQuery, hasPositiveTerms, indexedTerms, QueryPhrase } from '@monitor/search';
+import { highlightArticle } from '@monitor/search';
+import { dateRangeOf, pagingOf } from '@monitor/search';
+import { ArticleStore, BulkItemFailure, BulkResult, FacetBucket, SearchQuery, SearchResult, StoredArticle, StoreHealth, TopicDayCount } from '@monitor/search';
+import { effectiveDate, idOf, validateStoredArticle } from '@monitor/search';
+
+export interface ElasticStoreOptions {
+  /** Elasticsearch URL, e.g. http://127.0.0.1:9200 (ignored when `client` is given). */
+  node?: string;
+  /** A client to share; the store then does not close it. */
+  client?: Client;
+  /** Name of the alias every read and write goes through; the concrete index is `<alias>-v<version>`. */
+  alias?: string;
+  version?: number;
+  shards?: number;
+  replicas?: number;
+  refreshInterval?: string;
+  /** Attempts of a bulk (whole request or rejected items) before giving up on it. */
+  maxAttempts?: number;
+  retryInitialDelayMs?: number;
+  retryMaxDelayMs?: number;
+  requestTimeoutMs?: number;
+}
+
+/** The document as indexed: the article plus the filter fields and the app-analysed terms. */
+export interface ArticleDocument extends StoredArticle {
+  topicIds: TopicId[];
+  effectiveAt: string;
+  title_terms: string;
+  text_terms: string;
+}
+
+/**
+ * An error of the Elasticsearch adapter. Retriable when Elasticsearch was unreachable, overloaded
+ * (429) or failing (5xx); a 4xx such as a mapping error on one document is not.
+ */
+export class ElasticStoreError extends MonitorError {
+  /** HTTP status Elasticsearch answered with, when it answered. */
+  readonly status?: number;
+
+  constructor(code: string, message: string, options: { retriable: boolean; cause?: unknown; status?: number }) {
+    super(code, message, options);
+    this.status = options.status;
+  }
+}
+
+const isRetriableStatus = (status: number | undefined) => status === undefined || status === 429 || status >= 500;
+
+function isRetriableTransportError(error: unknown): boolean {
+  if (error instanceof errors.ResponseError) return isRetriableStatus(error.meta.statusCode);
+  return error instanceof errors.ConnectionError || error instanceof errors.TimeoutError || error instanceof errors.NoLivingConnectionsError;
+}
+
+function unavailable(what: string, error: unknown): ElasticStoreError {
+  const status = error instanceof errors.ResponseError ? error.meta.statusCode : undefined;
+  const retriable = isRetriableTransportError(error);
+  return new ElasticStoreError(
+    retriable ? 'SEARCH_STORE_UNAVAILABLE' : 'SEARCH_STORE_REJECTED',
+    `Elasticsearch ${what} failed${status ? ` (${status})` : ''}: ${(error as Error).message}`,
+    { retriable, cause: error, status },
+  );
+}
+
+/** Signals to the retry policy that some items of a bulk were rejected with a retriable status. */
+class ItemsToRetry extends Error {}
+
+const TopicsSchema = z.array(TopicMatchSchema);
+const STORED_FIELDS = [
+  'id', 'sourceId', 'sourceName', 'url', 'title', 'text', 'language', 'publishedAt', 'fetchedAt', 'classifiedAt', 'taxonomyVersion', 'topics',
+] as const;
+const TERM_FIELDS = ['title_terms', 'text_terms'];
+
+/**
+ * Mappings of the article index. Titles and texts are analysed by the application (see
+ * search-analyzer.ts: this distribution has no language analysers) and indexed as space-separated
+ * terms with the `whitespace` analyser; the display fields are kept in _source only. The term
+ * fields stay in _source too, because a partial `_update` re-indexes the document from _source and
+ * would otherwise drop them; reads leave them out.
+ */
+export const ARTICLE_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: false,
+  properties: {
+    id: { type: 'keyword' },
+    sourceId: { type: 'keyword' },
+    sourceName: { type: 'keyword', index: false, doc_values: false },
+    url: { type: 'keyword', index: false, doc_values: false },
+    language: { type: 'keyword' },
+    topicIds: { type: 'keyword' },
+    taxonomyVersion: { type: 'keyword' },
+    title: { type: 'text', index: false },
+    text: { type: 'text', index: false },
+    publishedAt: { type: 'date' },
+    fetchedAt: { type: 'date' },
+    classifiedAt: { type: 'date' },
+    effectiveAt: { type: 'date' },
+    topics: { type: 'object', enabled: false },
+    title_terms: { type: 'text', analyzer: 'whitespace' },
+    text_terms: { type: 'text', analyzer: 'whitespace' },
+  },
+};
+
+function phraseQuery(phrase: QueryPhrase, titleBoost: number): estypes.QueryDslQueryContainer {
+  return { multi_match: { query: phrase.terms.join(' '), type: 'phrase', fields: [`title_terms^${titleBoost}`, 'text_terms'] } };
+}
+
+function textQuery(query: AnalyzedQuery, titleBoost: number): { must: estypes.QueryDslQueryContainer[]; must_not: estypes.QueryDslQueryContainer[] } {
+  return {
+    must: query.must.map((clause) =>
+      clause.anyOf.length === 1
+        ? phraseQuery(clause.anyOf[0], titleBoost)
+        : { bool: { should: clause.anyOf.map((phrase) => phraseQuery(phrase, titleBoost)), minimum_should_match: 1 } },
+    ),
+    must_not: query.mustNot.map((phrase) => phraseQuery(phrase, 1)),
+  };
+}
+
+/**
+ * The Elasticsearch adapter of the search port, for the stack mode. Writes go through an alias
+ * whose write index is the versioned concrete index, so a new mapping means a new index filled
+ * by the application and an alias swap, with no downtime (this distribution has no `_reindex`).
+ * Highlights come from the application's highlighter over `_source` (see search-highlighter.ts).
+ */
+export class ElasticArticleStore implements ArticleStore {
+  readonly alias: string;
+  readonly index: string;
+  private readonly client: Client;
+  private readonly ownsClient: boolean;
+  private readonly opts: Required<Omit<ElasticStoreOptions, 'node' | 'client' | 'alias' | 'version'>>;
+  private readonly titleBoost = 3;
+
+  constructor(options: ElasticStoreOptions = {}) {
+    this.alias = options.alias ?? 'articles';
+    this.index = `${this.alias}-v${options.version ?? 1}`;
+    this.opts = {
+      shards: options.shards ?? 1,
+      replicas: options.replicas ?? 0,
+      refreshInterval: options.refreshInterval ?? '1s',
+      maxAttempts: options.maxAttempts ?? 6,
+      retryInitialDelayMs: options.retryInitialDelayMs ?? 100,
+      retryMaxDelayMs: options.retryMaxDelayMs ?? 5_000,
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    };
+    this.ownsClient = !options.client;
+    this.client =
+      options.client ??
+      new Client({ node: options.node ?? 'http://127.0.0.1:9200', requestTimeout: this.opts.requestTimeoutMs, maxRetries: 2 });
+  }
+
+  get templateName(): string {
+    return `${this.alias}-template`;
+  }
+
+  async init(): Promise<void> {
+    try {
+      await this.client.indices.putIndexTemplate({
+        name: this.templateName,
+        index_patterns: [`${this.alias}-v*`],
+        priority: 100,
+        template: {
+          settings: {
+            number_of_shards: this.opts.shards,
+            number_of_replicas: this.opts.replicas,
+            refresh_interval: this.opts.refreshInterval,
+          },
+          mappings: ARTICLE_MAPPINGS,
+        },
+        _meta: { description: 'Articles of the drug-control monitor, terms analysed by the application' },
+      });
+      if (await this.client.indices.existsAlias({ name: this.alias })) return;
+      try {
+        await this.client.indices.create({ index: this.index, aliases: { [this.alias]: { is_write_index: true } } });
+      } catch (error) {
+        // Another process created it first, or the index exists without its alias: attach it.
+        if (!(error instanceof errors.ResponseError && error.body?.error?.type === 'resource_already_exists_exception')) throw error;
+        await this.client.indices.updateAliases({ actions: [{ add: { index: this.index, alias: this.alias, is_write_index: true } }] });
+      }
+    } catch (error) {
+      throw unavailable('index setup', error);
+    }
+  }
+
+  /** The indexed form of an article (overridable in tests to provoke a mapping error). */
+  protected toDocument(article: StoredArticle): ArticleDocument {
+    return {
+      ...article,
+      topicIds: [...new Set(article.topics.map((topic) => topic.id))],
+      effectiveAt: effectiveDate(article),
+      title_terms: indexedTerms(article.title),
+      text_terms: indexedTerms(article.text),
+    };
+  }
+
+  private fromSource(source: Partial<ArticleDocument>): StoredArticle {
+    const article: Record<string, unknown> = {};
+    for (const field of STORED_FIELDS) if (source[field] !== undefined) article[field] = source[field];
+    return article as unknown as StoredArticle;
+  }
+
+  async upsertMany(articles: StoredArticle[]): Promise<BulkResult> {
+    const written: string[] = [];
+    const failed: BulkItemFailure[] = [];
+    let pending: { id: string; document: ArticleDocument }[] = [];
+    for (const item of articles) {
+      try {
+        const article = validateStoredArticle(item);
+        pending.push({ id: article.id, document: this.toDocument(article) });
+      } catch (error) {
+        failed.push({ id: idOf(item), error: error as Error });
+      }
+    }
+    if (pending.length === 0) return { written, failed };
+
+    // Backpressure: a bulk that Elasticsearch rejects as a whole (429, 5xx, unreachable) or in part
+    // (items rejected with 429 when its write queue is full) is sent again after a capped,
+    // jittered exponential backoff; only the rejected items go again, since a write is by id.
+    const policy = retry(
+      handleWhen((error) => error instanceof ItemsToRetry || isRetriableTransportError(error)),
+      {
+        maxAttempts: this.opts.maxAttempts - 1,
+        backoff: new ExponentialBackoff({ initialDelay: this.opts.retryInitialDelayMs, maxDelay: this.opts.retryMaxDelayMs }),
+      },
+    );
+    let lastItemErrors = new Map<string, ElasticStoreError>();
+    try {
+      await policy.execute(async () => {
+        const response = await this.client.bulk(
+          { operations: pending.flatMap(({ id, document }) => [{ index: { _index: this.alias, _id: id } }, document]) },
+          { maxRetries: 0 },
+        );
+        const again: typeof pending = [];
+        lastItemErrors = new Map();
+        response.items.forEach((item, i) => {
+          const result = item.index;
+          const { id } = pending[i];
+          if (result && !result.error && result.status < 300) {
+            written.push(id);
+            return;
+          }
+          const status = result?.status;
+          const error = new ElasticStoreError(
+            isRetriableStatus(status) ? 'SEARCH_STORE_ITEM_REJECTED' : 'SEARCH_STORE_ITEM_INVALID',
+            `Elasticsearch refused article ${id} (${status}): ${result?.error?.type ?? 'error'}: ${result?.error?.reason ?? 'no reason'}`,
+            { retriable: isRetriableStatus(status), status },
+          );
+          if (error.retriable) {
+            again.push(pending[i]);
+            lastItemErrors.set(id, error);
+          } else failed.push({ id, error });
+        });
+        pending = again;
+        if (again.length > 0) throw new ItemsToRetry(`${again.length} items rejected`);
+      });
+    } catch (error) {
+      if (!(error instanceof ItemsToRetry)) throw unavailable('bulk write', error);
+      for (const { id } of pending) failed.push({ id, error: lastItemErrors.get(id)! });
+    }
+    // One id written twice in a bulk is one document: report it once.
+    return { written: [...new Set(written)], failed };
+  }
+
+  async get(id: string): Promise<StoredArticle | null> {
+    try {
+      const response = await this.client.get<ArticleDocument>(
+        { index: this.alias, id, _source_excludes: TERM_FIELDS },
+        { ignore: [404] },
+      );
+      return response.found && response._source ? this.fromSource(response._source) : null;
+    } catch (error) {
+      throw unavailable('get', error);
+    }
+  }
+
+  async search(query: SearchQuery): Promise<SearchResult> {
+    const { page, size, offset } = pagingOf(query);
+    const analyzed = analyzeQuery(query.q ?? '');
+    const positive = hasPositiveTerms(analyzed);
+    const filter: estypes.QueryDslQueryContainer[] = [];
+    if (query.topics?.length) filter.push({ terms: { topicIds: query.topics } });
+    if (query.sources?.length) filter.push({ terms: { sourceId: query.sources } });
+    if (query.languages?.length) filter.push({ terms: { language: query.languages } });
+    const { from, to } = dateRangeOf(query);
+    if (from || to) filter.push({ range: { effectiveAt: { ...(from ? { gte: from } : {}), ...(to ? { lte: to } : {}) } } });
+    const text = textQuery(analyzed, this.titleBoost);
+    const byRelevance = positive && query.sort !== 'date';
+    const terms = (field: string, bucketCount: number): estypes.AggregationsAggregationContainer => ({
+      terms: { field, size: bucketCount, order: [{ _count: 'desc' }, { _key: 'asc' }] },
+    });
+
+    let response: estypes.SearchResponse<ArticleDocument>;
+    try {
+      response = await this.client.search<ArticleDocument>({
+        index: this.alias,
+        from: offset,
+        size,
+        track_total_hits: true,
+        _source: { excludes: TERM_FIELDS },
+        query: { bool: { must: text.must, must_not: text.must_not, filter } },
+        sort: byRelevance ? ['_score', { effectiveAt: 'desc' }, { id: 'asc' }] : [{ effectiveAt: 'desc' }, { id: 'asc' }],
+        aggs: { topics: terms('topicIds', 50), sources: terms('sourceId', 100), languages: terms('language', 50) },
+      });
+    } catch (error) {
+      throw unavailable('search', error);
+    }
+    const total = response.hits.total;
+    const buckets = (name: string): FacetBucket[] =>
+      ((response.aggregations?.[name] as estypes.AggregationsStringTermsAggregate | undefined)?.buckets as estypes.AggregationsStringTermsBucket[] ?? []).map(
+        (bucket) => ({ key: String(bucket.key), count: bucket.doc_count }),
+      );
+    return {
+      total: typeof total === 'number' ? total : (total?.value ?? 0),
+      page,
+      size,
+      hits: response.hits.hits.map((hit) => {
+        const article = this.fromSource(hit._source ?? {});
+        return { article, score: byRelevance ? (hit._score ?? 0) : 0, highlights: positive ? highlightArticle(article, analyzed) : {} };
+      }),
+      facets: { topics: buckets('topics'), sources: buckets('sources'), languages: buckets('languages') },
+    };
+  }
+
+  async updateTopics(id: string, topics: TopicMatch[], taxonomyVersion: string): Promise<boolean> {
+    const parsed = TopicsSchema.safeParse(topics);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ValidationError(`topics: ${issue?.path.join('.')}: ${issue?.message}`, 'topics', { cause: parsed.error });
+    }
+    try {
+      await this.client.update({
+        index: this.alias,
+        id,
+        retry_on_conflict: 3,
+        doc: {
+          topics: parsed.data,
+          topicIds: [...new Set(parsed.data.map((topic) => topic.id))],
+          taxonomyVersion,
+          classifiedAt: new Date().toISOString(),
+        },
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof errors.ResponseError && error.meta.statusCode === 404) return false;
+      throw unavailable('update', error);
+    }
+  }
+
+  /** Walks a point-in-time view in id order with search_after, so concurrent writes do not shift pages. */
+  async *scan(pageSize: number): AsyncIterable<StoredArticle[]> {
+    const size = Math.max(1, Math.floor(pageSize));
+    let pit: string;
+    try {
+      pit = (await this.client.openPointInTime({ index: this.alias, keep_alive: '2m' })).id;
+    } catch (error) {
+      throw unavailable('open point in time', error);
+    }
+    try {
+      let after: estypes.SortResults | undefined;
+      for (;;) {
+        let response: estypes.SearchResponse<ArticleDocument>;
+        try {
+          response = await this.client.search<ArticleDocument>({
+            pit: { id: pit, keep_alive: '2m' },
+            size,
+            sort: [{ id: 'asc' }],
+            track_total_hits: false,
+            _source: { excludes: TERM_FIELDS },
+            ...(after ? { search_after: after } : {}),
+          });
+        } catch (error) {
+          throw unavailable('scan', error);
+        }
+        if (response.pit_id) pit = response.pit_id;
+        const hits = response.hits.hits;
+        if (hits.length === 0) return;
+        yield hits.map((hit) => this.fromSource(hit._source ?? {}));
+        after = hits[hits.length - 1].sort;
+        if (hits.length < size) return;
+      }
+    } finally {
+      await this.client.closePointInTime({ id: pit }).catch(() => undefined);
+    }
+  }
+
+  async topicCountsByDay(from: string): Promise<TopicDayCount[]> {
+    const { from: since } = dateRangeOf({ from });
+    let response: estypes.SearchResponse<unknown>;
+    try {
+      response = await this.client.search({
+        index: this.alias,
+        size: 0,
+        query: { range: { effectiveAt: { gte: since } } },
+        aggs: {
+          topics: {
+            terms: { field: 'topicIds', size: 100 },
+            aggs: { days: { date_histogram: { field: 'effectiveAt', calendar_interval: 'day', min_doc_count: 1, format: 'yyyy-MM-dd' } } },
+          },
+        },
+      });
+    } catch (error) {
+      throw unavailable('topic counts', error);
+    }
+    type DayBucket = { key_as_string?: string; key: number; doc_count: number };
+    type TopicBucket = { key: string; doc_count: number; days: { buckets: DayBucket[] } };
+    const topics = (response.aggregations?.topics as { buckets: TopicBucket[] } | undefined)?.buckets ?? [];
+    const counts: TopicDayCount[] = topics.flatMap((topic) =>
+      topic.days.buckets.map((day) => ({
+        topic: topic.key as TopicId,
+        day: day.key_as_string ?? new Date(day.key).toISOString().slice(0, 10),
+        count: day.doc_count,
+      })),
+    );
+    return counts.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      await this.client.indices.refresh({ index: this.alias });
+    } catch (error) {
+      throw unavailable('refresh', error);
+    }
+  }
+
+  /** `GET /_cluster/health`: the client's ping() asks `HEAD /`, which this distribution answers with 405. */
+  async health(): Promise<StoreHealth> {
+    try {
+      const cluster = await this.client.cluster.health({ timeout: '2s' }, { maxRetries: 0, requestTimeout: 5_000 });
+      const { count } = await this.client.count({ index: this.alias }, { maxRetries: 0, requestTimeout: 5_000 });
+      return { up: cluster.status !== 'red', detail: `cluster ${cluster.cluster_name} is ${cluster.status}`, documents: count };
+    } catch (error) {
+      return { up: false, detail: unavailable('health check', error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) await this.client.close();
+  }
+}

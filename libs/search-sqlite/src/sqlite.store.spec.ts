@@ -1,0 +1,54 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeStoreContract, FIXTURES } from '@monitor/search/testing';
+import { SqliteArticleStore } from './sqlite.store';
+
+describeStoreContract('SQLite FTS5', {
+  async create() {
+    const store = new SqliteArticleStore({ db: new Database(':memory:'), closeDatabase: true });
+    await store.init();
+    return store;
+  },
+});
+
+describe('SqliteArticleStore', () => {
+  it('keeps articles in a file across a restart, beside other tables', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'search-store-'));
+    try {
+      const file = join(dir, 'monitor.db');
+      const db = new Database(file);
+      db.exec('CREATE TABLE other_table (x INTEGER)');
+      const first = new SqliteArticleStore({ db });
+      await first.init();
+      await first.upsertMany([FIXTURES.scoRussian, FIXTURES.scoChinese]);
+      await first.close();
+      expect(db.open).toBe(true);
+      db.close();
+
+      const reopened = new SqliteArticleStore({ db: new Database(file), closeDatabase: true });
+      await reopened.init();
+      expect((await reopened.search({ q: 'наркотики' })).hits.map((hit) => hit.article.id)).toEqual([FIXTURES.scoRussian.id]);
+      expect(await reopened.health()).toMatchObject({ up: true, documents: 2 });
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to page past the 10,000th result, naming the field', async () => {
+    const store = new SqliteArticleStore({ db: new Database(':memory:'), closeDatabase: true });
+    await store.init();
+    await expect(store.search({ page: 101, size: 100 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', field: 'page' });
+    await store.close();
+  });
+
+  it('reports itself down when its database is closed', async () => {
+    const db = new Database(':memory:');
+    const store = new SqliteArticleStore({ db });
+    await store.init();
+    db.close();
+    expect(await store.health()).toMatchObject({ up: false });
+  });
+});

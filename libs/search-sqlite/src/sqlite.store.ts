@@ -1,0 +1,309 @@
+import { MonitorError, TopicMatch, TopicMatchSchema, ValidationError } from '@monitor/contracts';
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import { AnalyzedQuery, analyzeQuery, hasPositiveTerms, indexedTerms, QueryPhrase } from '@monitor/search';
+import { highlightArticle } from '@monitor/search';
+import { dateRangeOf, pagingOf } from '@monitor/search';
+import { ArticleStore, BulkResult, FacetBucket, SearchQuery, SearchResult, StoredArticle, StoreHealth, TopicDayCount } from '@monitor/search';
+import { effectiveDate, idOf, validateStoredArticle } from '@monitor/search';
+
+export interface SqliteStoreOptions {
+  /** An open better-sqlite3 database; the embedded bus and other tables may share its file. */
+  db: Database.Database;
+  /** Close the database on close() (only when this store is its sole user). */
+  closeDatabase?: boolean;
+  /** bm25 weight of a title hit relative to a text hit. */
+  titleWeight?: number;
+}
+
+/** Raised when SQLite itself refuses a write or a read; busy/locked databases are worth a retry. */
+export class SqliteStoreError extends MonitorError {
+  constructor(message: string, cause: unknown) {
+    const code = (cause as { code?: string } | null)?.code ?? '';
+    super('SEARCH_STORE_FAILED', message, { retriable: code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'), cause });
+  }
+}
+
+interface Prepared {
+  findRid: Database.Statement<[string], { rid: number }>;
+  insertArticle: Database.Statement<[string, string, string, string]>;
+  updateArticle: Database.Statement<[string, string, string, string, number]>;
+  putDoc: Database.Statement<[number, string]>;
+  deleteFts: Database.Statement<[number]>;
+  insertFts: Database.Statement<[number, string, string]>;
+  deleteTopics: Database.Statement<[number]>;
+  insertTopic: Database.Statement<[string, number, string]>;
+  getDoc: Database.Statement<[string], { rid: number; doc: string; at: string }>;
+  scanPage: Database.Statement<[string, number], { id: string; doc: string }>;
+}
+
+const TopicsSchema = z.array(TopicMatchSchema);
+
+/** FTS5 string literal: our terms hold only letters, digits and marks, but quote defensively. */
+const literal = (text: string) => `"${text.replace(/"/g, '""')}"`;
+const phraseExpr = (phrase: QueryPhrase) => literal(phrase.terms.join(' '));
+
+/** The FTS5 MATCH expression of the positive clauses (AND of ORs of phrases). */
+function positiveExpr(query: AnalyzedQuery): string {
+  return query.must
+    .map((clause) => (clause.anyOf.length === 1 ? phraseExpr(clause.anyOf[0]) : `(${clause.anyOf.map(phraseExpr).join(' OR ')})`))
+    .join(' AND ');
+}
+
+const negativeExpr = (query: AnalyzedQuery) => query.mustNot.map(phraseExpr).join(' OR ');
+
+/**
+ * The embedded adapter of the search port: SQLite with a contentless FTS5 index over the
+ * application-analysed title and text (see search-analyzer.ts), a table of articles holding the
+ * document as JSON plus the filter columns, and a topic table for topic filters, facets and daily
+ * counts. Contentless because the documents are already stored once in the articles table and
+ * highlights are made by the application, so the index needs only the terms.
+ */
+export class SqliteArticleStore implements ArticleStore {
+  private readonly db: Database.Database;
+  private readonly titleWeight: number;
+  private statements?: Prepared;
+  private readonly cache = new Map<string, Database.Statement>();
+
+  constructor(private readonly options: SqliteStoreOptions) {
+    this.db = options.db;
+    this.titleWeight = options.titleWeight ?? 3;
+  }
+
+  async init(): Promise<void> {
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS search_articles (
+        rid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        source_id TEXT NOT NULL,
+        language TEXT NOT NULL,
+        at TEXT NOT NULL
+      );
+      -- Documents apart from the filter columns, so counts and facets scan narrow rows.
+      CREATE TABLE IF NOT EXISTS search_docs (rid INTEGER PRIMARY KEY, doc TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS search_articles_at ON search_articles (at);
+      CREATE TABLE IF NOT EXISTS search_article_topics (
+        topic TEXT NOT NULL, rid INTEGER NOT NULL, at TEXT NOT NULL,
+        PRIMARY KEY (topic, rid)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS search_article_topics_rid ON search_article_topics (rid);
+      CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
+        title, body, content = '', contentless_delete = 1,
+        tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'");
+    `);
+    this.statements = {
+      findRid: this.db.prepare('SELECT rid FROM search_articles WHERE id = ?'),
+      insertArticle: this.db.prepare('INSERT INTO search_articles (id, source_id, language, at) VALUES (?, ?, ?, ?)'),
+      updateArticle: this.db.prepare('UPDATE search_articles SET id = ?, source_id = ?, language = ?, at = ? WHERE rid = ?'),
+      putDoc: this.db.prepare('INSERT OR REPLACE INTO search_docs (rid, doc) VALUES (?, ?)'),
+      deleteFts: this.db.prepare('DELETE FROM search_fts WHERE rowid = ?'),
+      insertFts: this.db.prepare('INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)'),
+      deleteTopics: this.db.prepare('DELETE FROM search_article_topics WHERE rid = ?'),
+      insertTopic: this.db.prepare('INSERT OR IGNORE INTO search_article_topics (topic, rid, at) VALUES (?, ?, ?)'),
+      getDoc: this.db.prepare('SELECT a.rid, d.doc, a.at FROM search_articles a JOIN search_docs d ON d.rid = a.rid WHERE a.id = ?'),
+      scanPage: this.db.prepare(
+        'SELECT a.id, d.doc FROM search_articles a JOIN search_docs d ON d.rid = a.rid WHERE a.id > ? ORDER BY a.id LIMIT ?',
+      ),
+    };
+  }
+
+  /** Search statements vary with the filters used; each shape is prepared once. */
+  private statement<Row>(sql: string): Database.Statement<unknown[], Row> {
+    let statement = this.cache.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      if (this.cache.size > 200) this.cache.clear();
+      this.cache.set(sql, statement);
+    }
+    return statement as Database.Statement<unknown[], Row>;
+  }
+
+  private get sql(): Prepared {
+    if (!this.statements) throw new MonitorError('SEARCH_STORE_NOT_READY', 'SqliteArticleStore.init() was not called');
+    return this.statements;
+  }
+
+  async upsertMany(articles: StoredArticle[]): Promise<BulkResult> {
+    const result: BulkResult = { written: [], failed: [] };
+    const valid: { article: StoredArticle; title: string; body: string; at: string }[] = [];
+    for (const item of articles) {
+      try {
+        const article = validateStoredArticle(item);
+        // Analysis happens outside the transaction so the write lock is held only for the writes.
+        valid.push({ article, title: indexedTerms(article.title), body: indexedTerms(article.text), at: effectiveDate(article) });
+      } catch (error) {
+        result.failed.push({ id: idOf(item), error: error as Error });
+      }
+    }
+    const sql = this.sql;
+    const write = this.db.transaction(() => {
+      for (const { article, title, body, at } of valid) {
+        const doc = JSON.stringify(article);
+        const existing = sql.findRid.get(article.id);
+        let rid: number;
+        if (existing) {
+          rid = existing.rid;
+          sql.updateArticle.run(article.id, article.sourceId, article.language, at, rid);
+          sql.deleteFts.run(rid);
+          sql.deleteTopics.run(rid);
+        } else {
+          rid = Number(sql.insertArticle.run(article.id, article.sourceId, article.language, at).lastInsertRowid);
+        }
+        sql.putDoc.run(rid, doc);
+        sql.insertFts.run(rid, title, body);
+        for (const topic of article.topics) sql.insertTopic.run(topic.id, rid, at);
+      }
+    });
+    try {
+      // IMMEDIATE: it reads before it writes; see SqliteBus.publish for why that matters with a shared file.
+      write.immediate();
+    } catch (error) {
+      throw new SqliteStoreError(`bulk write of ${valid.length} articles failed: ${(error as Error).message}`, error);
+    }
+    result.written.push(...valid.map(({ article }) => article.id));
+    return result;
+  }
+
+  async get(id: string): Promise<StoredArticle | null> {
+    const row = this.sql.getDoc.get(id);
+    return row ? (JSON.parse(row.doc) as StoredArticle) : null;
+  }
+
+  async search(query: SearchQuery): Promise<SearchResult> {
+    const { page, size, offset } = pagingOf(query);
+    const analyzed = analyzeQuery(query.q ?? '');
+    const positive = hasPositiveTerms(analyzed);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    let matchExpr: string | undefined;
+    if (positive) {
+      matchExpr = analyzed.mustNot.length > 0 ? `(${positiveExpr(analyzed)}) NOT (${negativeExpr(analyzed)})` : positiveExpr(analyzed);
+    } else if (analyzed.mustNot.length > 0) {
+      where.push('a.rid NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)');
+      params.push(negativeExpr(analyzed));
+    }
+    const inList = (column: string, values?: string[]) => {
+      if (!values || values.length === 0) return;
+      where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
+      params.push(...values);
+    };
+    if (query.topics && query.topics.length > 0) {
+      where.push(`a.rid IN (SELECT rid FROM search_article_topics WHERE topic IN (${query.topics.map(() => '?').join(', ')}))`);
+      params.push(...query.topics);
+    }
+    inList('a.source_id', query.sources);
+    inList('a.language', query.languages);
+    const { from, to } = dateRangeOf(query);
+    if (from) {
+      where.push('a.at >= ?');
+      params.push(from);
+    }
+    if (to) {
+      where.push('a.at <= ?');
+      params.push(to);
+    }
+    const filters = where.map((condition) => ` AND ${condition}`).join('');
+    const base = matchExpr
+      ? `SELECT a.rid, a.source_id, a.language FROM search_articles a
+         WHERE a.rid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)${filters}`
+      : `SELECT a.rid, a.source_id, a.language FROM search_articles a WHERE 1${filters}`;
+    const baseParams = matchExpr ? [matchExpr, ...params] : params;
+
+    const total = this.statement<{ n: number }>(`SELECT count(*) AS n FROM (${base})`).get(...baseParams)!.n;
+    let rows: { doc: string; score: number }[];
+    if (matchExpr && query.sort !== 'date') {
+      rows = this.statement<{ doc: string; score: number }>(
+        `SELECT d.doc, p.score FROM (
+           SELECT a.rid, a.at, a.id, -bm25(search_fts, ?, 1.0) AS score FROM search_fts JOIN search_articles a ON a.rid = search_fts.rowid
+           WHERE search_fts MATCH ?${filters} ORDER BY score DESC, a.at DESC, a.id LIMIT ? OFFSET ?) p
+         JOIN search_docs d ON d.rid = p.rid ORDER BY p.score DESC, p.at DESC, p.id`,
+      ).all(this.titleWeight, matchExpr, ...params, size, offset);
+    } else {
+      rows = this.statement<{ doc: string; score: number }>(
+        `SELECT d.doc, 0 AS score FROM (
+           SELECT a.rid, a.at, a.id FROM (${base}) b JOIN search_articles a ON a.rid = b.rid ORDER BY a.at DESC, a.id LIMIT ? OFFSET ?) p
+         JOIN search_docs d ON d.rid = p.rid ORDER BY p.at DESC, p.id`,
+      ).all(...baseParams, size, offset);
+    }
+
+    const buckets = (sql: string): FacetBucket[] =>
+      this.statement<FacetBucket>(sql)
+        .all(...baseParams)
+        .map(({ key, count }) => ({ key, count }));
+    const facets = {
+      topics: buckets(
+        `SELECT t.topic AS key, count(*) AS count FROM search_article_topics t WHERE t.rid IN (SELECT rid FROM (${base}))
+         GROUP BY t.topic ORDER BY count DESC, key`,
+      ),
+      sources: buckets(`SELECT source_id AS key, count(*) AS count FROM (${base}) GROUP BY source_id ORDER BY count DESC, key LIMIT 100`),
+      languages: buckets(`SELECT language AS key, count(*) AS count FROM (${base}) GROUP BY language ORDER BY count DESC, key LIMIT 50`),
+    };
+
+    return {
+      total,
+      page,
+      size,
+      hits: rows.map((row) => {
+        const article = JSON.parse(row.doc) as StoredArticle;
+        return { article, score: row.score, highlights: positive ? highlightArticle(article, analyzed) : {} };
+      }),
+      facets,
+    };
+  }
+
+  async updateTopics(id: string, topics: TopicMatch[], taxonomyVersion: string): Promise<boolean> {
+    const parsed = TopicsSchema.safeParse(topics);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ValidationError(`topics: ${issue?.path.join('.')}: ${issue?.message}`, 'topics', { cause: parsed.error });
+    }
+    const sql = this.sql;
+    return this.db.transaction(() => {
+      const row = sql.getDoc.get(id);
+      if (!row) return false;
+      const article = JSON.parse(row.doc) as StoredArticle;
+      const updated: StoredArticle = { ...article, topics: parsed.data, taxonomyVersion, classifiedAt: new Date().toISOString() };
+      sql.putDoc.run(row.rid, JSON.stringify(updated));
+      sql.deleteTopics.run(row.rid);
+      for (const topic of parsed.data) sql.insertTopic.run(topic.id, row.rid, row.at);
+      return true;
+    }).immediate();
+  }
+
+  async *scan(pageSize: number): AsyncIterable<StoredArticle[]> {
+    const size = Math.max(1, Math.floor(pageSize));
+    let after = '';
+    for (;;) {
+      const rows = this.sql.scanPage.all(after, size);
+      if (rows.length === 0) return;
+      yield rows.map((row) => JSON.parse(row.doc) as StoredArticle);
+      after = rows[rows.length - 1].id;
+      if (rows.length < size) return;
+    }
+  }
+
+  async topicCountsByDay(from: string): Promise<TopicDayCount[]> {
+    const { from: since } = dateRangeOf({ from });
+    return this.db
+      .prepare(
+        `SELECT topic, substr(at, 1, 10) AS day, count(*) AS count FROM search_article_topics
+         WHERE at >= ? GROUP BY topic, day ORDER BY day, topic`,
+      )
+      .all(since ?? '') as TopicDayCount[];
+  }
+
+  /** Writes are visible when their transaction commits; nothing to do. */
+  async refresh(): Promise<void> {}
+
+  async health(): Promise<StoreHealth> {
+    try {
+      const { n } = this.db.prepare('SELECT count(*) AS n FROM search_articles').get() as { n: number };
+      return { up: true, documents: n };
+    } catch (error) {
+      return { up: false, detail: (error as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.options.closeDatabase && this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,157 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import Database from 'better-sqlite3';
+import {
+  ALERT_LEDGER,
+  AlertDispatcher,
+  AlertLedger,
+  AlertService,
+  AlertStreamHub,
+  DELIVERY_LOG,
+  DeliveryLog,
+  DeliveryRecord,
+  DigestScheduler,
+  EmailChannel,
+  PushChannelSender,
+  PushMessage,
+  SUBSCRIPTION_STORE,
+  SpikeDetector,
+  SubscriptionMatcher,
+  SubscriptionStore,
+  WebhookChannel,
+  WebhookUrlPolicy,
+} from '@monitor/alerts';
+import { BUS_TOPICS, ClassifiedArticle, HEADERS, deadLetterTopic } from '@monitor/contracts';
+import { MONITOR_CONFIG, MonitorConfig } from '@monitor/config';
+import { MESSAGE_BUS, MessageBus } from '@monitor/messaging';
+import { Logger, MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineActivity } from '@monitor/observability';
+import { STATE_DB } from '@monitor/runtime';
+
+/** Where deliveries that failed for good go, with their reason: alerts.v1.dlq. */
+export const ALERT_DEAD_LETTER_TOPIC = deadLetterTopic(BUS_TOPICS.alerts);
+
+/**
+ * Everything the alerter does with an alert after matching: the ledger records it (exactly once),
+ * the same transaction writes its pending webhook and email deliveries (the outbox), the SSE hub
+ * wakes its owner's streams, and the dispatcher sends the deliveries with retries. A delivery that
+ * fails for good is published to alerts.v1.dlq with its reason and stays visible through the API
+ * (GET /alerts/deliveries). Timers that start and stop with the application resume deliveries a
+ * crash or stop left pending, send due hourly and daily digests, and look for topic spikes.
+ */
+@Injectable()
+export class AlertDelivery implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly service: AlertService;
+  readonly dispatcher: AlertDispatcher;
+  readonly digests: DigestScheduler;
+  private readonly email: EmailChannel | null;
+  // Alerts carry their source's name; alerts recorded before they did are named from the
+  // classified articles that pass by this process.
+  private readonly sourceNames = new Map<string, string>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly busy = new Set<string>();
+  private ticks = 0;
+
+  constructor(
+    @Inject(MONITOR_CONFIG) private readonly config: MonitorConfig,
+    @Inject(STATE_DB) db: Database.Database,
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(SUBSCRIPTION_STORE) subscriptions: SubscriptionStore,
+    @Inject(ALERT_LEDGER) ledger: AlertLedger,
+    @Inject(DELIVERY_LOG) log: DeliveryLog,
+    @Inject(WebhookUrlPolicy) policy: WebhookUrlPolicy,
+    @Inject(AlertStreamHub) stream: AlertStreamHub,
+    @Inject(MONITOR_METRICS) private readonly metrics: MonitorMetrics,
+    @Inject(PIPELINE_ACTIVITY) private readonly activity: PipelineActivity,
+    @Inject(MONITOR_LOGGER) private readonly logger: Logger,
+  ) {
+    this.email = config.SMTP_URL
+      ? new EmailChannel({ smtpUrl: config.SMTP_URL, from: config.ALERT_EMAIL_FROM, sourceName: (id) => this.sourceNames.get(id) })
+      : null;
+    const channels: PushChannelSender[] = [new WebhookChannel({ policy }), ...(this.email ? [this.email] : [])];
+    this.dispatcher = new AlertDispatcher({
+      log,
+      ledger,
+      subscriptions,
+      channels,
+      maxAttempts: config.ALERT_DELIVERY_MAX_ATTEMPTS,
+      initialDelayMs: config.ALERT_RETRY_INITIAL_DELAY_MS,
+      maxDelayMs: config.ALERT_RETRY_MAX_DELAY_MS,
+      onDelivered: (record) => this.metrics.alertsDelivered.inc({ channel: record.channel }),
+      onFailed: (record) => this.recordFailure(record),
+      deadLetter: (record, message) => this.deadLetter(record, message),
+    });
+    this.digests = new DigestScheduler({ db, ledger, subscriptions, log, dispatcher: this.dispatcher, channels });
+    this.dispatcher.attachDigests(this.digests);
+    this.service = new AlertService({
+      matcher: new SubscriptionMatcher(subscriptions.all()),
+      ledger,
+      subscriptions,
+      deliverers: [this.dispatcher, stream],
+      spikes: new SpikeDetector(db),
+    });
+  }
+
+  /** Alerts for these classified articles: recorded once, then delivered on every channel. */
+  handleClassified(articles: ClassifiedArticle[]) {
+    for (const article of articles) if (article.sourceName) this.sourceNames.set(article.sourceId, article.sourceName);
+    return this.service.handleClassified(articles);
+  }
+
+  onApplicationBootstrap(): void {
+    const every = this.config.ALERT_SCHEDULER_INTERVAL_MS;
+    this.schedule('resume', () => this.dispatcher.resumeStale());
+    this.timers.push(
+      setInterval(() => {
+        this.ticks += 1;
+        this.schedule('resume', () => this.dispatcher.resumeStale());
+        this.schedule('digests', () => this.digests.runDue());
+        if (this.ticks % 5 === 1) this.schedule('spikes', async () => this.service.checkSpikes());
+      }, every),
+    );
+    for (const timer of this.timers) timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    await this.dispatcher.stop();
+    this.email?.close();
+  }
+
+  // One run of each task at a time: a slow digest round must not pile up behind the timer.
+  private schedule(task: string, run: () => Promise<unknown>): void {
+    if (this.busy.has(task)) return;
+    this.busy.add(task);
+    run()
+      .catch((error: unknown) => this.logger.error({ err: error, task }, 'alert task failed'))
+      .finally(() => this.busy.delete(task));
+  }
+
+  private recordFailure(record: DeliveryRecord): void {
+    const reason = record.lastError ?? 'failed';
+    this.metrics.alertsFailed.inc({ channel: record.channel });
+    this.metrics.deadLetters.inc({ topic: ALERT_DEAD_LETTER_TOPIC });
+    this.activity.recordDeadLetter({ topic: ALERT_DEAD_LETTER_TOPIC, reason, key: record.alertId, at: new Date().toISOString() });
+    this.logger.warn({ alertId: record.alertId, channel: record.channel, subscriptionId: record.subscriptionId, reason }, 'alert delivery failed');
+  }
+
+  /** Throws when the bus refuses it: the delivery log keeps the letter for the next resume round. */
+  private async deadLetter(record: DeliveryRecord, message: PushMessage): Promise<void> {
+    const reason = record.lastError ?? 'failed';
+    try {
+      await this.bus.publish(ALERT_DEAD_LETTER_TOPIC, [
+        {
+          key: record.alertId,
+          value: JSON.stringify({ delivery: record, message }),
+          headers: {
+            [HEADERS.schema]: ALERT_DEAD_LETTER_TOPIC,
+            [HEADERS.deadLetterReason]: reason.slice(0, 1000),
+            [HEADERS.deadLetterCode]: 'DELIVERY_FAILED',
+            [HEADERS.deadLetterSourceTopic]: `${BUS_TOPICS.alerts}/${record.channel}`,
+          },
+        },
+      ]);
+    } catch (error) {
+      this.logger.error({ err: error, alertId: record.alertId }, 'could not publish to the dead-letter topic; will try again');
+      throw error;
+    }
+  }
+}

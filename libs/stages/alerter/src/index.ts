@@ -1,0 +1,3 @@
+export * from './alert-delivery';
+export * from './alerter-stage';
+export * from './alerter-stage.module';

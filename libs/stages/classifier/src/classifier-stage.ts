@@ -1,0 +1,72 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BUS_TOPICS, CONSUMER_GROUPS, ClassifiedArticle, RawArticle } from '@monitor/contracts';
+import { TopicClassifier } from '@monitor/classifier';
+import { ConsumerHandle, MESSAGE_BUS, MessageBus, consumeEvents, publishEvents } from '@monitor/messaging';
+import { deadLetterReporter } from '@monitor/runtime';
+import { Logger, MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineActivity } from '@monitor/observability';
+
+export const TOPIC_CLASSIFIER = Symbol('TOPIC_CLASSIFIER');
+
+/** Turns a raw item into a classified article: language and topics with evidence, over the collector's text. */
+export function classifyRawArticle(classifier: TopicClassifier, raw: RawArticle, now = new Date()): ClassifiedArticle {
+  const text = raw.text;
+  const title = raw.title.trim();
+  const result = classifier.classify({ title, text, lang: raw.declaredLanguage });
+  return {
+    schema: 'news.classified.v1',
+    id: raw.id,
+    sourceId: raw.sourceId,
+    sourceName: raw.sourceName,
+    url: raw.url,
+    title,
+    text,
+    language: result.language,
+    publishedAt: raw.publishedAt,
+    fetchedAt: raw.fetchedAt,
+    classifiedAt: now.toISOString(),
+    taxonomyVersion: result.taxonomyVersion,
+    topics: result.topics,
+  };
+}
+
+/** Consumes news.raw.v1 and publishes news.classified.v1, keyed by the article id. */
+@Injectable()
+export class ClassifierStage implements OnApplicationBootstrap, OnApplicationShutdown {
+  private consumer?: ConsumerHandle;
+
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(TOPIC_CLASSIFIER) private readonly classifier: TopicClassifier,
+    @Inject(MONITOR_METRICS) private readonly metrics: MonitorMetrics,
+    @Inject(PIPELINE_ACTIVITY) private readonly activity: PipelineActivity,
+    @Inject(MONITOR_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.consumer = await consumeEvents(this.bus, {
+      topic: BUS_TOPICS.raw,
+      group: CONSUMER_GROUPS.classifier,
+      maxBatchSize: 500,
+      onDeadLetter: deadLetterReporter(this.metrics, this.activity, this.logger),
+      handle: async (events) => {
+        const classified: ClassifiedArticle[] = [];
+        const traceIds = new Map<string, string>();
+        for (const { event, traceId } of events) {
+          const end = this.metrics.classificationDuration.startTimer();
+          const article = classifyRawArticle(this.classifier, event);
+          end();
+          classified.push(article);
+          traceIds.set(article.id, traceId);
+          this.logger.debug({ articleId: article.id, traceId, topics: article.topics.map((t) => t.id) }, 'classified');
+        }
+        await publishEvents(this.bus, BUS_TOPICS.classified, classified, traceIds);
+        this.metrics.eventsProcessed.inc({ stage: 'classifier' }, classified.length);
+        this.activity.recordEvents('classifier', classified.length);
+      },
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './classifier-stage';
+export * from './classifier-stage.module';
+export * from './reclassification';

@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import Database from 'better-sqlite3';
+import { MonitorError } from '@monitor/contracts';
+import { MONITOR_CONFIG, MonitorConfig } from '@monitor/config';
+import { PollOutcome, SourceHealth, SourceRegistry, SqliteSourceStateStore, loadSourcesFile } from '@monitor/feeds';
+import { SourceOperations } from './source-operations';
+import { STATE_DB } from '@monitor/runtime';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Sources as the stack's api service sees them: the registry and the health the collector writes
+ * to the shared state file, read here directly; "poll now" is forwarded to the collector process,
+ * the only one that fetches.
+ */
+@Injectable()
+export class RemoteSourceOperations implements SourceOperations {
+  readonly registry: SourceRegistry;
+  private readonly state: SqliteSourceStateStore;
+
+  constructor(
+    @Inject(MONITOR_CONFIG) private readonly config: MonitorConfig,
+    @Inject(STATE_DB) db: Database.Database,
+  ) {
+    this.registry = new SourceRegistry(db, loadSourcesFile(config.SOURCES_FILE));
+    this.state = new SqliteSourceStateStore(db);
+  }
+
+  health(sourceId: string): SourceHealth | undefined {
+    const source = this.registry.get(sourceId);
+    if (!source) return undefined;
+    // The same view FeedPoller.health gives in the collector process, from the same tables.
+    const health = this.state.getHealth(sourceId);
+    const itemsLastDay = this.state.countSeenSince(sourceId, new Date(Date.now() - DAY_MS));
+    return source.enabled ? { ...health, itemsLastDay } : { ...health, status: 'disabled', nextPollAt: null, itemsLastDay };
+  }
+
+  async pollNow(sourceId: string): Promise<PollOutcome> {
+    const response = await fetch(`${this.config.COLLECTOR_URL}/sources/${encodeURIComponent(sourceId)}/poll`, {
+      method: 'POST',
+      headers: { 'X-API-Key': this.config.ADMIN_API_KEY ?? '' },
+      signal: AbortSignal.timeout(this.config.FETCH_TIMEOUT_MS * 3),
+    }).catch((error: unknown) => {
+      throw new MonitorError('COLLECTOR_UNREACHABLE', `the collector at ${this.config.COLLECTOR_URL} did not answer`, { retriable: true, cause: error });
+    });
+    if (!response.ok) throw new MonitorError('COLLECTOR_FAILED', `the collector answered ${response.status}`, { retriable: response.status >= 500 });
+    return (await response.json()) as PollOutcome;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './indexer-stage';
+export * from './indexer-stage.module';

@@ -1,0 +1,65 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ValidationError } from '@monitor/contracts';
+import { SourceConfig, SourceHealth } from '@monitor/feeds';
+import { ApiKeyGuard, RequireKey } from '@monitor/runtime';
+import { SOURCE_OPERATIONS, SourceOperations } from '@monitor/collector-stage';
+import { NotFoundError } from '@monitor/runtime';
+
+export interface SourceView extends SourceConfig {
+  health: SourceHealth;
+}
+
+/** Sources with their health; adding, enabling, disabling and polling need an admin key. */
+@ApiTags('sources')
+@Controller('sources')
+@UseGuards(ApiKeyGuard)
+export class SourcesController {
+  constructor(@Inject(SOURCE_OPERATIONS) private readonly collector: SourceOperations) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every configured source with its health: status, reason, last poll and success, next poll, the URL in use' })
+  list(): SourceView[] {
+    return this.collector.registry.list().map((source) => this.view(source));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One source with its health' })
+  one(@Param('id') id: string): SourceView {
+    const source = this.collector.registry.get(id);
+    if (!source) throw new NotFoundError(`source ${id}`);
+    return this.view(source);
+  }
+
+  @Post()
+  @RequireKey('admin')
+  @ApiSecurity('api-key')
+  @ApiOperation({ summary: 'Add (or replace) a source; same fields as an entry of the sources file' })
+  add(@Body() body: unknown): SourceView {
+    return this.view(this.collector.registry.upsert(body));
+  }
+
+  @Patch(':id')
+  @RequireKey('admin')
+  @ApiSecurity('api-key')
+  @ApiOperation({ summary: 'Enable or disable a source: {"enabled": false}' })
+  update(@Param('id') id: string, @Body() body: { enabled?: unknown }): SourceView {
+    if (typeof body?.enabled !== 'boolean') throw new ValidationError('enabled: true or false', 'enabled');
+    if (!this.collector.registry.get(id)) throw new NotFoundError(`source ${id}`);
+    return this.view(this.collector.registry.setEnabled(id, body.enabled));
+  }
+
+  @Post(':id/poll')
+  @HttpCode(200)
+  @RequireKey('admin')
+  @ApiSecurity('api-key')
+  @ApiOperation({ summary: 'Poll a source now, whatever its schedule; answers with the outcome' })
+  async poll(@Param('id') id: string) {
+    if (!this.collector.registry.get(id)) throw new NotFoundError(`source ${id}`);
+    return this.collector.pollNow(id);
+  }
+
+  private view(source: SourceConfig): SourceView {
+    return { ...source, health: this.collector.health(source.id)! };
+  }
+}
