@@ -414,10 +414,11 @@ export class KafkaBus implements MessageBus {
       const beat = setInterval(() => void heartbeat().catch(() => undefined), this.tuning.heartbeatIntervalMs);
       try {
         await options.handleBatch(messages);
-      } catch {
+      } catch (error) {
         clearInterval(beat);
         const attempt = (running.failures.get(batch.partition) ?? 0) + 1;
         running.failures.set(batch.partition, attempt);
+        options.onBatchFailed?.(error, messages, attempt);
         running.consumer.seek({ topic: batch.topic, partition: batch.partition, offset: slice[0].offset });
         const resume = pause();
         const timer = setTimeout(() => {

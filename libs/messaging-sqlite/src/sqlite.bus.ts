@@ -217,9 +217,10 @@ export class SqliteBus implements MessageBus {
         // A busy partition would otherwise go from batch to batch in promise continuations only,
         // and the process's sockets (webhook answers, API requests, SSE) would wait until it ran dry.
         await new Promise((resolve) => setImmediate(resolve));
-      } catch {
+      } catch (error) {
         // At-least-once: the batch stays uncommitted and is delivered again after a capped backoff.
         failures++;
+        member.options.onBatchFailed?.(error, batch, failures);
         const delay = Math.min(this.opts.retryMaxMs, this.opts.retryBaseMs * 2 ** Math.min(failures - 1, 16));
         await this.waitForMessages('wake', delay * (0.5 + Math.random() / 2));
       }

@@ -33,6 +33,12 @@ export interface ConsumeOptions {
    * uncommitted, and the adapter delivers it again after a backoff.
    */
   handleBatch(batch: IncomingMessage[]): Promise<void>;
+  /**
+   * Told each time `handleBatch` threw, with the attempt number on that partition, before the
+   * batch is retried: the adapters retry on their own, so without this a failure (Elasticsearch
+   * away, say) would replay forever without a word.
+   */
+  onBatchFailed?(error: unknown, batch: IncomingMessage[], attempt: number): void;
 }
 
 export interface ConsumerHandle {

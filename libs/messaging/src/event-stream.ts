@@ -9,6 +9,7 @@ import {
 } from '@monitor/contracts';
 import { randomUUID } from 'node:crypto';
 import { ConsumerHandle, IncomingMessage, MessageBus } from './bus.port';
+import { deadLetterMessage } from './dead-letter-message';
 
 type EventTopic = keyof typeof EVENT_SCHEMAS;
 
@@ -35,6 +36,8 @@ export interface EventConsumerOptions<T extends EventTopic> {
   handle(events: ReceivedEvent<T>[]): Promise<FailedEvent[] | void>;
   /** Told about every message sent to the dead-letter topic, for metrics and the dashboard. */
   onDeadLetter?(topic: string, reason: string, message: IncomingMessage): void;
+  /** Told each time a batch failed and will be delivered again (see ConsumeOptions.onBatchFailed). */
+  onBatchFailed?(error: unknown, batch: IncomingMessage[], attempt: number): void;
 }
 
 /** Validates, keys by article id and stamps the trace header; the event is checked before it leaves. */
@@ -74,6 +77,7 @@ export function consumeEvents<T extends EventTopic>(
     topic: options.topic,
     group: options.group,
     maxBatchSize: options.maxBatchSize,
+    onBatchFailed: options.onBatchFailed,
     handleBatch: async (batch) => {
       const valid: ReceivedEvent<T>[] = [];
       const dead: FailedEvent[] = [];
@@ -105,16 +109,14 @@ async function sendToDeadLetter<T extends EventTopic>(
     dead.map(({ message, error }) => {
       const reason = error instanceof Error ? error.message : String(error);
       options.onDeadLetter?.(dlq, reason, message);
-      return {
+      return deadLetterMessage({
         key: message.key,
         value: message.value,
-        headers: {
-          ...message.headers,
-          [HEADERS.deadLetterReason]: reason.slice(0, 1000),
-          [HEADERS.deadLetterCode]: errorCode(error),
-          [HEADERS.deadLetterSourceTopic]: `${message.topic}/${message.partition}@${message.offset}`,
-        },
-      };
+        headers: message.headers,
+        reason,
+        code: errorCode(error),
+        sourceTopic: `${message.topic}/${message.partition}@${message.offset}`,
+      });
     }),
   );
 }

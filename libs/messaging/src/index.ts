@@ -1,3 +1,4 @@
 export * from './bus.port';
 export * from './event-stream';
 export * from './key-partitioner';
+export * from './dead-letter-message';

@@ -11,3 +11,7 @@ export * from './dead-letter-report';
 export * from './stage-activity';
 export * from './monitor-topics';
 export * from './embedded-data';
+export * from './bus-transport';
+export * from './handler-failure-log';
+export * from './rethrow-rpc-errors.filter';
+export * from './stage-controller';

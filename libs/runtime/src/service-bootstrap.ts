@@ -4,6 +4,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { MonitorConfig } from '@monitor/config';
 import { MONITOR_LOGGER } from '@monitor/observability';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { MicroserviceOptions } from '@nestjs/microservices';
+import { MESSAGE_BUS, MessageBus } from '@monitor/messaging';
+import { Logger, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineActivity } from '@monitor/observability';
+import { BusTransport } from './bus-transport';
+import { deadLetterReporter } from './dead-letter-report';
+import { HandlerFailureLog } from './handler-failure-log';
 import { HttpErrorFilter } from './http-error.filter';
 
 export interface ServiceBootstrapOptions {
@@ -24,6 +30,7 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
   app.useLogger(app.get(PinoNestLogger));
   app.useGlobalFilters(new HttpErrorFilter(app.get(MONITOR_LOGGER)));
   app.enableShutdownHooks();
+  connectStages(app);
   if (options.openApi) {
     const document = SwaggerModule.createDocument(
       app,
@@ -39,6 +46,7 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
     );
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   }
+  await app.startAllMicroservices();
   await app.listen(options.port, options.config.HOST);
   return app;
 }
@@ -54,4 +62,21 @@ export function exitOnStartupError(error: unknown): never {
 /** PORT when the operator set it (validated by loadConfig), else the service's own default port. */
 export function servicePort(config: MonitorConfig, defaultPort: number): number {
   return process.env.PORT ? config.PORT : defaultPort;
+}
+
+/**
+ * Feeds the process's stage controllers (`@EventPattern(consumes(...))`) from the bus: Kafka in
+ * the stack, the SQLite bus in embedded mode. A process without stages (the stack's api) gets a
+ * transport with nothing to consume.
+ */
+function connectStages(app: INestApplication): void {
+  const logger = app.get<Logger>(MONITOR_LOGGER);
+  const failures = new HandlerFailureLog({ logger: logger.child({ component: 'stage' }) });
+  app.connectMicroservice<MicroserviceOptions>({
+    strategy: new BusTransport({
+      bus: app.get<MessageBus>(MESSAGE_BUS),
+      onDeadLetter: deadLetterReporter(app.get<MonitorMetrics>(MONITOR_METRICS), app.get<PipelineActivity>(PIPELINE_ACTIVITY), logger),
+      onBatchFailed: (topic, group, error, batch, attempt) => failures.report(topic, group, error, batch, attempt),
+    }),
+  });
 }

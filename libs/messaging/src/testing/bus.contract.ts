@@ -67,19 +67,25 @@ export function describeBusContract(name: string, context: BusContractContext): 
       await bus.ensureTopics([{ topic, partitions: 1, replicationFactor: 1 }]);
       let attempts = 0;
       const handled: string[] = [];
+      const reported: Array<{ message: string; attempt: number; size: number }> = [];
       await bus.consume({
         topic,
         group: 'g1',
         handleBatch: async (batch) => {
           attempts++;
-          if (attempts <= 2) throw new Error('transient');
+          if (attempts <= 2) throw new Error(`transient ${attempts}`);
           handled.push(...batch.map((m) => m.value));
         },
+        onBatchFailed: (error, batch, attempt) => reported.push({ message: (error as Error).message, attempt, size: batch.length }),
       });
       await bus.publish(topic, [{ key: 'a', value: '1' }, { key: 'b', value: '2' }]);
       await eventually(() => handled.length >= 2, context.deliveryTimeoutMs, 'redelivery');
       expect(handled.sort()).toEqual(['1', '2']);
       expect(attempts).toBeGreaterThanOrEqual(3);
+      // Every failure is told, with its error and a rising attempt count, before the retry.
+      expect(reported.map((r) => r.message).slice(0, 2)).toEqual(['transient 1', 'transient 2']);
+      expect(reported.map((r) => r.attempt).slice(0, 2)).toEqual([1, 2]);
+      expect(reported.every((r) => r.size >= 1)).toBe(true);
     });
 
     it('resumes a group from its committed offset after the consumer restarts', async () => {

@@ -2,5 +2,5 @@ import { Module } from '@nestjs/common';
 import { AlertDelivery } from './alert-delivery';
 import { AlerterStage } from './alerter-stage';
 
-@Module({ providers: [AlertDelivery, AlerterStage] })
+@Module({ providers: [AlertDelivery], controllers: [AlerterStage] })
 export class AlerterStageModule {}

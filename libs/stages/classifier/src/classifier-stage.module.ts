@@ -16,5 +16,5 @@ import { ClassifierStage, TOPIC_CLASSIFIER } from './classifier-stage';
 })
 export class TopicClassifierModule {}
 
-@Module({ imports: [TopicClassifierModule], providers: [ClassifierStage], exports: [TopicClassifierModule] })
+@Module({ imports: [TopicClassifierModule], controllers: [ClassifierStage], exports: [TopicClassifierModule] })
 export class ClassifierStageModule {}

@@ -1,8 +1,9 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { BUS_TOPICS, CONSUMER_GROUPS, ClassifiedArticle, RawArticle } from '@monitor/contracts';
 import { TopicClassifier } from '@monitor/classifier';
-import { ConsumerHandle, MESSAGE_BUS, MessageBus, consumeEvents, publishEvents } from '@monitor/messaging';
-import { deadLetterReporter } from '@monitor/runtime';
+import { MESSAGE_BUS, MessageBus, ReceivedEvent, publishEvents } from '@monitor/messaging';
+import { StageController, consumes } from '@monitor/runtime';
 import { Logger, MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineActivity } from '@monitor/observability';
 
 export const TOPIC_CLASSIFIER = Symbol('TOPIC_CLASSIFIER');
@@ -30,10 +31,8 @@ export function classifyRawArticle(classifier: TopicClassifier, raw: RawArticle,
 }
 
 /** Consumes news.raw.v1 and publishes news.classified.v1, keyed by the article id. */
-@Injectable()
-export class ClassifierStage implements OnApplicationBootstrap, OnApplicationShutdown {
-  private consumer?: ConsumerHandle;
-
+@StageController()
+export class ClassifierStage {
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(TOPIC_CLASSIFIER) private readonly classifier: TopicClassifier,
@@ -42,31 +41,20 @@ export class ClassifierStage implements OnApplicationBootstrap, OnApplicationShu
     @Inject(MONITOR_LOGGER) private readonly logger: Logger,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.consumer = await consumeEvents(this.bus, {
-      topic: BUS_TOPICS.raw,
-      group: CONSUMER_GROUPS.classifier,
-      maxBatchSize: 500,
-      onDeadLetter: deadLetterReporter(this.metrics, this.activity, this.logger),
-      handle: async (events) => {
-        const classified: ClassifiedArticle[] = [];
-        const traceIds = new Map<string, string>();
-        for (const { event, traceId } of events) {
-          const end = this.metrics.classificationDuration.startTimer();
-          const article = classifyRawArticle(this.classifier, event);
-          end();
-          classified.push(article);
-          traceIds.set(article.id, traceId);
-          this.logger.debug({ articleId: article.id, traceId, topics: article.topics.map((t) => t.id) }, 'classified');
-        }
-        await publishEvents(this.bus, BUS_TOPICS.classified, classified, traceIds);
-        this.metrics.eventsProcessed.inc({ stage: 'classifier' }, classified.length);
-        this.activity.recordEvents('classifier', classified.length);
-      },
-    });
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+  @EventPattern(consumes(BUS_TOPICS.raw, CONSUMER_GROUPS.classifier), { maxBatchSize: 500 })
+  async classify(@Payload() events: ReceivedEvent<'news.raw.v1'>[]): Promise<void> {
+    const classified: ClassifiedArticle[] = [];
+    const traceIds = new Map<string, string>();
+    for (const { event, traceId } of events) {
+      const end = this.metrics.classificationDuration.startTimer();
+      const article = classifyRawArticle(this.classifier, event);
+      end();
+      classified.push(article);
+      traceIds.set(article.id, traceId);
+      this.logger.debug({ articleId: article.id, traceId, topics: article.topics.map((t) => t.id) }, 'classified');
+    }
+    await publishEvents(this.bus, BUS_TOPICS.classified, classified, traceIds);
+    this.metrics.eventsProcessed.inc({ stage: 'classifier' }, classified.length);
+    this.activity.recordEvents('classifier', classified.length);
   }
 }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
 import { IndexerStage } from './indexer-stage';
 
-@Module({ providers: [IndexerStage] })
+@Module({ controllers: [IndexerStage] })
 export class IndexerStageModule {}

@@ -1,60 +1,47 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { BUS_TOPICS, CONSUMER_GROUPS } from '@monitor/contracts';
-import { ConsumerHandle, FailedEvent, MESSAGE_BUS, MessageBus, consumeEvents } from '@monitor/messaging';
-import { deadLetterReporter } from '@monitor/runtime';
+import { FailedEvent, ReceivedEvent } from '@monitor/messaging';
 import { Logger, MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineActivity } from '@monitor/observability';
+import { StageController, consumes } from '@monitor/runtime';
 import { ARTICLE_STORE, ArticleStore, StoredArticle } from '@monitor/search';
 
 /**
  * Consumes news.classified.v1 and writes the articles in bulk, document id = article id, so a
  * redelivered event replaces its document instead of doubling it. The batch is committed only
- * after the store acknowledged it (consumeEvents commits when `handle` resolves); items the store
- * refused for good go to the dead-letter topic, retriable failures replay the batch.
+ * after the store acknowledged it (the transport commits when the handler resolves); items the
+ * store refused for good go to the dead-letter topic, retriable failures replay the batch.
  */
-@Injectable()
-export class IndexerStage implements OnApplicationBootstrap, OnApplicationShutdown {
-  private consumer?: ConsumerHandle;
-
+@StageController()
+export class IndexerStage {
   constructor(
-    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(ARTICLE_STORE) private readonly store: ArticleStore,
     @Inject(MONITOR_METRICS) private readonly metrics: MonitorMetrics,
     @Inject(PIPELINE_ACTIVITY) private readonly activity: PipelineActivity,
     @Inject(MONITOR_LOGGER) private readonly logger: Logger,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.consumer = await consumeEvents(this.bus, {
-      topic: BUS_TOPICS.classified,
-      group: CONSUMER_GROUPS.indexer,
-      maxBatchSize: 1_000,
-      onDeadLetter: deadLetterReporter(this.metrics, this.activity, this.logger),
-      handle: async (events) => {
-        // The last event for an id wins: a batch may hold a re-classification of the same article.
-        const latest = new Map<string, (typeof events)[number]>();
-        for (const received of events) latest.set(received.event.id, received);
-        const documents: StoredArticle[] = [...latest.values()].map(({ event }) => {
-          const { schema: _schema, ...document } = event;
-          return document;
-        });
-        const started = Date.now();
-        const end = this.metrics.bulkDuration.startTimer();
-        const result = await this.store.upsertMany(documents);
-        end();
-        this.metrics.bulkSize.observe(documents.length);
-        this.activity.recordBulk(documents.length, Date.now() - started);
-        this.metrics.eventsProcessed.inc({ stage: 'indexer' }, result.written.length);
-        this.activity.recordEvents('indexer', result.written.length);
-        for (const id of result.written) {
-          const received = latest.get(id);
-          this.logger.debug({ articleId: id, traceId: received?.traceId }, 'indexed');
-        }
-        return result.failed.map<FailedEvent>((failure) => ({ message: latest.get(failure.id)!.message, error: failure.error }));
-      },
+  @EventPattern(consumes(BUS_TOPICS.classified, CONSUMER_GROUPS.indexer), { maxBatchSize: 1_000 })
+  async index(@Payload() events: ReceivedEvent<'news.classified.v1'>[]): Promise<FailedEvent[]> {
+    // The last event for an id wins: a batch may hold a re-classification of the same article.
+    const latest = new Map<string, (typeof events)[number]>();
+    for (const received of events) latest.set(received.event.id, received);
+    const documents: StoredArticle[] = [...latest.values()].map(({ event }) => {
+      const { schema: _schema, ...document } = event;
+      return document;
     });
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+    const started = Date.now();
+    const end = this.metrics.bulkDuration.startTimer();
+    const result = await this.store.upsertMany(documents);
+    end();
+    this.metrics.bulkSize.observe(documents.length);
+    this.activity.recordBulk(documents.length, Date.now() - started);
+    this.metrics.eventsProcessed.inc({ stage: 'indexer' }, result.written.length);
+    this.activity.recordEvents('indexer', result.written.length);
+    for (const id of result.written) {
+      const received = latest.get(id);
+      this.logger.debug({ articleId: id, traceId: received?.traceId }, 'indexed');
+    }
+    return result.failed.map<FailedEvent>((failure) => ({ message: latest.get(failure.id)!.message, error: failure.error }));
   }
 }
