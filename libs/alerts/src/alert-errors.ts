@@ -19,8 +19,9 @@ export class WebhookUrlRefusedError extends MonitorError {
   constructor(
     readonly url: string,
     reason: string,
+    cause?: unknown,
   ) {
-    super('WEBHOOK_URL_REFUSED', `webhook URL refused: ${reason}`);
+    super('WEBHOOK_URL_REFUSED', `webhook URL refused: ${reason}`, { cause });
   }
 }
 

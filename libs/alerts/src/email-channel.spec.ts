@@ -1,5 +1,6 @@
 import { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { OutboundAddressPolicy } from '@monitor/outbound-http';
 import { DeliveryError } from './alert-errors';
 import { EmailChannel, renderEmail } from './email-channel';
 import { PushMessage } from './push-channel';
@@ -134,5 +135,25 @@ describe('EmailChannel against a real SMTP server on loopback', () => {
       reject = false;
       channel.close();
     }
+  });
+
+  it('connects to the SMTP host only when the address policy accepts it', async () => {
+    const before = inbox.length;
+    const strict = new EmailChannel({ smtpUrl: `smtp://localhost:${port}`, from: 'alerts@monitor.example', addressPolicy: new OutboundAddressPolicy() });
+    try {
+      const error = await strict.send(hostile, subscription).catch((e) => e);
+      expect(error).toBeInstanceOf(DeliveryError);
+      expect(error).toMatchObject({ retriable: false, message: expect.stringContaining('localhost resolves to') });
+    } finally {
+      strict.close();
+    }
+    expect(inbox).toHaveLength(before);
+    const allowed = new EmailChannel({ smtpUrl: `smtp://localhost:${port}`, from: 'alerts@monitor.example', addressPolicy: new OutboundAddressPolicy([`localhost:${port}`]) });
+    try {
+      await allowed.send(hostile, subscription);
+    } finally {
+      allowed.close();
+    }
+    expect(inbox).toHaveLength(before + 1);
   });
 });

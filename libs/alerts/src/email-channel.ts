@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import { Alert } from '@monitor/contracts';
+import { connectGuarded, findAddressRefusal, OutboundAddressPolicy } from '@monitor/outbound-http';
 import { DeliveryError } from './alert-errors';
 import { escapeHtml, evidenceSummary, safeHref, topicLabel } from './alert-html';
 import { PushChannelSender, PushMessage } from './push-channel';
@@ -19,6 +20,36 @@ export interface EmailChannelOptions {
   from: string;
   /** Names sources by id in messages; the id is shown when unknown. */
   sourceName?: (sourceId: string) => string | undefined;
+  /**
+   * The outbound address policy for the SMTP host of `smtpUrl`: when given, the SMTP connection
+   * is opened only to an address the policy accepts. Without it nodemailer connects as it likes,
+   * which is the default because the SMTP host is the operator's own choice (SMTP_URL), often a
+   * relay on loopback, never something a subscriber can name.
+   */
+  addressPolicy?: OutboundAddressPolicy;
+}
+
+/** SMTP's usual ports when the URL names none, as nodemailer chooses them. */
+const SMTPS_PORT = 465;
+const SUBMISSION_PORT = 587;
+
+/**
+ * A transport whose connections go through the address policy. nodemailer has no `lookup` hook
+ * (it resolves names itself, with dns.resolve), but its `getSocket` lets a caller hand over a
+ * connected socket: the policy resolves and checks the host, the socket goes to the checked
+ * address, and nodemailer still does STARTTLS or implicit TLS against the host name.
+ */
+function guardedTransport(smtpUrl: string, policy: OutboundAddressPolicy): Transporter {
+  return nodemailer.createTransport({
+    url: smtpUrl,
+    getSocket: (options, callback) => {
+      const port = Number(options.port) || (options.secure ? SMTPS_PORT : SUBMISSION_PORT);
+      connectGuarded(policy, options.host ?? 'localhost', port, { timeoutMs: options.connectionTimeout }).then(
+        (connection) => callback(null, { connection }),
+        (error: Error) => callback(error),
+      );
+    },
+  });
 }
 
 // Subjects are headers: a feed title with line breaks must not add headers of its own.
@@ -80,7 +111,8 @@ export class EmailChannel implements PushChannelSender {
 
   constructor(private readonly options: EmailChannelOptions) {
     if (!options.transporter && !options.smtpUrl) throw new Error('EmailChannel needs smtpUrl or transporter');
-    this.transporter = options.transporter ?? nodemailer.createTransport(options.smtpUrl!);
+    this.transporter =
+      options.transporter ?? (options.addressPolicy ? guardedTransport(options.smtpUrl!, options.addressPolicy) : nodemailer.createTransport(options.smtpUrl!));
   }
 
   wants(subscription: Subscription): boolean {
@@ -102,7 +134,8 @@ export class EmailChannel implements PushChannelSender {
       });
     } catch (error) {
       const code = (error as { responseCode?: number }).responseCode;
-      const retriable = code === undefined || (code >= 400 && code < 500);
+      // A refused SMTP address stays refused until the operator changes the allow-list.
+      const retriable = !findAddressRefusal(error) && (code === undefined || (code >= 400 && code < 500));
       throw new DeliveryError('email', `SMTP: ${(error as Error).message}`, { retriable, cause: error });
     }
   }

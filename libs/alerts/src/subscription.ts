@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { TOPIC_IDS, TopicId, ValidationError } from '@monitor/contracts';
+import { TOPIC_IDS, TopicId, ValidationError, validationErrorFromZod } from '@monitor/contracts';
 import { compileQuery } from './subscription-query';
 
 export type DeliveryMode = 'immediate' | 'hourly' | 'daily';
@@ -105,13 +105,7 @@ export type SubscriptionSpec = Omit<Subscription, 'id' | 'ownerKeyId' | 'created
  */
 export function parseSubscriptionInput(input: unknown, previous?: SubscriptionSpec): SubscriptionSpec {
   const result = SubscriptionInputSchema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
-    const path = [...issue.path.map(String), ...keys.slice(0, 1)];
-    const field = path.join('.') || '(body)';
-    throw new ValidationError(`${field}: ${issue.message}`, field, { cause: result.error });
-  }
+  if (!result.success) throw validationErrorFromZod(result.error, { root: '(body)' });
   const v: ParsedInput = result.data;
   if (v.topicsMode === 'all' && v.topics.length === 0) {
     throw new ValidationError('topics: topicsMode "all" needs at least one topic', 'topics');

@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
+import { request, type Agent } from 'undici';
 import { Alert } from '@monitor/contracts';
-import { DeliveryError, WebhookUrlRefusedError } from './alert-errors';
+import { createOutboundAgent, DeadlineExceededError, findAddressRefusal, isRetriableStatus, parseRetryAfter, withDeadline } from '@monitor/outbound-http';
+import { DeliveryError } from './alert-errors';
 import { PushChannelSender, PushMessage } from './push-channel';
 import { Subscription } from './subscription';
-import { WebhookUrlPolicy } from './webhook-url-policy';
+import { asWebhookRefusal, WebhookUrlPolicy } from './webhook-url-policy';
 
 export const SIGNATURE_HEADER = 'X-Monitor-Signature';
 export const DELIVERY_HEADER = 'X-Monitor-Delivery';
@@ -47,17 +47,27 @@ export interface WebhookChannelOptions {
   userAgent?: string;
 }
 
-/** One POST per attempt; the dispatcher retries. 2xx is success; 408, 425, 429 and 5xx may succeed later. */
+/** Most of a receiver's answer read (and thrown away); a longer one is cut off. */
+const ANSWER_DRAIN_BYTES = 64 * 1024;
+
+/**
+ * One POST per attempt; the dispatcher retries. 2xx is success; whether a failure may succeed
+ * later is the project's one rule (`isRetriableStatus`: 408, 425, 429 and most 5xx). Connections
+ * go through the outbound agent, so the address policy is checked on every connection, not only
+ * when the subscription was saved.
+ */
 export class WebhookChannel implements PushChannelSender {
   readonly channel = 'webhook' as const;
   private readonly policy: WebhookUrlPolicy;
   private readonly timeoutMs: number;
   private readonly userAgent: string;
+  private readonly agent: Agent;
 
   constructor(options: WebhookChannelOptions = {}) {
     this.policy = options.policy ?? new WebhookUrlPolicy(false);
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.userAgent = options.userAgent ?? 'drug-control-monitor-webhook/1';
+    this.agent = createOutboundAgent(this.policy.addresses);
   }
 
   wants(subscription: Subscription): boolean {
@@ -75,46 +85,37 @@ export class WebhookChannel implements PushChannelSender {
     }
     const raw = Buffer.from(JSON.stringify(webhookBody(message, subscription)), 'utf8');
     const status = await this.post(url, raw, signal, {
-      'Content-Type': 'application/json; charset=utf-8',
-      'Content-Length': String(raw.length),
-      'User-Agent': this.userAgent,
+      'content-type': 'application/json; charset=utf-8',
+      'user-agent': this.userAgent,
       [SIGNATURE_HEADER]: signWebhookBody(raw, target.secret),
       [DELIVERY_HEADER]: message.id,
       [EVENT_HEADER]: message.kind,
     });
     if (status.code >= 200 && status.code < 300) return;
-    const retriable = status.code >= 500 || [408, 425, 429].includes(status.code);
-    throw new DeliveryError('webhook', `HTTP ${status.code} from ${url.host}`, { retriable, retryAfterMs: status.retryAfterMs });
+    throw new DeliveryError('webhook', `HTTP ${status.code} from ${url.host}`, { retriable: isRetriableStatus(status.code), retryAfterMs: status.retryAfterMs });
   }
 
-  private post(url: URL, body: Buffer, signal: AbortSignal | undefined, headers: Record<string, string>): Promise<{ code: number; retryAfterMs?: number }> {
-    const client = url.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-      const req = client.request(url, { method: 'POST', headers, lookup: this.policy.lookupFor(url), timeout: this.timeoutMs, signal }, (res) => {
-        // The answer's body is of no use; read it away (up to a point) so the socket can be reused.
-        let seen = 0;
-        res.on('data', (chunk: Buffer) => {
-          seen += chunk.length;
-          if (seen > 64 * 1024) res.destroy();
-        });
-        res.on('error', () => undefined);
-        res.on('close', () => resolve({ code: res.statusCode ?? 0, retryAfterMs: retryAfterMs(res.headers['retry-after']) }));
-      });
-      req.on('timeout', () => req.destroy(new DeliveryError('webhook', `no answer from ${url.host} in ${this.timeoutMs} ms`, { retriable: true })));
-      req.on('error', (error) => {
-        if (error instanceof DeliveryError) return reject(error);
-        if (error instanceof WebhookUrlRefusedError) return reject(new DeliveryError('webhook', error.message, { retriable: false, cause: error }));
-        reject(new DeliveryError('webhook', `${(error as NodeJS.ErrnoException).code ?? 'network error'}: ${error.message}`, { retriable: true, cause: error }));
-      });
-      req.end(body);
-    });
+  async close(): Promise<void> {
+    await this.agent.close();
   }
-}
 
-function retryAfterMs(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  private async post(url: URL, body: Buffer, signal: AbortSignal | undefined, headers: Record<string, string>): Promise<{ code: number; retryAfterMs?: number }> {
+    try {
+      return await withDeadline(this.timeoutMs, async (bounded) => {
+        // One connection per POST: a kept-alive socket the receiver closes while it sits idle fails
+        // the next POST, which undici cannot safely resend, and webhooks are too sparse to gain from reuse.
+        const response = await request(url, { method: 'POST', headers, body, dispatcher: this.agent, signal: bounded, reset: true });
+        // The status decides; a receiver that drips its answer is cut off by the deadline, not failed for it.
+        await response.body.dump({ limit: ANSWER_DRAIN_BYTES, signal: bounded }).catch(() => undefined);
+        return { code: response.statusCode, retryAfterMs: parseRetryAfter(response.headers['retry-after']) };
+      }, signal);
+    } catch (error) {
+      if (error instanceof DeadlineExceededError) throw new DeliveryError('webhook', `no answer from ${url.host} in ${this.timeoutMs} ms`, { retriable: true, cause: error });
+      const refusal = findAddressRefusal(error);
+      if (refusal) throw new DeliveryError('webhook', (asWebhookRefusal(refusal, url.href) as Error).message, { retriable: false, cause: error });
+      const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
+      const code = (error as NodeJS.ErrnoException).code ?? cause?.code ?? 'network error';
+      throw new DeliveryError('webhook', `${code}: ${(error as Error).message}`, { retriable: true, cause: error });
+    }
+  }
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, YAMLParseError } from 'yaml';
 import type { ZodError } from 'zod';
+import { zodProblem } from '@monitor/contracts';
 import { TaxonomySchema, TERM_LANGUAGES, type Taxonomy } from './taxonomy-schema';
 import { TaxonomyError } from './taxonomy-error';
 import { normaliseTerm } from './match-text';
@@ -36,10 +37,7 @@ export function parseTaxonomy(source: string, file = '(taxonomy)'): Taxonomy {
 }
 
 function fromZod(error: ZodError, raw: unknown, file: string): TaxonomyError {
-  // A misspelt key also makes the real key look missing; naming the misspelling helps more.
-  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
-  const path = issue.path.map(String);
-  if (issue.code === 'unrecognized_keys') path.push(issue.keys[0]);
+  const { path, message } = zodProblem(error);
   let topic: string | undefined;
   let fieldPath = path;
   if (path[0] === 'topics' && path.length >= 2) {
@@ -50,7 +48,7 @@ function fromZod(error: ZodError, raw: unknown, file: string): TaxonomyError {
     fieldPath = path.slice(2);
   }
   const field = fieldPath.length ? fieldPath.join('.').replace(/\.(\d+)/g, '[$1]') : '(root)';
-  return new TaxonomyError(file, topic, field, issue.message, { cause: error });
+  return new TaxonomyError(file, topic, field, message, { cause: error });
 }
 
 /** What zod cannot see: anchor names that exist, unique topic ids, terms that normalise to nothing. */

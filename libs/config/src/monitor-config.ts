@@ -1,4 +1,4 @@
-import { ValidationError } from '@monitor/contracts';
+import { validationErrorFromZod } from '@monitor/contracts';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -62,11 +62,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const result = MonitorConfigSchema.safeParse(
     Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')),
   );
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const variable = String(issue?.path[0] ?? 'environment');
-    throw new ValidationError(`invalid configuration: ${variable}: ${issue?.message}`, variable, { cause: result.error });
-  }
+  if (!result.success) throw validationErrorFromZod(result.error, { context: 'invalid configuration', root: 'environment', topLevel: true });
   return { ...result.data, dataDir: resolve(result.data.DATA_DIR) };
 }
 

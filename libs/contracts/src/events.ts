@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TOPIC_IDS } from './topics';
 import { ARTICLE_ID_PATTERN } from './article-id';
-import { ValidationError } from './monitor-error';
+import { validationErrorFromZod } from './validation-error-from-zod';
 
 const isoDate = z.string().datetime({ offset: true });
 const articleId = z.string().regex(ARTICLE_ID_PATTERN, 'an article id (a + 31 hex digits)');
@@ -100,10 +100,6 @@ export type EventFor<T extends keyof typeof EVENT_SCHEMAS> = z.infer<(typeof EVE
  */
 export function parseEvent<T extends keyof typeof EVENT_SCHEMAS>(topic: T, value: unknown): EventFor<T> {
   const result = EVENT_SCHEMAS[topic].safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue?.path.join('.') || '(root)';
-    throw new ValidationError(`${topic}: ${field}: ${issue?.message ?? 'invalid'}`, field, { cause: result.error });
-  }
+  if (!result.success) throw validationErrorFromZod(result.error, { context: topic });
   return result.data as EventFor<T>;
 }

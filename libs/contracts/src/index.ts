@@ -3,3 +3,4 @@ export * from './monitor-error';
 export * from './article-id';
 export * from './bus-topics';
 export * from './events';
+export * from './validation-error-from-zod';

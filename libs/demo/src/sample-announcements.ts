@@ -1,4 +1,4 @@
-import { isTopicId, ValidationError, type TopicId } from '@monitor/contracts';
+import { isTopicId, ValidationError, validationErrorFromZod, type TopicId } from '@monitor/contracts';
 import { z } from 'zod';
 import incbEn from '../content/incb-en.json';
 import scoEn from '../content/sco-en.json';
@@ -91,11 +91,7 @@ function validateContent(): SampleAnnouncement[] {
   for (const [file, entries] of Object.entries(CONTENT_FILES)) {
     entries.forEach((entry, index) => {
       const parsed = SampleSchema.safeParse(entry);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const field = issue?.path.join('.') ?? '(root)';
-        throw new ValidationError(`libs/demo/content/${file}[${index}]: ${field}: ${issue?.message}`, field, { cause: parsed.error });
-      }
+      if (!parsed.success) throw validationErrorFromZod(parsed.error, { context: `libs/demo/content/${file}[${index}]` });
       const sample = parsed.data;
       if (ids.has(sample.id)) throw new ValidationError(`libs/demo/content/${file}[${index}]: duplicate id '${sample.id}'`, 'id');
       ids.add(sample.id);

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
-import { FeedFetcher, isPublicAddress, parseRetryAfter } from './feed-fetcher';
+import { FeedFetcher } from './feed-fetcher';
 import { FetchError, FetchRateLimitedError } from './feed-errors';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -168,21 +168,5 @@ describe('FeedFetcher against a real HTTP server on loopback', () => {
     } finally {
       await offline.close();
     }
-  });
-});
-
-describe('address and header helpers', () => {
-  it('classifies addresses', () => {
-    for (const address of ['127.0.0.1', '10.1.2.3', '192.168.0.1', '172.16.5.4', '169.254.169.254', '::1', 'fc00::1', 'fe80::1', '::ffff:127.0.0.1', '0.0.0.0']) {
-      expect(isPublicAddress(address)).toBe(false);
-    }
-    expect(isPublicAddress('93.184.216.34')).toBe(true);
-    expect(isPublicAddress('2606:4700::1111')).toBe(true);
-  });
-
-  it('reads Retry-After as seconds or an HTTP date', () => {
-    expect(parseRetryAfter('30')).toBe(30_000);
-    expect(parseRetryAfter('Mon, 03 Nov 2025 10:01:00 GMT', Date.parse('2025-11-03T10:00:00Z'))).toBe(60_000);
-    expect(parseRetryAfter('soon')).toBeUndefined();
   });
 });

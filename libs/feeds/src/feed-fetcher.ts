@@ -1,8 +1,20 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { isIP } from 'node:net';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import ipaddr from 'ipaddr.js';
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Agent } from 'undici';
+import {
+  asksToWait,
+  BodyTooLargeError,
+  createOutboundAgent,
+  DeadlineExceededError,
+  findAddressRefusal,
+  isRetriableStatus,
+  OutboundAddressPolicy,
+  OutboundUrlError,
+  parseOutboundUrl,
+  parseRetryAfter,
+  readBoundedBody,
+  withDeadline,
+  type Resolver,
+} from '@monitor/outbound-http';
 import { decodeBody } from './charset-decoder';
 import { FetchError, FetchRateLimitedError } from './feed-errors';
 
@@ -22,7 +34,7 @@ export interface FeedFetcherOptions {
    */
   allowPrivateHosts?: boolean | string[];
   /** Name resolution, replaceable in tests; the address it returns is what gets checked. */
-  lookup?: typeof dnsLookup;
+  lookup?: Resolver;
 }
 
 export interface ConditionalState {
@@ -56,53 +68,40 @@ const DEFAULT_ACCEPT =
 
 /**
  * HTTP GET of a source URL with the limits a collector needs against real and hostile servers:
- * conditional GET, total deadline, size cap, manual redirects (each hop re-checked), Retry-After,
- * and an SSRF guard that checks the address actually connected to (a custom `lookup` in undici's
- * connector), so a name that resolves to a public address at check time and a private one at
- * connect time (DNS rebinding) is still refused.
+ * conditional GET, total deadline, size cap, manual redirects, Retry-After, and the project's
+ * outbound address policy (`@monitor/outbound-http`), enforced when each connection is made, so
+ * every redirect hop and a rebinding name are checked too.
  */
 export class FeedFetcher {
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
   private readonly maxRedirects: number;
   private readonly userAgent: string;
-  private readonly allowAll: boolean;
-  private readonly allowList: Set<string>;
-  private readonly guarded: Agent;
-  private readonly open: Agent;
+  private readonly agent: Agent;
 
   constructor(options: FeedFetcherOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
     this.maxRedirects = options.maxRedirects ?? 5;
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-    this.allowAll = options.allowPrivateHosts === true;
-    this.allowList = new Set(Array.isArray(options.allowPrivateHosts) ? options.allowPrivateHosts.map((h) => h.toLowerCase()) : []);
-    const resolve = options.lookup ?? dnsLookup;
-    this.guarded = new Agent({ connect: { lookup: guardedLookup(resolve) }, connections: 4 });
-    this.open = new Agent({ connect: { lookup: resolve }, connections: 4 });
+    this.agent = createOutboundAgent(new OutboundAddressPolicy(options.allowPrivateHosts ?? false), { lookup: options.lookup });
   }
 
   async fetch(url: string, options: FetchOptions = {}): Promise<FetchResult> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     try {
-      return await this.follow(url, options, controller.signal);
+      return await withDeadline(this.timeoutMs, (signal) => this.follow(url, options, signal));
     } catch (error) {
-      throw this.classify(error, url, controller.signal.aborted);
-    } finally {
-      clearTimeout(timer);
+      throw this.classify(error, url);
     }
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.guarded.close(), this.open.close()]);
+    await this.agent.close();
   }
 
   private async follow(originalUrl: string, options: FetchOptions, signal: AbortSignal): Promise<FetchResult> {
-    let current = parseHttpUrl(originalUrl);
+    let current = parseOutboundUrl(originalUrl);
     for (let hop = 0; ; hop++) {
-      const dispatcher = this.dispatcherFor(current);
       const headers: Record<string, string> = {
         'user-agent': this.userAgent,
         accept: options.accept ?? DEFAULT_ACCEPT,
@@ -112,7 +111,7 @@ export class FeedFetcher {
       if (hop === 0 && options.etag) headers['if-none-match'] = options.etag;
       if (hop === 0 && options.lastModified) headers['if-modified-since'] = options.lastModified;
 
-      const response = await request(current, { method: 'GET', headers, dispatcher, signal, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
+      const response = await request(current, { method: 'GET', headers, dispatcher: this.agent, signal, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
       const status = response.statusCode;
       const header = (name: string) => {
         const value = response.headers[name];
@@ -126,7 +125,7 @@ export class FeedFetcher {
         if (hop >= this.maxRedirects) {
           throw new FetchError('FETCH_TOO_MANY_REDIRECTS', `more than ${this.maxRedirects} redirects starting at ${originalUrl} (last: ${current})`, { url: originalUrl, status });
         }
-        current = parseHttpUrl(new URL(location, current).toString());
+        current = parseOutboundUrl(new URL(location, current).toString());
         continue;
       }
       const validators = { etag: header('etag'), lastModified: header('last-modified') };
@@ -134,7 +133,7 @@ export class FeedFetcher {
         await response.body.dump();
         return { status: 'not-modified', url: originalUrl, finalUrl: current.toString(), httpStatus: 304, ...validators };
       }
-      if (status === 429 || status === 503) {
+      if (asksToWait(status)) {
         await response.body.dump();
         const retryAfterMs = parseRetryAfter(header('retry-after'));
         const wait = retryAfterMs !== undefined ? `; Retry-After ${Math.ceil(retryAfterMs / 1000)}s` : '';
@@ -142,47 +141,15 @@ export class FeedFetcher {
       }
       if (status < 200 || status >= 300) {
         await response.body.dump();
-        const retriable = status >= 500 || status === 408 || status === 425;
-        throw new FetchError('FETCH_HTTP_STATUS', `HTTP ${status} from ${current}`, { retriable, url: originalUrl, status });
+        throw new FetchError('FETCH_HTTP_STATUS', `HTTP ${status} from ${current}`, { retriable: isRetriableStatus(status), url: originalUrl, status });
       }
 
       const contentType = header('content-type');
-      const raw = await this.readBody(response, originalUrl);
+      const raw = await readBoundedBody(response.body, this.maxBytes, response.headers['content-length']);
       const bytes = this.decompress(raw, header('content-encoding'), originalUrl);
       const decoded = decodeBody(bytes, contentType);
       return { status: 'ok', url: originalUrl, finalUrl: current.toString(), httpStatus: status, contentType, bytes, text: decoded.text, charset: decoded.charset, ...validators };
     }
-  }
-
-  /** Picks the SSRF-guarded agent unless the operator allowed this host; IP literals are checked here because no lookup runs for them. */
-  private dispatcherFor(url: URL): Dispatcher {
-    if (this.allowAll) return this.open;
-    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-    if (this.allowList.has(host) || this.allowList.has(`${host}:${port}`)) return this.open;
-    if (isIP(host) && !isPublicAddress(host)) {
-      throw new FetchError('FETCH_ADDRESS_REFUSED', `refused to fetch ${url}: ${host} is not a public address (allow it with allowPrivateHosts)`, { url: url.toString() });
-    }
-    return this.guarded;
-  }
-
-  private async readBody(response: Dispatcher.ResponseData, url: string): Promise<Buffer> {
-    const declared = Number(response.headers['content-length']);
-    if (Number.isFinite(declared) && declared > this.maxBytes) {
-      response.body.destroy();
-      throw new FetchError('FETCH_TOO_LARGE', `body of ${url} is ${declared} bytes, over the limit of ${this.maxBytes}`, { url });
-    }
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for await (const chunk of response.body) {
-      total += chunk.length;
-      if (total > this.maxBytes) {
-        response.body.destroy();
-        throw new FetchError('FETCH_TOO_LARGE', `body of ${url} exceeded the limit of ${this.maxBytes} bytes`, { url });
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks);
   }
 
   private decompress(bytes: Buffer, encoding: string | undefined, url: string): Buffer {
@@ -203,79 +170,19 @@ export class FeedFetcher {
     return bytes;
   }
 
-  private classify(error: unknown, url: string, timedOut: boolean): FetchError {
+  /** Maps the outbound policy's errors and undici's to the FETCH_* codes a source's health shows. */
+  private classify(error: unknown, url: string): FetchError {
     if (error instanceof FetchError) return error;
-    if (timedOut) return new FetchError('FETCH_TIMEOUT', `no complete answer from ${url} within ${this.timeoutMs} ms`, { retriable: true, url, cause: error });
-    const refused = findRefusal(error);
-    if (refused) return new FetchError('FETCH_ADDRESS_REFUSED', refused.message, { url, cause: error });
+    const timeout = () => new FetchError('FETCH_TIMEOUT', `no complete answer from ${url} within ${this.timeoutMs} ms`, { retriable: true, url, cause: error });
+    if (error instanceof DeadlineExceededError) return timeout();
+    if (error instanceof OutboundUrlError) return new FetchError('FETCH_BAD_URL', `not fetched: ${error.message}`, { cause: error });
+    if (error instanceof BodyTooLargeError) return new FetchError('FETCH_TOO_LARGE', `${error.message} (${url})`, { url, cause: error });
+    const refused = findAddressRefusal(error);
+    if (refused) return new FetchError('FETCH_ADDRESS_REFUSED', `refused to fetch ${url}: ${refused.message} (allow it with allowPrivateHosts)`, { url, cause: error });
     const err = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
     const code = err.code ?? err.cause?.code;
-    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-      return new FetchError('FETCH_TIMEOUT', `no complete answer from ${url} within ${this.timeoutMs} ms`, { retriable: true, url, cause: error });
-    }
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return timeout();
     const message = err.cause?.message && err.message === 'fetch failed' ? err.cause.message : err.message;
     return new FetchError('FETCH_NETWORK', `${message || String(error)} (${url})`, { retriable: true, url, cause: error });
   }
-}
-
-class AddressRefusedError extends Error {
-  readonly code = 'FETCH_ADDRESS_REFUSED';
-}
-
-function findRefusal(error: unknown): AddressRefusedError | undefined {
-  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof AddressRefusedError) return e;
-  }
-  return undefined;
-}
-
-/** Public unicast only: ipaddr.js names every special-purpose range (loopback, private, linkLocal, uniqueLocal, ...). */
-export function isPublicAddress(address: string): boolean {
-  try {
-    let parsed = ipaddr.parse(address);
-    if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-    return parsed.range() === 'unicast';
-  } catch {
-    return false;
-  }
-}
-
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
-/** Wraps name resolution so every address a connection would use is checked right before connecting. */
-function guardedLookup(resolve: typeof dnsLookup) {
-  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
-    resolve(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, options.all ? [] : '', undefined);
-      const list = addresses as LookupAddress[];
-      const bad = list.find((entry) => !isPublicAddress(entry.address));
-      if (bad || !list.length) {
-        const refusal = new AddressRefusedError(`refused to connect to ${hostname}: it resolves to ${bad?.address ?? 'no address'}, which is not a public address (allow it with allowPrivateHosts)`);
-        return callback(refusal as NodeJS.ErrnoException, options.all ? [] : '', undefined);
-      }
-      if (options.all) return callback(null, list);
-      callback(null, list[0].address, list[0].family);
-    });
-  };
-}
-
-function parseHttpUrl(value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new FetchError('FETCH_BAD_URL', `not a valid URL: ${JSON.stringify(value)}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchError('FETCH_BAD_URL', `only http and https are fetched, not ${url.protocol} (${value})`);
-  if (url.username || url.password) throw new FetchError('FETCH_BAD_URL', `URLs with credentials are not fetched (${url.host})`);
-  return url;
-}
-
-/** Retry-After is either delay seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -1,4 +1,4 @@
-import { MonitorError, RawArticleSchema, errorCode, type RawArticle } from '@monitor/contracts';
+import { MonitorError, RawArticleSchema, errorCode, zodProblem, type RawArticle } from '@monitor/contracts';
 import { extractArticle } from './article-page';
 import { itemArticleId } from './canonical-url';
 import { FetchRateLimitedError, ListingError } from './feed-errors';
@@ -348,7 +348,7 @@ export class FeedPoller {
     };
     const checked = RawArticleSchema.safeParse(candidate);
     if (!checked.success) {
-      this.options.logger?.warn?.({ sourceId: source.id, url, issue: checked.error.issues[0] }, 'feed poller: item skipped, not a valid news.raw.v1');
+      this.options.logger?.warn?.({ sourceId: source.id, url, issue: zodProblem(checked.error) }, 'feed poller: item skipped, not a valid news.raw.v1');
       return undefined;
     }
     return checked.data;

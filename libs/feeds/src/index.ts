@@ -1,4 +1,4 @@
-export { FeedFetcher, DEFAULT_USER_AGENT, isPublicAddress, parseRetryAfter } from './feed-fetcher';
+export { FeedFetcher, DEFAULT_USER_AGENT } from './feed-fetcher';
 export type { FeedFetcherOptions, FetchOptions, FetchResult, ConditionalState } from './feed-fetcher';
 export { FetchError, FetchRateLimitedError, FeedParseError, ListingError, SourceConfigError } from './feed-errors';
 export { decodeBody } from './charset-decoder';

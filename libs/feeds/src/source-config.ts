@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { zodProblem } from '@monitor/contracts';
 import { SourceConfigError } from './feed-errors';
 
 const httpUrl = z
@@ -75,9 +76,8 @@ const SourcesFileSchema = z.object({ sources: z.array(z.unknown()) }).strict();
 export function parseSourceConfig(value: unknown, where = 'source'): SourceConfig {
   const result = SourceConfigSchema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue?.path.join('.') || '(root)';
-  throw new SourceConfigError(`${where}: ${field}: ${issue?.message ?? 'invalid'}`, field, { cause: result.error });
+  const { field, message } = zodProblem(result.error);
+  throw new SourceConfigError(`${where}: ${field}: ${message}`, field, { cause: result.error });
 }
 
 /** Parses the sources file's text; errors name the file, the source's index and id, and the field. */

@@ -1,5 +1,5 @@
 import { estypes, Client, errors } from '@elastic/elasticsearch';
-import { MonitorError, TopicId, TopicMatch, TopicMatchSchema, ValidationError } from '@monitor/contracts';
+import { MonitorError, TopicId, TopicMatch, TopicMatchSchema, validationErrorFromZod } from '@monitor/contracts';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { z } from 'zod';
 import { AnalyzedQuery, analyzeQuery, hasPositiveTerms, indexedTerms, QueryPhrase } from '@monitor/search';
@@ -324,10 +324,7 @@ export class ElasticArticleStore implements ArticleStore {
 
   async updateTopics(id: string, topics: TopicMatch[], taxonomyVersion: string): Promise<boolean> {
     const parsed = TopicsSchema.safeParse(topics);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ValidationError(`topics: ${issue?.path.join('.')}: ${issue?.message}`, 'topics', { cause: parsed.error });
-    }
+    if (!parsed.success) throw validationErrorFromZod(parsed.error, { context: 'topics', root: 'topics' });
     try {
       await this.client.update({
         index: this.alias,

@@ -1,4 +1,4 @@
-import { MonitorError, TopicMatch, TopicMatchSchema, ValidationError } from '@monitor/contracts';
+import { MonitorError, TopicMatch, TopicMatchSchema, validationErrorFromZod } from '@monitor/contracts';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { AnalyzedQuery, analyzeQuery, hasPositiveTerms, indexedTerms, QueryPhrase } from '@monitor/search';
@@ -252,10 +252,7 @@ export class SqliteArticleStore implements ArticleStore {
 
   async updateTopics(id: string, topics: TopicMatch[], taxonomyVersion: string): Promise<boolean> {
     const parsed = TopicsSchema.safeParse(topics);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ValidationError(`topics: ${issue?.path.join('.')}: ${issue?.message}`, 'topics', { cause: parsed.error });
-    }
+    if (!parsed.success) throw validationErrorFromZod(parsed.error, { context: 'topics', root: 'topics' });
     const sql = this.sql;
     return this.db.transaction(() => {
       const row = sql.getDoc.get(id);

@@ -1,4 +1,4 @@
-import { TOPIC_IDS, ValidationError } from '@monitor/contracts';
+import { TOPIC_IDS, ValidationError, validationErrorFromZod } from '@monitor/contracts';
 import { z } from 'zod';
 import { SearchQuery } from './search.port';
 
@@ -40,11 +40,7 @@ export function parseSearchRequest(params: Record<string, unknown>): SearchQuery
     normalised[name] = normalised[name] === undefined ? value : list(normalised[name]).concat(list(value));
   }
   const result = SearchRequestSchema.safeParse(normalised);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue.code === 'unrecognized_keys' ? issue.keys[0] : String(issue.path[0] ?? 'query');
-    throw new ValidationError(`${field}: ${issue.code === 'unrecognized_keys' ? 'unknown parameter' : issue.message}`, field);
-  }
+  if (!result.success) throw validationErrorFromZod(result.error, { root: 'query', topLevel: true, unknownKey: 'unknown parameter' });
   const query = result.data;
   if (query.from && query.to && query.from > query.to) throw new ValidationError('from: must not be after to', 'from');
   if (query.q !== undefined && query.q.trim() === '') delete query.q;

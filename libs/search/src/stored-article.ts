@@ -1,4 +1,4 @@
-import { ClassifiedArticleSchema, ValidationError } from '@monitor/contracts';
+import { ClassifiedArticleSchema, validationErrorFromZod } from '@monitor/contracts';
 import { StoredArticle } from './search.port';
 
 const StoredArticleSchema = ClassifiedArticleSchema.omit({ schema: true });
@@ -9,11 +9,7 @@ const StoredArticleSchema = ClassifiedArticleSchema.omit({ schema: true });
  */
 export function validateStoredArticle(value: unknown): StoredArticle {
   const result = StoredArticleSchema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue?.path.join('.') || '(root)';
-    throw new ValidationError(`article: ${field}: ${issue?.message ?? 'invalid'}`, field, { cause: result.error });
-  }
+  if (!result.success) throw validationErrorFromZod(result.error, { context: 'article' });
   return result.data;
 }
 

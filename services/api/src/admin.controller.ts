@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ValidationError } from '@monitor/contracts';
+import { validationErrorFromZod } from '@monitor/contracts';
 import { TopicClassifier, loadClassifier } from '@monitor/classifier';
 import { MESSAGE_BUS, MessageBus } from '@monitor/messaging';
 import { ApiKeyGuard, RequireKey } from '@monitor/runtime';
@@ -33,11 +33,7 @@ export class AdminController {
   @ApiBody({ schema: { type: 'object', properties: { taxonomyFile: { type: 'string', description: 'path of a taxonomy YAML file on the server' } } } })
   async reclassify(@Body() body: unknown): Promise<ReclassificationReport> {
     const parsed = ReclassifyRequest.safeParse(body ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = String(issue.path[0] ?? (issue.code === 'unrecognized_keys' ? issue.keys[0] : 'body'));
-      throw new ValidationError(`${field}: ${issue.message}`, field);
-    }
+    if (!parsed.success) throw validationErrorFromZod(parsed.error, { root: 'body', topLevel: true });
     // A bad file fails here with TaxonomyError (400, naming the file, topic and field), before any article is touched.
     const classifier = parsed.data.taxonomyFile ? loadClassifier(parsed.data.taxonomyFile) : this.classifier;
     return this.runner.run({ store: this.store, bus: this.bus, classifier });

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { TOPICS, TopicDefinition, ValidationError } from '@monitor/contracts';
+import { TOPICS, TopicDefinition, validationErrorFromZod } from '@monitor/contracts';
 import { TopicClassifier } from '@monitor/classifier';
 import { TOPIC_CLASSIFIER } from '@monitor/classifier-stage';
 import { z } from 'zod';
@@ -28,11 +28,7 @@ export class TopicsController {
   @ApiBody({ schema: { type: 'object', required: ['title'], properties: { id: { type: 'string' }, title: { type: 'string' }, text: { type: 'string' }, lang: { type: 'string' } } } })
   classify(@Body() body: unknown) {
     const parsed = ClassifyRequest.safeParse(body ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = String(issue.path[0] ?? 'body');
-      throw new ValidationError(`${field}: ${issue.message}`, field);
-    }
+    if (!parsed.success) throw validationErrorFromZod(parsed.error, { root: 'body', topLevel: true });
     const { id, title, text, lang } = parsed.data;
     const result = this.classifier.classify({ title, text, lang });
     return { id, language: result.language, taxonomyVersion: result.taxonomyVersion, topics: result.topics };

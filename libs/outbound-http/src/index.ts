@@ -1,0 +1,10 @@
+export { isPublicAddress, AddressRefusedError, findAddressRefusal, bareHost, OutboundAddressPolicy } from './ssrf-guard';
+export type { Resolver } from './ssrf-guard';
+export { createOutboundAgent } from './outbound-agent';
+export type { OutboundAgentOptions } from './outbound-agent';
+export { parseOutboundUrl, portOf, OutboundUrlError } from './outbound-url';
+export { readBoundedBody, BodyTooLargeError } from './bounded-body';
+export { withDeadline, DeadlineExceededError } from './deadline';
+export { connectGuarded } from './guarded-socket';
+export { parseRetryAfter, MAX_RETRY_AFTER_MS } from './retry-after';
+export { isRetriableStatus, asksToWait } from './retriable-status';
