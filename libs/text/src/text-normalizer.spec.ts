@@ -1,0 +1,18 @@
+import { foldText } from './text-normalizer';
+
+describe('foldText', () => {
+  it('applies NFKC and lower case: full-width Latin becomes ASCII', () => {
+    expect(foldText('ＵＮＯＤＣ')).toBe('unodc');
+    expect(foldText('Heroin')).toBe('heroin');
+  });
+
+  it('folds ё to е and the typographic apostrophe to the ASCII one', () => {
+    expect(foldText('Ещё')).toBe('еще');
+    expect(foldText('UNODC’s')).toBe("unodc's");
+  });
+
+  it('keeps diacritics that tell words apart', () => {
+    expect(foldText('Año')).toBe('año');
+    expect(foldText('йод')).toBe('йод');
+  });
+});
