@@ -1,4 +1,4 @@
-import { foldText } from './text-normalizer';
+import { foldLetters, foldText } from './text-normalizer';
 
 describe('foldText', () => {
   it('applies NFKC and lower case: full-width Latin becomes ASCII', () => {
@@ -14,5 +14,12 @@ describe('foldText', () => {
   it('keeps diacritics that tell words apart', () => {
     expect(foldText('Año')).toBe('año');
     expect(foldText('йод')).toBe('йод');
+  });
+});
+
+describe('foldLetters', () => {
+  it('folds letters as foldText does, but leaves punctuation alone', () => {
+    expect(foldLetters('ＵＮＯＤＣ Ещё')).toBe('unodc еще');
+    expect(foldLetters('people’s')).toBe('people’s');
   });
 });
