@@ -2,7 +2,6 @@ export * from './alert-errors';
 export * from './api-key.port';
 export * from './api-keys';
 export * from './subscription';
-export * from './subscription-query';
 export * from './subscription.port';
 export * from './sqlite-subscription.store';
 export * from './subscription-matcher';

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { SubscriptionMatcher, subscriptionMatches } from './subscription-matcher';
-import { analyseText, compileQuery } from './subscription-query';
+import { analyzeDocument, parseQuery, requiredKeys } from '@monitor/query';
 import { seededRandom, syntheticArticle, syntheticSubscriptions } from './testing/synthetic-subscriptions';
 import { SqliteSubscriptionStore } from './sqlite-subscription.store';
 import { sampleArticle } from './testing/sample-articles';
@@ -102,13 +102,13 @@ describe('SubscriptionMatcher index', () => {
   it('gives the same answers as trying every subscription, over random subscriptions and articles', () => {
     const subscriptions = syntheticSubscriptions(1500, 7);
     const matcher = new SubscriptionMatcher(subscriptions);
-    const queries = new Map(subscriptions.map((s) => [s.id, s.query ? compileQuery(s.query) : null]));
+    const queries = new Map(subscriptions.map((s) => [s.id, s.query ? parseQuery(s.query) : null]));
     const rnd = seededRandom(11);
     let total = 0;
     for (let i = 0; i < 200; i++) {
       const article = syntheticArticle(rnd);
       const fast = matcher.match(article).map((s) => s.id).sort();
-      const analysed = analyseText(`${article.title}\n${article.text}`, article.language);
+      const analysed = analyzeDocument([article.title, article.text]);
       const slow = subscriptions.filter((s) => subscriptionMatches(s, article, analysed, queries.get(s.id))).map((s) => s.id).sort();
       expect(fast).toEqual(slow);
       total += slow.length;
@@ -139,8 +139,18 @@ describe('SubscriptionMatcher index', () => {
       expect(subscriptionMatches(subscription, article)).toBe(expected);
       matcher.remove(`q${i}`);
     }
-    expect(compileQuery('heroin -opium').indexKeys).toContain('english:heroin');
-    expect(compileQuery('-opium').indexKeys).toBeNull();
-    expect(compileQuery('heroin OR -opium').indexKeys).toBeNull();
+    expect(requiredKeys(parseQuery('heroin -opium').root)).toEqual(['t:heroin']);
+    expect(requiredKeys(parseQuery('-opium').root)).toBeNull();
+  });
+
+  it('keeps a stored subscription whose query no longer parses, matching nothing but still taking spike alerts', () => {
+    const stale = { ...syntheticSubscriptions(1, 3)[0], id: 'stale', query: 'heroin OR', topics: [], sources: [], languages: [], minScore: 0, spikeAlerts: true };
+    const matcher = new SubscriptionMatcher([stale]);
+    const article = sampleArticle({ title: 'heroin OR opium', topics: [['precursors', 1]] });
+    expect(matcher.match(article)).toEqual([]);
+    expect(subscriptionMatches(stale, article)).toBe(false);
+    expect(matcher.spikeSubscribers('precursors').map((s) => s.id)).toEqual(['stale']);
+    matcher.remove('stale');
+    expect(matcher.size).toBe(0);
   });
 });

@@ -1,14 +1,16 @@
-import { ClassifiedArticle, TopicId } from '@monitor/contracts';
+import { ClassifiedArticle, TopicId, ValidationError } from '@monitor/contracts';
+import { AnalyzedDocument, ParsedQuery, analyzeDocument, documentKeys, evaluateQuery, parseQuery, requiredKeys } from '@monitor/query';
 import { Subscription } from './subscription';
 import { SubscriptionStore } from './subscription.port';
-import { AnalysedText, CompiledQuery, analyseText, compileQuery, documentKeys } from './subscription-query';
 
 interface Entry {
   subscription: Subscription;
   topics: TopicId[];
   sources: ReadonlySet<string> | null;
   languages: ReadonlySet<string> | null;
-  query: CompiledQuery | null;
+  query: ParsedQuery | null;
+  /** Keys of `byWord` it is filed under (requiredKeys of its query), or null. */
+  words: string[] | null;
   // Copied from the subscription so the hot loop touches one object per candidate.
   minScore: number;
   all: boolean;
@@ -32,7 +34,7 @@ function file(index: Map<string, Map<string, Entry>>, entry: Entry): void {
 
 /**
  * Finds the subscriptions an article matches without trying every subscription. A subscription
- * with a query is filed under the words its query cannot match without (CompiledQuery.indexKeys:
+ * with a query is filed under the words its query cannot match without (requiredKeys of @monitor/query:
  * one required word, or each word of an OR) paired with each of its topics, and becomes a
  * candidate only when the article holds such a word and carries such a topic. A subscription
  * without required words is filed under its sources paired with its topics. ("all" subscriptions
@@ -88,21 +90,25 @@ export class SubscriptionMatcher {
 
   upsert(subscription: Subscription): void {
     this.remove(subscription.id);
+    const query = queryOf(subscription);
     const entry: Entry = {
       subscription,
       topics: subscription.topics,
       sources: subscription.sources.length ? new Set(subscription.sources) : null,
       languages: subscription.languages.length ? new Set(subscription.languages.map((l) => l.toLowerCase())) : null,
-      query: subscription.query ? compileQuery(subscription.query) : null,
+      query: query === INVALID ? null : query,
+      words: query && query !== INVALID ? requiredKeys(query.root) : null,
       minScore: subscription.minScore,
       all: subscription.topicsMode === 'all',
       seenIn: 0,
       keys: [],
     };
     this.entries.set(subscription.id, entry);
+    // Kept for spike alerts, but filed nowhere: its query cannot match (see queryOf).
+    if (query === INVALID) return;
     // "all" subscriptions need every topic, so one of them is enough to file them under.
     const topics = entry.topics.length === 0 ? [''] : entry.all ? [entry.topics[0]] : entry.topics;
-    const words = entry.query?.indexKeys;
+    const words = entry.words;
     if (words) {
       for (const word of words) {
         let byTopic = this.byWord.get(word);
@@ -123,7 +129,7 @@ export class SubscriptionMatcher {
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
-    const words = entry.query?.indexKeys;
+    const words = entry.words;
     if (words) {
       const topics = entry.topics.length === 0 ? [''] : entry.all ? [entry.topics[0]] : entry.topics;
       for (const word of words) {
@@ -156,7 +162,7 @@ export class SubscriptionMatcher {
     const language = article.language.toLowerCase();
     const baseLanguage = language.split('-')[0];
     const pass = ++this.matchCount;
-    let analysed: AnalysedText | null = null;
+    let analysed: AnalyzedDocument | null = null;
     const matched: Subscription[] = [];
 
     const consider = (entry: Entry): void => {
@@ -166,8 +172,8 @@ export class SubscriptionMatcher {
       if (entry.languages !== null && !entry.languages.has(language) && !entry.languages.has(baseLanguage)) return;
       if (!topicsPass(entry, scores, best)) return;
       if (entry.query !== null) {
-        analysed ??= analyseText(`${article.title}\n${article.text}`, article.language);
-        if (!entry.query.matches(analysed)) return;
+        analysed ??= analyzeDocument([article.title, article.text]);
+        if (!evaluateQuery(entry.query, analysed)) return;
       }
       matched.push(entry.subscription);
     };
@@ -180,7 +186,7 @@ export class SubscriptionMatcher {
       }
     }
     if (this.byWord.size > 0) {
-      analysed ??= analyseText(`${article.title}\n${article.text}`, article.language);
+      analysed ??= analyzeDocument([article.title, article.text]);
       for (const word of documentKeys(analysed)) {
         const byTopic = this.byWord.get(word);
         if (!byTopic) continue;
@@ -227,7 +233,12 @@ function topicsPass(entry: Entry, scores: Map<TopicId, number>, best: number): b
  * Whether one subscription matches one article, by trying it directly: the meaning the matcher's
  * index must keep. Used to check the matcher and as the benchmark's brute-force baseline.
  */
-export function subscriptionMatches(subscription: Subscription, article: ClassifiedArticle, analysed?: AnalysedText, query?: CompiledQuery | null): boolean {
+export function subscriptionMatches(
+  subscription: Subscription,
+  article: ClassifiedArticle,
+  analysed?: AnalyzedDocument,
+  query?: ParsedQuery | null,
+): boolean {
   if (article.topics.length === 0) return false;
   if (subscription.sources.length && !subscription.sources.includes(article.sourceId)) return false;
   if (subscription.languages.length) {
@@ -244,7 +255,24 @@ export function subscriptionMatches(subscription: Subscription, article: Classif
         ? topics.every((t) => scoreOf(t) >= minScore)
         : topics.some((t) => scoreOf(t) >= minScore);
   if (!topicOk) return false;
-  if (!subscription.query) return true;
-  const compiled = query ?? compileQuery(subscription.query);
-  return compiled.matches(analysed ?? analyseText(`${article.title}\n${article.text}`, article.language));
+  const parsed = query === undefined ? queryOf(subscription) : query;
+  if (parsed === INVALID) return false;
+  return parsed === null || evaluateQuery(parsed, analysed ?? analyzeDocument([article.title, article.text]));
+}
+
+const INVALID = Symbol('invalid query');
+
+/**
+ * The parsed query of a subscription, null when it has none. A stored query that the current
+ * language no longer reads (it was saved under an older parser) makes INVALID: the subscription
+ * then matches nothing, rather than one old row stopping every alert on reload.
+ */
+function queryOf(subscription: Subscription): ParsedQuery | null | typeof INVALID {
+  if (!subscription.query) return null;
+  try {
+    return parseQuery(subscription.query, { field: 'query' });
+  } catch (error) {
+    if (error instanceof ValidationError) return INVALID;
+    throw error;
+  }
 }

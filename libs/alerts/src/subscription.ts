@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { TOPIC_IDS, TopicId, ValidationError, validationErrorFromZod } from '@monitor/contracts';
-import { compileQuery } from './subscription-query';
+import { parseQuery } from '@monitor/query';
 
 export type DeliveryMode = 'immediate' | 'hourly' | 'daily';
 
@@ -110,7 +110,7 @@ export function parseSubscriptionInput(input: unknown, previous?: SubscriptionSp
   if (v.topicsMode === 'all' && v.topics.length === 0) {
     throw new ValidationError('topics: topicsMode "all" needs at least one topic', 'topics');
   }
-  if (v.query !== undefined) compileQuery(v.query);
+  if (v.query !== undefined) parseQuery(v.query, { field: 'query' });
   const channels: Subscription['channels'] = { sse: true };
   if (v.channels.webhook) {
     const secret = v.channels.webhook.secret ?? previousSecret(previous, v.channels.webhook.url) ?? randomBytes(24).toString('base64url');

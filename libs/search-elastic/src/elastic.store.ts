@@ -1,12 +1,27 @@
 import { estypes, Client, errors } from '@elastic/elasticsearch';
 import { MonitorError, TopicId, TopicMatch, TopicMatchSchema, validationErrorFromZod } from '@monitor/contracts';
+import { positiveLeaves, toElasticQuery } from '@monitor/query';
+import { indexTerms } from '@monitor/text';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { z } from 'zod';
-import { AnalyzedQuery, analyzeQuery, hasPositiveTerms, indexedTerms, QueryPhrase } from '@monitor/search';
-import { highlightArticle } from '@monitor/search';
-import { dateRangeOf, pagingOf } from '@monitor/search';
-import { ArticleStore, BulkItemFailure, BulkResult, FacetBucket, SearchQuery, SearchResult, StoredArticle, StoreHealth, TopicDayCount } from '@monitor/search';
-import { effectiveDate, idOf, validateStoredArticle } from '@monitor/search';
+import {
+  ArticleStore,
+  BulkItemFailure,
+  BulkResult,
+  FacetBucket,
+  SearchQuery,
+  SearchResult,
+  StoredArticle,
+  StoreHealth,
+  TopicDayCount,
+  dateRangeOf,
+  effectiveDate,
+  highlightArticle,
+  idOf,
+  pagingOf,
+  textQueryOf,
+  validateStoredArticle,
+} from '@monitor/search';
 
 export interface ElasticStoreOptions {
   /** Elasticsearch URL, e.g. http://127.0.0.1:9200 (ignored when `client` is given). */
@@ -76,7 +91,7 @@ const TERM_FIELDS = ['title_terms', 'text_terms'];
 
 /**
  * Mappings of the article index. Titles and texts are analysed by the application (see
- * search-analyzer.ts: this distribution has no language analysers) and indexed as space-separated
+ * libs/text: this distribution has no language analysers) and indexed as space-separated
  * terms with the `whitespace` analyser; the display fields are kept in _source only. The term
  * fields stay in _source too, because a partial `_update` re-indexes the document from _source and
  * would otherwise drop them; reads leave them out.
@@ -102,21 +117,6 @@ export const ARTICLE_MAPPINGS: estypes.MappingTypeMapping = {
     text_terms: { type: 'text', analyzer: 'whitespace' },
   },
 };
-
-function phraseQuery(phrase: QueryPhrase, titleBoost: number): estypes.QueryDslQueryContainer {
-  return { multi_match: { query: phrase.terms.join(' '), type: 'phrase', fields: [`title_terms^${titleBoost}`, 'text_terms'] } };
-}
-
-function textQuery(query: AnalyzedQuery, titleBoost: number): { must: estypes.QueryDslQueryContainer[]; must_not: estypes.QueryDslQueryContainer[] } {
-  return {
-    must: query.must.map((clause) =>
-      clause.anyOf.length === 1
-        ? phraseQuery(clause.anyOf[0], titleBoost)
-        : { bool: { should: clause.anyOf.map((phrase) => phraseQuery(phrase, titleBoost)), minimum_should_match: 1 } },
-    ),
-    must_not: query.mustNot.map((phrase) => phraseQuery(phrase, 1)),
-  };
-}
 
 /**
  * The Elasticsearch adapter of the search port, for the stack mode. Writes go through an alias
@@ -189,8 +189,8 @@ export class ElasticArticleStore implements ArticleStore {
       ...article,
       topicIds: [...new Set(article.topics.map((topic) => topic.id))],
       effectiveAt: effectiveDate(article),
-      title_terms: indexedTerms(article.title),
-      text_terms: indexedTerms(article.text),
+      title_terms: indexTerms(article.title).join(' '),
+      text_terms: indexTerms(article.text).join(' '),
     };
   }
 
@@ -276,15 +276,14 @@ export class ElasticArticleStore implements ArticleStore {
 
   async search(query: SearchQuery): Promise<SearchResult> {
     const { page, size, offset } = pagingOf(query);
-    const analyzed = analyzeQuery(query.q ?? '');
-    const positive = hasPositiveTerms(analyzed);
+    const parsed = textQueryOf(query);
+    const positive = parsed !== null && positiveLeaves(parsed.root).length > 0;
     const filter: estypes.QueryDslQueryContainer[] = [];
     if (query.topics?.length) filter.push({ terms: { topicIds: query.topics } });
     if (query.sources?.length) filter.push({ terms: { sourceId: query.sources } });
     if (query.languages?.length) filter.push({ terms: { language: query.languages } });
     const { from, to } = dateRangeOf(query);
     if (from || to) filter.push({ range: { effectiveAt: { ...(from ? { gte: from } : {}), ...(to ? { lte: to } : {}) } } });
-    const text = textQuery(analyzed, this.titleBoost);
     const byRelevance = positive && query.sort !== 'date';
     const terms = (field: string, bucketCount: number): estypes.AggregationsAggregationContainer => ({
       terms: { field, size: bucketCount, order: [{ _count: 'desc' }, { _key: 'asc' }] },
@@ -298,7 +297,12 @@ export class ElasticArticleStore implements ArticleStore {
         size,
         track_total_hits: true,
         _source: { excludes: TERM_FIELDS },
-        query: { bool: { must: text.must, must_not: text.must_not, filter } },
+        query: {
+          bool: {
+            ...(parsed ? { must: [toElasticQuery(parsed, [{ name: 'title_terms', boost: this.titleBoost }, { name: 'text_terms' }])] } : {}),
+            filter,
+          },
+        },
         sort: byRelevance ? ['_score', { effectiveAt: 'desc' }, { id: 'asc' }] : [{ effectiveAt: 'desc' }, { id: 'asc' }],
         aggs: { topics: terms('topicIds', 50), sources: terms('sourceId', 100), languages: terms('language', 50) },
       });
@@ -316,7 +320,7 @@ export class ElasticArticleStore implements ArticleStore {
       size,
       hits: response.hits.hits.map((hit) => {
         const article = this.fromSource(hit._source ?? {});
-        return { article, score: byRelevance ? (hit._score ?? 0) : 0, highlights: positive ? highlightArticle(article, analyzed) : {} };
+        return { article, score: byRelevance ? (hit._score ?? 0) : 0, highlights: positive ? highlightArticle(article, parsed) : {} };
       }),
       facets: { topics: buckets('topics'), sources: buckets('sources'), languages: buckets('languages') },
     };

@@ -1,11 +1,25 @@
 import { MonitorError, TopicMatch, TopicMatchSchema, validationErrorFromZod } from '@monitor/contracts';
+import { positiveLeaves, toFts5Condition, toFts5Match } from '@monitor/query';
+import { indexTerms } from '@monitor/text';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import { AnalyzedQuery, analyzeQuery, hasPositiveTerms, indexedTerms, QueryPhrase } from '@monitor/search';
-import { highlightArticle } from '@monitor/search';
-import { dateRangeOf, pagingOf } from '@monitor/search';
-import { ArticleStore, BulkResult, FacetBucket, SearchQuery, SearchResult, StoredArticle, StoreHealth, TopicDayCount } from '@monitor/search';
-import { effectiveDate, idOf, validateStoredArticle } from '@monitor/search';
+import {
+  ArticleStore,
+  BulkResult,
+  FacetBucket,
+  SearchQuery,
+  SearchResult,
+  StoredArticle,
+  StoreHealth,
+  TopicDayCount,
+  dateRangeOf,
+  effectiveDate,
+  highlightArticle,
+  idOf,
+  pagingOf,
+  textQueryOf,
+  validateStoredArticle,
+} from '@monitor/search';
 
 export interface SqliteStoreOptions {
   /** An open better-sqlite3 database; the embedded bus and other tables may share its file. */
@@ -39,22 +53,9 @@ interface Prepared {
 
 const TopicsSchema = z.array(TopicMatchSchema);
 
-/** FTS5 string literal: our terms hold only letters, digits and marks, but quote defensively. */
-const literal = (text: string) => `"${text.replace(/"/g, '""')}"`;
-const phraseExpr = (phrase: QueryPhrase) => literal(phrase.terms.join(' '));
-
-/** The FTS5 MATCH expression of the positive clauses (AND of ORs of phrases). */
-function positiveExpr(query: AnalyzedQuery): string {
-  return query.must
-    .map((clause) => (clause.anyOf.length === 1 ? phraseExpr(clause.anyOf[0]) : `(${clause.anyOf.map(phraseExpr).join(' OR ')})`))
-    .join(' AND ');
-}
-
-const negativeExpr = (query: AnalyzedQuery) => query.mustNot.map(phraseExpr).join(' OR ');
-
 /**
  * The embedded adapter of the search port: SQLite with a contentless FTS5 index over the
- * application-analysed title and text (see search-analyzer.ts), a table of articles holding the
+ * application-analysed title and text (libs/text; queries compiled by libs/query), a table of articles holding the
  * document as JSON plus the filter columns, and a topic table for topic filters, facets and daily
  * counts. Contentless because the documents are already stored once in the articles table and
  * highlights are made by the application, so the index needs only the terms.
@@ -129,7 +130,7 @@ export class SqliteArticleStore implements ArticleStore {
       try {
         const article = validateStoredArticle(item);
         // Analysis happens outside the transaction so the write lock is held only for the writes.
-        valid.push({ article, title: indexedTerms(article.title), body: indexedTerms(article.text), at: effectiveDate(article) });
+        valid.push({ article, title: indexTerms(article.title).join(' '), body: indexTerms(article.text).join(' '), at: effectiveDate(article) });
       } catch (error) {
         result.failed.push({ id: idOf(item), error: error as Error });
       }
@@ -170,17 +171,17 @@ export class SqliteArticleStore implements ArticleStore {
 
   async search(query: SearchQuery): Promise<SearchResult> {
     const { page, size, offset } = pagingOf(query);
-    const analyzed = analyzeQuery(query.q ?? '');
-    const positive = hasPositiveTerms(analyzed);
+    const parsed = textQueryOf(query);
     const where: string[] = [];
     const params: unknown[] = [];
-    let matchExpr: string | undefined;
-    if (positive) {
-      matchExpr = analyzed.mustNot.length > 0 ? `(${positiveExpr(analyzed)}) NOT (${negativeExpr(analyzed)})` : positiveExpr(analyzed);
-    } else if (analyzed.mustNot.length > 0) {
-      where.push('a.rid NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)');
-      params.push(negativeExpr(analyzed));
+    // One MATCH when FTS5 can say the query in one (then ranked by bm25), else SQL over several.
+    const matchExpr = parsed ? (toFts5Match(parsed) ?? undefined) : undefined;
+    if (parsed && matchExpr === undefined) {
+      const condition = toFts5Condition(parsed, 'a.rid', 'search_fts');
+      where.push(condition.sql);
+      params.push(...condition.params);
     }
+    const highlight = parsed !== null && positiveLeaves(parsed.root).length > 0;
     const inList = (column: string, values?: string[]) => {
       if (!values || values.length === 0) return;
       where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
@@ -244,7 +245,7 @@ export class SqliteArticleStore implements ArticleStore {
       size,
       hits: rows.map((row) => {
         const article = JSON.parse(row.doc) as StoredArticle;
-        return { article, score: row.score, highlights: positive ? highlightArticle(article, analyzed) : {} };
+        return { article, score: row.score, highlights: highlight ? highlightArticle(article, parsed) : {} };
       }),
       facets,
     };

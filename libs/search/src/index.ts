@@ -1,5 +1,4 @@
 export * from './search.port';
-export * from './search-analyzer';
 export * from './search-highlighter';
 export * from './search-paging';
 export * from './stored-article';

@@ -1,10 +1,12 @@
-import { AnalyzedQuery, analyzeText, positivePhrases } from './search-analyzer';
+import { ParsedQuery, positiveLeaves } from '@monitor/query';
+import { analyzeText } from '@monitor/text';
 
 /**
  * Highlights from the application's own analysis, used by both adapters. Elasticsearch's
  * highlighter would analyse the display fields with the `standard` analyser (no stemming, Chinese
  * as single characters), so it would not mark "наркотиков" for the query "наркотикам"; marking the
- * tokens that `analyzeText` produced gives the same, correct marks in embedded and stack mode.
+ * tokens that `analyzeText` (libs/text) produced gives the same, correct marks in embedded and
+ * stack mode, for the same words, phrases and prefixes the query matched on.
  * Everything that came from a feed is HTML-escaped; only our own <mark> tags are left as markup.
  */
 export interface HighlightOptions {
@@ -32,9 +34,9 @@ const MARK_CLOSE = '</mark>';
 const ELLIPSIS = '…';
 
 /** The character ranges of `text` that the query matches, merged and in order. */
-export function matchSpans(text: string, query: AnalyzedQuery): Span[] {
-  const phrases = positivePhrases(query);
-  if (phrases.length === 0 || text.length === 0) return [];
+export function matchSpans(text: string, query: ParsedQuery): Span[] {
+  const leaves = positiveLeaves(query.root);
+  if (leaves.length === 0 || text.length === 0) return [];
   const tokens = analyzeText(text);
   // Phrases match only on the main stream, where positions are consecutive; CJK single characters
   // of longer runs sit after it and only ever match one-term phrases.
@@ -47,7 +49,12 @@ export function matchSpans(text: string, query: AnalyzedQuery): Span[] {
   const charsAt = tokens.findIndex((token) => token.stream === 'chars');
   const mainEnd = charsAt === -1 ? tokens.length : charsAt;
   const spans: Span[] = [];
-  for (const { terms } of phrases) {
+  for (const leaf of leaves) {
+    if (leaf.kind === 'prefix') {
+      for (const token of tokens) if (token.term.startsWith(leaf.prefix)) spans.push({ start: token.start, end: token.end });
+      continue;
+    }
+    const { terms } = leaf;
     for (const index of byTerm.get(terms[0]) ?? []) {
       if (terms.length === 1) {
         spans.push({ start: tokens[index].start, end: tokens[index].end });
@@ -100,7 +107,7 @@ function render(text: string, from: number, to: number, spans: Span[]): string {
  * HTML snippets of `text` (about `fragmentSize` characters each, in text order) with the query's
  * matches wrapped in <mark>. No snippet when nothing matches.
  */
-export function highlightText(text: string, query: AnalyzedQuery, options: HighlightOptions = {}): string[] {
+export function highlightText(text: string, query: ParsedQuery, options: HighlightOptions = {}): string[] {
   const fragmentSize = options.fragmentSize ?? 160;
   const maxFragments = options.maxFragments ?? 3;
   const spans = matchSpans(text, query);
@@ -128,7 +135,7 @@ export function highlightText(text: string, query: AnalyzedQuery, options: Highl
 /** Highlights of one article: the whole title when it matches, snippets of the text. */
 export function highlightArticle(
   article: { title: string; text: string },
-  query: AnalyzedQuery,
+  query: ParsedQuery,
   options: HighlightOptions = {},
 ): { title?: string[]; text?: string[] } {
   const result: { title?: string[]; text?: string[] } = {};

@@ -1,4 +1,5 @@
 import { ValidationError } from '@monitor/contracts';
+import { ParsedQuery, parseQuery } from '@monitor/query';
 import { SearchQuery } from './search.port';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -34,4 +35,13 @@ export function dateRangeOf(query: SearchQuery): { from?: string; to?: string } 
     ...(query.from ? { from: iso(query.from, 'from') } : {}),
     ...(query.to ? { to: iso(query.to, 'to') } : {}),
   };
+}
+
+/** Longest `q` accepted, as the HTTP request schema (search-request.ts) also says. */
+export const MAX_QUERY_LENGTH = 500;
+
+/** The parsed `q` of a query (the language of @monitor/query), or null when there is none. */
+export function textQueryOf(query: SearchQuery): ParsedQuery | null {
+  if (query.q === undefined || query.q.trim() === '') return null;
+  return parseQuery(query.q, { field: 'q', maxLength: MAX_QUERY_LENGTH });
 }

@@ -13,6 +13,8 @@ describe('parseSearchRequest', () => {
     [{ from: 'yesterday' }, 'from'],
     [{ colour: 'red' }, 'colour'],
     [{ from: '2026-02-01', to: '2026-01-01' }, 'from'],
+    [{ q: '"heroin' }, 'q'],
+    [{ q: 'heroin OR' }, 'q'],
   ])('names the bad field in %j', (params, field) => {
     try {
       parseSearchRequest(params);

@@ -1,5 +1,6 @@
 import { TOPIC_IDS, ValidationError, validationErrorFromZod } from '@monitor/contracts';
 import { z } from 'zod';
+import { MAX_QUERY_LENGTH, textQueryOf } from './search-paging';
 import { SearchQuery } from './search.port';
 
 const list = (value: unknown) =>
@@ -15,7 +16,7 @@ const isoDateOrDay = z
 
 const SearchRequestSchema = z
   .object({
-    q: z.string().max(500, 'at most 500 characters').optional(),
+    q: z.string().max(MAX_QUERY_LENGTH, `at most ${MAX_QUERY_LENGTH} characters`).optional(),
     topics: z.preprocess(list, z.array(z.enum(TOPIC_IDS, { message: `one of ${TOPIC_IDS.join(', ')}` }))).optional(),
     sources: z.preprocess(list, z.array(z.string().regex(/^[a-z0-9-]+$/, 'a source id'))).optional(),
     languages: z.preprocess(list, z.array(z.string().regex(/^[a-z]{2,3}$/, 'a language code such as en, ru, zh'))).optional(),
@@ -44,5 +45,7 @@ export function parseSearchRequest(params: Record<string, unknown>): SearchQuery
   const query = result.data;
   if (query.from && query.to && query.from > query.to) throw new ValidationError('from: must not be after to', 'from');
   if (query.q !== undefined && query.q.trim() === '') delete query.q;
+  // A query the stores could not read is the client's mistake, answered before any store is asked.
+  textQueryOf(query);
   return query;
 }

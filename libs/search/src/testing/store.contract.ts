@@ -130,6 +130,26 @@ export function describeStoreContract(name: string, context: StoreContractContex
         );
       });
 
+      it('reads prefixes, parentheses and exclusions anywhere in the query', async () => {
+        expect(ids(await search({ q: 'traffick*' }))).toEqual(idsOf(FIXTURES.heroinRoutes));
+        expect(ids(await search({ q: 'наркот*' }))).toEqual(idsOf(FIXTURES.scoRussian));
+        expect(ids(await search({ q: '(darknet OR cannabis) -heroin' }))).toEqual(idsOf(FIXTURES.onlineMarkets, FIXTURES.cannabisDebate));
+        expect(ids(await search({ q: 'darknet OR -(heroin OR cannabis OR 合作)' }))).toEqual(
+          idsOf(FIXTURES.onlineMarkets, FIXTURES.scoRussian, FIXTURES.precursorsUndated),
+        );
+        expect(ids(await search({ q: '(禁毒 OR 经济) 会议' }))).toEqual(idsOf(FIXTURES.chineseMeeting));
+        // A phrase stays inside one field: "Afghanistan" ends the title, "Customs" opens the text.
+        expect(ids(await search({ q: '"Afghanistan customs"' }))).toEqual([]);
+        const [hit] = (await search({ q: 'traffick* -cannabis OR heroin' })).hits;
+        expect(hit.highlights.text?.join(' ')).toContain('<mark>traffickers</mark> moved <mark>heroin</mark>');
+      });
+
+      it('refuses a query it cannot read, naming the q parameter', async () => {
+        for (const q of ['"unclosed', '(heroin OR opium', 'heroin)', 'a*', '?!']) {
+          await expect(search({ q })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', field: 'q' });
+        }
+      });
+
       it('finds a Russian word by another inflected form', async () => {
         const result = await search({ q: 'наркотикам' });
         expect(ids(result)).toEqual(idsOf(FIXTURES.scoRussian));

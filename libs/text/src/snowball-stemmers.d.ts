@@ -1,7 +1,8 @@
-// The package ships no types; this is the part of its API the search analyser uses.
+// The package ships no types; this is the part of its API libs/text uses.
 declare module 'snowball-stemmers' {
   export interface Stemmer {
     stem(word: string): string;
   }
   export function newStemmer(algorithm: string): Stemmer;
+  export function algorithms(): string[];
 }

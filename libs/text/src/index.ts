@@ -1,0 +1,4 @@
+export * from './text-normalizer';
+export * from './word-stemmer';
+export * from './cjk-bigrams';
+export * from './text-analyzer';
