@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, OnApplicationShutdown, OnModuleInit, Optional, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import Database from 'better-sqlite3';
-import { ALERT_LEDGER, AlertLedger, DELIVERY_LOG, DeliveryLog, SqliteDeliveryLog, spikeStats } from '@monitor/alerts';
+import { ALERT_LEDGER, AlertLedger, DELIVERY_LOG, DeliveryLog, spikeStats } from '@monitor/alerts';
 import { TOPIC_IDS, ValidationError } from '@monitor/contracts';
 import { MESSAGE_BUS, MessageBus } from '@monitor/messaging';
 import {
@@ -18,6 +18,7 @@ import {
 } from '@monitor/observability';
 import { SOURCE_OPERATIONS, STAGE_ACTIVITY, STATE_DB, SourceOperations, StageActivity } from '@monitor/pipeline';
 import { ARTICLE_STORE, ArticleStore } from '@monitor/search';
+import { SqliteDeliveryLog } from '@monitor/state-sqlite';
 import type { Response } from 'express';
 
 const SPIKE_BASELINE_DAYS = 14;

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { BUS_TOPICS, ClassifiedArticle } from '@monitor/contracts';
 import { SqliteBus, publishEvents } from '@monitor/messaging';
-import { seededRandom, syntheticArticle } from '../testing/synthetic-subscriptions';
+import { seededRandom, syntheticArticle } from '@monitor/alerts/testing';
 
 export interface SteadyPublisherOptions {
   dbFile: string;

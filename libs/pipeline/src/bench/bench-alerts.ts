@@ -13,18 +13,9 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BUS_TOPICS } from '@monitor/contracts';
 import { SqliteBus, WalCheckpointer, consumeEvents, publishEvents } from '@monitor/messaging';
-import { AlertDispatcher } from '../alert-dispatcher';
-import { SqliteAlertLedger } from '../alert-ledger';
-import { AlertService } from '../alert-service';
-import { AlertStreamHub } from '../alert-stream';
-import { SqliteDeliveryLog } from '../delivery-log';
-import { SpikeDetector } from '../spike-detector';
-import { SqliteSubscriptionStore } from '../sqlite-subscription.store';
-import { SubscriptionMatcher, subscriptionMatches } from '../subscription-matcher';
-import { analyseText, compileQuery } from '../subscription-query';
-import { seededRandom, syntheticArticle, syntheticSubscriptionInput, syntheticSubscriptions } from '../testing/synthetic-subscriptions';
-import { WebhookChannel } from '../webhook-channel';
-import { WebhookUrlPolicy } from '../webhook-url-policy';
+import { AlertStreamHub, SubscriptionMatcher, WebhookUrlPolicy, analyseText, compileQuery, createAlerter, subscriptionMatches } from '@monitor/alerts';
+import { seededRandom, syntheticArticle, syntheticSubscriptionInput, syntheticSubscriptions } from '@monitor/alerts/testing';
+import { SqliteAlertLedger, SqliteDeliveryLog, SqliteDigestPeriods, SqliteSpikeBaselines, SqliteSubscriptionStore } from '@monitor/state-sqlite';
 import { PublishedArticle, absoluteNow } from './steady-publisher';
 
 function option(name: string, fallback: number): number {
@@ -119,20 +110,16 @@ async function benchLatency(): Promise<void> {
   await bus.ensureTopics([{ topic: BUS_TOPICS.classified, partitions: 3, replicationFactor: 1 }, { topic: BUS_TOPICS.alerts, partitions: 3, replicationFactor: 1 }]);
   const ledger = new SqliteAlertLedger(db);
   const log = new SqliteDeliveryLog(db);
-  const dispatcher = new AlertDispatcher({
-    log,
-    ledger,
-    subscriptions: store,
-    channels: [new WebhookChannel({ policy: new WebhookUrlPolicy([`127.0.0.1:${port}`]) })],
-  });
   const hub = new AlertStreamHub({ ledger });
-  // Configured as the monitor's alerter stage configures it (AlertDelivery in @monitor/pipeline).
-  const service = new AlertService({
-    matcher: SubscriptionMatcher.fromStore(store),
-    ledger,
+  // Built as the monitor's alerter stage builds it (AlertDelivery).
+  const { service, dispatcher } = createAlerter({
     subscriptions: store,
-    deliverers: [dispatcher, hub],
-    spikes: new SpikeDetector(db),
+    ledger,
+    deliveries: log,
+    spikeBaselines: new SqliteSpikeBaselines(db),
+    digestPeriods: new SqliteDigestPeriods(db),
+    webhook: { policy: new WebhookUrlPolicy([`127.0.0.1:${port}`]) },
+    alsoDeliverTo: [hub],
   });
   let alerts = 0;
   const consumer = await consumeEvents(bus, {
