@@ -37,7 +37,7 @@ async function listen(handler: http.RequestListener): Promise<{ server: http.Ser
   };
 }
 
-/** Resolves at the next event of `count` calls to the returned callback. */
+/** Keeps what is pushed to it; next(n) resolves once n values have arrived, so a test waits on events, not on time. */
 function signal<T>() {
   const seen: T[] = [];
   let wake = () => undefined as void;
