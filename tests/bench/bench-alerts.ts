@@ -15,8 +15,9 @@ import { BUS_TOPICS } from '@monitor/contracts';
 import { SqliteBus, WalCheckpointer } from '@monitor/messaging-sqlite';
 import { consumeEvents, publishEvents } from '@monitor/messaging';
 import { analyzeDocument, parseQuery } from '@monitor/query';
+import { AlertStreamHub, SubscriptionMatcher, WebhookUrlPolicy, createAlerter, subscriptionMatches } from '@monitor/alerts';
 import { seededRandom, syntheticArticle, syntheticSubscriptionInput, syntheticSubscriptions } from '@monitor/alerts/testing';
-import { AlertDispatcher, AlertService, AlertStreamHub, SpikeDetector, SqliteAlertLedger, SqliteDeliveryLog, SqliteSubscriptionStore, SubscriptionMatcher, WebhookChannel, WebhookUrlPolicy, subscriptionMatches } from '@monitor/alerts';
+import { SqliteAlertLedger, SqliteDeliveryLog, SqliteDigestPeriods, SqliteSpikeBaselines, SqliteSubscriptionStore } from '@monitor/state-sqlite';
 import { PublishedArticle, absoluteNow } from './steady-publisher';
 
 function option(name: string, fallback: number): number {
@@ -111,20 +112,16 @@ async function benchLatency(): Promise<void> {
   await bus.ensureTopics([{ topic: BUS_TOPICS.classified, partitions: 3, replicationFactor: 1 }, { topic: BUS_TOPICS.alerts, partitions: 3, replicationFactor: 1 }]);
   const ledger = new SqliteAlertLedger(db);
   const log = new SqliteDeliveryLog(db);
-  const dispatcher = new AlertDispatcher({
-    log,
-    ledger,
-    subscriptions: store,
-    channels: [new WebhookChannel({ policy: new WebhookUrlPolicy([`127.0.0.1:${port}`]) })],
-  });
   const hub = new AlertStreamHub({ ledger });
-  // Configured as the monitor's alerter stage configures it (AlertDelivery in @monitor/runtime and @monitor/alerter-stage).
-  const service = new AlertService({
-    matcher: SubscriptionMatcher.fromStore(store),
-    ledger,
+  // Built as the monitor's alerter stage builds it (AlertDelivery in @monitor/alerter-stage).
+  const { service, dispatcher } = createAlerter({
     subscriptions: store,
-    deliverers: [dispatcher, hub],
-    spikes: new SpikeDetector(db),
+    ledger,
+    deliveries: log,
+    spikeBaselines: new SqliteSpikeBaselines(db),
+    digestPeriods: new SqliteDigestPeriods(db),
+    webhook: { policy: new WebhookUrlPolicy([`127.0.0.1:${port}`]) },
+    alsoDeliverTo: [hub],
   });
   let alerts = 0;
   const consumer = await consumeEvents(bus, {

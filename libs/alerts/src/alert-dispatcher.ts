@@ -7,13 +7,17 @@ import { PushChannelSender, PushMessage } from './push-channel';
 import type { AlertDeliverer } from './alert-service';
 import { Subscription } from './subscription';
 
+export interface DigestMessages {
+  messageFor(digestId: string): PushMessage | null;
+}
+
 export interface AlertDispatcherOptions {
   log: DeliveryLog;
   ledger: AlertLedger;
   subscriptions: { findById(id: string): Subscription | null };
   channels: PushChannelSender[];
-  /** Finds a digest's message again when a crashed delivery is resumed. */
-  digests?: { messageFor(digestId: string): PushMessage | null };
+  /** Finds a digest's message again when a crashed delivery is resumed (the digest scheduler). */
+  digests?: DigestMessages;
   /** Attempts per delivery before it is recorded as failed (N). */
   maxAttempts?: number;
   initialDelayMs?: number;
@@ -35,6 +39,18 @@ export interface AlertDispatcherOptions {
   deadLetter?: (record: DeliveryRecord, message: PushMessage) => Promise<void>;
   /** Called once per delivery that succeeded (metrics). */
   onDelivered?: (record: DeliveryRecord) => void;
+  /**
+   * Starts calling `beat` every `everyMs` and returns what stops it; the lease renewals run on it.
+   * An unref'd setInterval by default; tests pass one they fire themselves, beside a clock of their own.
+   */
+  heartbeat?: (everyMs: number, beat: () => void) => () => void;
+}
+
+function intervalHeartbeat(everyMs: number, beat: () => void): () => void {
+  const timer = setInterval(beat, everyMs);
+  // Renewing is for deliveries in flight; it must not keep a stopping process alive by itself.
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**
@@ -42,7 +58,7 @@ export interface AlertDispatcherOptions {
  * capped exponential backoff and jitter (cockatiel's decorrelated jitter), every attempt written to
  * the delivery log. A Retry-After from the receiver stretches the wait (within the cap).
  */
-export class AlertDispatcher implements AlertDeliverer {
+export class AlertDispatcher implements AlertDeliverer<NewDelivery[]> {
   private readonly maxAttempts: number;
   private readonly initialDelayMs: number;
   private readonly maxDelayMs: number;
@@ -50,11 +66,10 @@ export class AlertDispatcher implements AlertDeliverer {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** The rows this worker has claimed and is running, whose leases it renews. */
   private readonly held = new Map<string, DeliveryKey>();
-  private renewal?: NodeJS.Timeout;
+  private stopRenewals?: () => void;
   private readonly stopping = new AbortController();
-  private enqueued: NewDelivery[] = [];
 
-  constructor(private options: AlertDispatcherOptions) {
+  constructor(private readonly options: AlertDispatcherOptions) {
     this.maxAttempts = options.maxAttempts ?? 6;
     this.initialDelayMs = options.initialDelayMs ?? 500;
     this.maxDelayMs = options.maxDelayMs ?? 60_000;
@@ -76,16 +91,15 @@ export class AlertDispatcher implements AlertDeliverer {
     return out;
   }
 
-  outbox(fresh: LedgerEntry[], subscriptions: ReadonlyMap<string, Subscription>): void {
+  /** Writes the pending rows; they are handed back to deliver() once the ledger has committed. */
+  outbox(fresh: LedgerEntry[], subscriptions: ReadonlyMap<string, Subscription>): NewDelivery[] {
     const rows = this.deliveriesFor(fresh, subscriptions);
     if (rows.length) this.options.log.enqueue(rows);
-    // deliver() follows the commit; most alerts (SSE only, digests) have no row to start.
-    this.enqueued = rows;
+    return rows;
   }
 
-  deliver(fresh: LedgerEntry[]): void {
-    const rows = this.enqueued;
-    this.enqueued = [];
+  deliver(fresh: LedgerEntry[], rows: NewDelivery[] = []): void {
+    // Most alerts (SSE only, digests) have no row to start.
     if (rows.length === 0) return;
     const byAlert = new Map(fresh.map((e) => [e.alert.id, e.alert]));
     for (const row of rows) {
@@ -100,6 +114,12 @@ export class AlertDispatcher implements AlertDeliverer {
       const message: PushMessage = { kind: 'alert', id: alert.id, alert };
       for (const channel of this.options.channels) this.track(this.run({ alertId: alert.id, channel: channel.channel }, message));
     }
+  }
+
+  /** Runs the pending deliveries of each message (digests just recorded); resolves with the final rows this worker ran. */
+  async runAll(batch: ReadonlyArray<{ message: PushMessage; deliveries: DeliveryKey[] }>): Promise<DeliveryRecord[]> {
+    const results = await Promise.all(batch.flatMap(({ message, deliveries }) => deliveries.map((key) => this.run(key, message))));
+    return results.filter((r): r is DeliveryRecord => r !== null);
   }
 
   /** Runs one pending delivery to its end; resolves with the final row (or null when another worker holds it). */
@@ -198,11 +218,6 @@ export class AlertDispatcher implements AlertDeliverer {
     return resumed;
   }
 
-  /** Lets resumed digest deliveries find their message (the scheduler is built after the dispatcher). */
-  attachDigests(digests: { messageFor(digestId: string): PushMessage | null }): void {
-    this.options.digests = digests;
-  }
-
   /**
    * Graceful shutdown: abandons waits between attempts and attempts in progress, leaving their rows
    * pending and unleased for whoever starts next; resolves when every run has let go (or after `graceMs`).
@@ -227,17 +242,15 @@ export class AlertDispatcher implements AlertDeliverer {
 
   private hold(key: DeliveryKey): void {
     this.held.set(`${key.alertId}\n${key.channel}`, key);
-    if (this.renewal) return;
-    this.renewal = setInterval(() => this.renewLeases(), Math.max(1, Math.floor(this.leaseMs / 3)));
-    // Renewing is for deliveries in flight; it must not keep a stopping process alive by itself.
-    this.renewal.unref();
+    if (this.stopRenewals) return;
+    this.stopRenewals = (this.options.heartbeat ?? intervalHeartbeat)(Math.max(1, Math.floor(this.leaseMs / 3)), () => this.renewLeases());
   }
 
   private letGo(key: DeliveryKey): void {
     this.held.delete(`${key.alertId}\n${key.channel}`);
-    if (this.held.size > 0 || !this.renewal) return;
-    clearInterval(this.renewal);
-    this.renewal = undefined;
+    if (this.held.size > 0 || !this.stopRenewals) return;
+    this.stopRenewals();
+    this.stopRenewals = undefined;
   }
 
   private renewLeases(): void {

@@ -1,85 +1,113 @@
-import Database from 'better-sqlite3';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseEvent } from '@monitor/contracts';
-import { AlertDispatcher } from './alert-dispatcher';
-import { SqliteAlertLedger } from './alert-ledger';
-import { AlertService } from './alert-service';
-import { SqliteDeliveryLog } from './delivery-log';
+import { AlerterPorts, createAlerter } from './alerter';
 import { DeliveryRecord } from './delivery-log.port';
-import { SqliteSubscriptionStore } from './sqlite-subscription.store';
-import { SubscriptionMatcher } from './subscription-matcher';
-import { WebhookChannel } from './webhook-channel';
 import { WebhookUrlPolicy } from './webhook-url-policy';
+import { memoryAlerterPorts } from './testing/memory-alerter-ports';
 import { sampleArticle } from './testing/sample-articles';
 import { startWebhookReceiver } from './testing/webhook-receiver';
 
-async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+const LEASE_MS = 30_000;
+
+/** A view of a port that fails every call once killed, as a dead replica's connection would. */
+function killable<T extends object>(port: T, isDead: () => boolean): T {
+  return new Proxy(port, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (isDead()) throw new Error('replica is dead');
+        return value.apply(target, args);
+      };
+    },
+  });
 }
 
-describe('AlertService end to end (SQLite file, webhook receiver on loopback)', () => {
-  let dir: string;
-  let file: string;
-  const opened: Database.Database[] = [];
+async function listen(handler: http.RequestListener): Promise<{ server: http.Server; url: string; close(): Promise<void> }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** Keeps what is pushed to it; next(n) resolves once n values have arrived, so a test waits on events, not on time. */
+function signal<T>() {
+  const seen: T[] = [];
+  let wake = () => undefined as void;
+  return {
+    seen,
+    push: (value: T) => {
+      seen.push(value);
+      wake();
+    },
+    next: (count = 1) => new Promise<void>((resolve) => (seen.length >= count ? resolve() : (wake = () => seen.length >= count && resolve()))),
+  };
+}
+
+describe('the alerter built by createAlerter, its replicas sharing one state', () => {
+  let now: number;
+  const clock = () => new Date(now);
+  let ports: ReturnType<typeof memoryAlerterPorts>;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'alert-service-'));
-    file = join(dir, 'monitor.db');
-  });
-  afterEach(() => {
-    opened.splice(0).forEach((db) => db.open && db.close());
-    rmSync(dir, { recursive: true, force: true });
+    now = Date.parse('2025-03-15T12:00:00Z');
+    ports = memoryAlerterPorts(clock);
   });
 
-  /** One alerter process: its own connection, matcher, ledger, delivery log and dispatcher. */
-  function alerter(options: { maxAttempts?: number; deliver?: boolean; leaseMs?: number; deadLetter?: (record: DeliveryRecord) => Promise<void> } = {}) {
-    const db = new Database(file);
-    db.pragma('busy_timeout = 5000');
-    opened.push(db);
-    const store = new SqliteSubscriptionStore(db);
-    const ledger = new SqliteAlertLedger(db);
-    const log = new SqliteDeliveryLog(db);
-    const failed: DeliveryRecord[] = [];
-    const dispatcher = new AlertDispatcher({
-      log, ledger, subscriptions: store,
-      channels: [new WebhookChannel({ policy: new WebhookUrlPolicy(['127.0.0.1']), timeoutMs: 2000 })],
-      maxAttempts: options.maxAttempts ?? 5, initialDelayMs: 5, maxDelayMs: 20, leaseMs: options.leaseMs,
-      onFailed: (record) => void failed.push(record),
-      deadLetter: options.deadLetter,
+  /** One alerter process: its own matcher, dispatcher and leases, over the shared state; its lease heartbeat beats when the test says. */
+  function replica(options: { maxAttempts?: number; deadLetter?: (record: DeliveryRecord) => Promise<void> } = {}) {
+    let dead = false;
+    const beats = new Set<() => void>();
+    const failed = signal<DeliveryRecord>();
+    const views = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, killable(port, () => dead)])) as unknown as AlerterPorts;
+    const alerter = createAlerter({
+      ...views,
+      webhook: { policy: new WebhookUrlPolicy(['127.0.0.1']), timeoutMs: 2000 },
+      delivery: {
+        maxAttempts: options.maxAttempts ?? 5,
+        initialDelayMs: 5,
+        maxDelayMs: 20,
+        leaseMs: LEASE_MS,
+        onFailed: (record) => failed.push(record),
+        deadLetter: options.deadLetter,
+        heartbeat: (_everyMs, beat) => {
+          beats.add(beat);
+          return () => beats.delete(beat);
+        },
+      },
+      spikes: { minHistoryDays: 0 },
+      now: clock,
     });
-    const deliverer = options.deliver === false ? { outbox: dispatcher.outbox.bind(dispatcher), deliver: () => undefined } : dispatcher;
-    const service = new AlertService({ matcher: SubscriptionMatcher.fromStore(store), ledger, subscriptions: store, deliverers: [deliverer] });
-    return { db, store, ledger, log, dispatcher, service, failed };
+    return { ...alerter, failed, kill: () => (dead = true), beat: () => beats.forEach((beat) => beat()) };
   }
 
   it('alerts once per subscription and article across redelivery, re-classification and restart', async () => {
     const receiver = await startWebhookReceiver([204]);
     try {
-      const first = alerter();
-      const sub = first.store.create('k1', { topics: ['counter-narcotics-operations'], channels: { webhook: { url: receiver.url } } });
-      const other = first.store.create('k2', { topics: 'any' });
+      const first = replica();
+      const sub = ports.subscriptions.create('k1', { topics: ['counter-narcotics-operations'], channels: { webhook: { url: receiver.url } } });
+      const other = ports.subscriptions.create('k2', { topics: 'any' });
       const article = sampleArticle();
-      const alerts = await first.service.handleClassified([article, article]);
+      const alerts = await first.handleClassified([article, article]);
       expect(alerts.map((a) => a.subscriptionId).sort()).toEqual([sub.id, other.id].sort());
       for (const a of alerts) expect(parseEvent('alerts.v1', a)).toEqual(a);
       expect(alerts.map((a) => a.sourceName)).toEqual([article.sourceName, article.sourceName]);
-      expect(await first.service.handleClassified([article])).toEqual([]);
-      expect(await first.service.handleClassified([{ ...article, topics: [{ id: 'counter-narcotics-operations', score: 9, evidence: [] }] }])).toEqual([]);
+      expect(await first.handleClassified([article])).toEqual([]);
+      expect(await first.handleClassified([{ ...article, topics: [{ id: 'counter-narcotics-operations', score: 9, evidence: [] }] }])).toEqual([]);
       await first.dispatcher.idle();
-      first.db.close();
+      await first.stop();
 
-      const restarted = alerter();
-      expect(await restarted.service.handleClassified([article])).toEqual([]);
+      const restarted = replica();
+      expect(await restarted.handleClassified([article])).toEqual([]);
       await restarted.dispatcher.idle();
       expect(receiver.received).toHaveLength(1);
-      expect(restarted.log.list({ ownerKeyId: 'k1' })).toEqual([
+      expect(ports.deliveries.list({ ownerKeyId: 'k1' })).toEqual([
         expect.objectContaining({ alertId: alerts.find((a) => a.subscriptionId === sub.id)!.id, channel: 'webhook', status: 'delivered', attempts: 1 }),
       ]);
     } finally {
@@ -90,13 +118,15 @@ describe('AlertService end to end (SQLite file, webhook receiver on loopback)', 
   it('a receiver that fails three times then succeeds gets the alert once', async () => {
     const receiver = await startWebhookReceiver([500, 502, 503, 200]);
     try {
-      const a = alerter();
-      a.store.create('k1', { channels: { webhook: { url: receiver.url } } });
-      const [alert] = await a.service.handleClassified([sampleArticle()]);
+      const a = replica();
+      ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      const [alert] = await a.handleClassified([sampleArticle()]);
       await a.dispatcher.idle();
       expect(receiver.received.filter((r) => r.headers['x-monitor-delivery'] === alert.id)).toHaveLength(4);
-      expect(a.log.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'delivered', attempts: 4, lastError: 'HTTP 503 from ' + new URL(receiver.url).host });
-      expect(a.failed).toEqual([]);
+      expect(ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({
+        status: 'delivered', attempts: 4, lastError: 'HTTP 503 from ' + new URL(receiver.url).host,
+      });
+      expect(a.failed.seen).toEqual([]);
     } finally {
       await receiver.close();
     }
@@ -105,15 +135,15 @@ describe('AlertService end to end (SQLite file, webhook receiver on loopback)', 
   it('a receiver that always fails ends as failed with the reason, reported once', async () => {
     const receiver = await startWebhookReceiver([500]);
     try {
-      const a = alerter({ maxAttempts: 4 });
-      a.store.create('k1', { channels: { webhook: { url: receiver.url } } });
-      const [alert] = await a.service.handleClassified([sampleArticle()]);
+      const a = replica({ maxAttempts: 4 });
+      ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      const [alert] = await a.handleClassified([sampleArticle()]);
       await a.dispatcher.idle();
       expect(receiver.received).toHaveLength(4);
-      const row = a.log.get({ alertId: alert.id, channel: 'webhook' });
+      const row = ports.deliveries.get({ alertId: alert.id, channel: 'webhook' });
       expect(row).toMatchObject({ status: 'failed', attempts: 4, lastError: expect.stringMatching(/^HTTP 500 .* \(after 4 attempts\)$/) });
-      expect(a.log.list({ status: 'failed' })).toHaveLength(1);
-      expect(a.failed).toEqual([row]);
+      expect(ports.deliveries.list({ status: 'failed' })).toHaveLength(1);
+      expect(a.failed.seen).toEqual([row]);
     } finally {
       await receiver.close();
     }
@@ -124,26 +154,26 @@ describe('AlertService end to end (SQLite file, webhook receiver on loopback)', 
     try {
       const letters: string[] = [];
       let refusals = 1;
-      const a = alerter({
+      const a = replica({
         maxAttempts: 2,
         deadLetter: async (record) => {
           if (refusals-- > 0) throw new Error('bus down');
           letters.push(record.alertId);
         },
       });
-      a.store.create('k1', { channels: { webhook: { url: receiver.url } } });
-      const [alert] = await a.service.handleClassified([sampleArticle()]);
+      ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      const [alert] = await a.handleClassified([sampleArticle()]);
       await a.dispatcher.idle();
       const key = { alertId: alert.id, channel: 'webhook' as const };
-      expect(a.log.get(key)).toMatchObject({ status: 'failed', deadLetterPending: true });
+      expect(ports.deliveries.get(key)).toMatchObject({ status: 'failed', deadLetterPending: true });
       expect(letters).toEqual([]);
 
-      await a.dispatcher.resumeStale();
+      await a.resumeStale();
       expect(letters).toEqual([alert.id]);
-      expect(a.log.get(key)).toMatchObject({ status: 'failed', deadLetterPending: false });
-      await a.dispatcher.resumeStale();
+      expect(ports.deliveries.get(key)).toMatchObject({ status: 'failed', deadLetterPending: false });
+      await a.resumeStale();
       expect(letters).toEqual([alert.id]);
-      expect(a.failed).toHaveLength(1);
+      expect(a.failed.seen).toHaveLength(1);
     } finally {
       await receiver.close();
     }
@@ -153,22 +183,21 @@ describe('AlertService end to end (SQLite file, webhook receiver on loopback)', 
     const receiver = await startWebhookReceiver([500]);
     try {
       // The first replica fails the delivery, then dies while publishing its dead letter.
-      const dying = alerter({ maxAttempts: 1, leaseMs: 300, deadLetter: () => new Promise<void>(() => undefined) });
-      dying.store.create('k1', { channels: { webhook: { url: receiver.url } } });
-      const [alert] = await dying.service.handleClassified([sampleArticle()]);
-      const key = { alertId: alert.id, channel: 'webhook' as const };
-      await waitFor(() => dying.log.get(key)?.status === 'failed');
-      dying.db.close(); // its lease renewals now fail, as a dead process's would stop
+      const dying = replica({ maxAttempts: 1, deadLetter: () => new Promise<void>(() => undefined) });
+      ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      const [alert] = await dying.handleClassified([sampleArticle()]);
+      await dying.failed.next();
+      dying.kill();
 
       const letters: string[] = [];
-      const r1 = alerter({ leaseMs: 300, deadLetter: async (record) => void letters.push(record.alertId) });
-      const r2 = alerter({ leaseMs: 300, deadLetter: async (record) => void letters.push(record.alertId) });
-      await Promise.all([r1.dispatcher.resumeStale(), r2.dispatcher.resumeStale()]);
+      const r1 = replica({ deadLetter: async (record) => void letters.push(record.alertId) });
+      const r2 = replica({ deadLetter: async (record) => void letters.push(record.alertId) });
+      await Promise.all([r1.resumeStale(), r2.resumeStale()]);
       expect(letters).toEqual([]); // the dying replica's hold has not run out yet
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      await Promise.all([r1.dispatcher.resumeStale(), r2.dispatcher.resumeStale()]);
+      now += LEASE_MS + 1;
+      await Promise.all([r1.resumeStale(), r2.resumeStale()]);
       expect(letters).toEqual([alert.id]);
-      expect(r1.log.get(key)).toMatchObject({ status: 'failed', deadLetterPending: false });
+      expect(ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'failed', deadLetterPending: false });
     } finally {
       await receiver.close();
     }
@@ -177,119 +206,114 @@ describe('AlertService end to end (SQLite file, webhook receiver on loopback)', 
   it('a delivery left pending by a crash is resumed, and only once by two replicas', async () => {
     const receiver = await startWebhookReceiver([200]);
     try {
-      const crashed = alerter({ deliver: false });
-      crashed.store.create('k1', { channels: { webhook: { url: receiver.url } } });
-      const [alert] = await crashed.service.handleClassified([sampleArticle()]);
-      expect(crashed.log.get({ alertId: alert.id, channel: 'webhook' })?.status).toBe('pending');
-      crashed.db.close();
+      // Stopped before its deliveries start: the alert and its pending row are recorded, nothing was sent.
+      const crashed = replica();
+      await crashed.stop();
+      ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      const [alert] = await crashed.handleClassified([sampleArticle()]);
+      expect(ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })?.status).toBe('pending');
 
-      const r1 = alerter();
-      const r2 = alerter();
-      const resumed = await Promise.all([r1.dispatcher.resumeStale(), r2.dispatcher.resumeStale()]);
+      const r1 = replica();
+      const r2 = replica();
+      const resumed = await Promise.all([r1.resumeStale(), r2.resumeStale()]);
       expect(resumed.reduce((x, y) => x + y)).toBe(1);
       expect(receiver.received).toHaveLength(1);
-      expect(r1.log.get({ alertId: alert.id, channel: 'webhook' })?.status).toBe('delivered');
+      expect(ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })?.status).toBe('delivered');
     } finally {
       await receiver.close();
     }
   });
 
   it('stop() abandons a delivery in flight and leaves it pending and free for the next start', async () => {
-    const held: http.ServerResponse[] = [];
-    const slow = http.createServer((req, res) => {
+    const arrived = signal<http.ServerResponse>();
+    const slow = await listen((req, res) => {
       req.resume();
-      held.push(res);
+      arrived.push(res);
     });
-    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
     const receiver = await startWebhookReceiver([200]);
     try {
-      const first = alerter();
-      const sub = first.store.create('k1', { channels: { webhook: { url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook` } } });
-      const [alert] = await first.service.handleClassified([sampleArticle()]);
-      while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-      await first.dispatcher.stop(2000);
-      const row = first.log.get({ alertId: alert.id, channel: 'webhook' });
-      expect(row).toMatchObject({ status: 'pending', attempts: 0 });
-      expect(first.failed).toHaveLength(0);
+      const first = replica();
+      const sub = ports.subscriptions.create('k1', { channels: { webhook: { url: slow.url } } });
+      const [alert] = await first.handleClassified([sampleArticle()]);
+      await arrived.next();
+      await first.stop(2000);
+      expect(ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'pending', attempts: 0 });
+      expect(first.failed.seen).toHaveLength(0);
 
-      const next = alerter();
-      next.store.update('k1', sub.id, { channels: { webhook: { url: receiver.url } } });
-      expect(await next.dispatcher.resumeStale()).toBe(1);
-      expect(next.log.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'delivered', attempts: 1 });
+      const next = replica();
+      ports.subscriptions.update('k1', sub.id, { channels: { webhook: { url: receiver.url } } });
+      expect(await next.resumeStale()).toBe(1);
+      expect(ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'delivered', attempts: 1 });
       expect(receiver.received).toHaveLength(1);
     } finally {
-      slow.closeAllConnections();
-      await new Promise((resolve) => slow.close(resolve));
+      await slow.close();
       await receiver.close();
     }
   });
 
   it('a replica renews its lease on a delivery that outlasts it, so no other replica sends it too', async () => {
+    const arrived = signal<http.ServerResponse>();
     const received: string[] = [];
-    const slow = http.createServer((req, res) => {
+    const slow = await listen((req, res) => {
       req.resume();
       received.push(String(req.headers['x-monitor-delivery']));
-      setTimeout(() => res.writeHead(204).end(), 1000);
+      arrived.push(res);
     });
-    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
     try {
-      const running = alerter({ leaseMs: 150 });
-      const other = alerter({ leaseMs: 150 });
-      running.store.create('k1', { channels: { webhook: { url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook` } } });
-      const [alert] = await running.service.handleClassified([sampleArticle()]);
-      // The other replica looks for stale rows all through the second the receiver takes.
-      const resumedByOther: number[] = [];
-      const until = Date.now() + 1000;
-      while (Date.now() < until) {
-        resumedByOther.push(await other.dispatcher.resumeStale());
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      const running = replica();
+      const other = replica();
+      ports.subscriptions.create('k1', { channels: { webhook: { url: slow.url } } });
+      const [alert] = await running.handleClassified([sampleArticle()]);
+      await arrived.next();
+      // Past the first lease, with one heartbeat in between: the hold is still the running replica's.
+      now += LEASE_MS * 0.6;
+      running.beat();
+      now += LEASE_MS * 0.6;
+      expect(await other.resumeStale()).toBe(0);
+      arrived.seen[0].writeHead(204).end();
       await running.dispatcher.idle();
-      expect(resumedByOther.every((n) => n === 0)).toBe(true);
       expect(received).toEqual([alert.id]);
-      expect(running.log.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'delivered', attempts: 1 });
+      expect(ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'delivered', attempts: 1 });
     } finally {
-      slow.closeAllConnections();
-      await new Promise((resolve) => slow.close(resolve));
+      await slow.close();
     }
   });
 
   it('a delivery held by a replica that died mid-attempt is resumed by another once its lease runs out', async () => {
     // The first request hangs, as the dead replica's did; later ones succeed.
-    const received: string[] = [];
-    const receiver = http.createServer((req, res) => {
+    const arrived = signal<string>();
+    const receiver = await listen((req, res) => {
       req.resume();
-      received.push(String(req.headers['x-monitor-delivery']));
-      if (received.length > 1) res.writeHead(204).end();
+      arrived.push(String(req.headers['x-monitor-delivery']));
+      if (arrived.seen.length > 1) res.writeHead(204).end();
     });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     try {
-      const dying = alerter({ leaseMs: 300 });
-      const survivor = alerter({ leaseMs: 300 });
-      dying.store.create('k1', { channels: { webhook: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` } } });
-      const [alert] = await dying.service.handleClassified([sampleArticle()]);
-      while (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-      // Killed: it neither writes to the file nor renews its lease any more.
-      dying.db.close();
-      expect(await survivor.dispatcher.resumeStale()).toBe(0);
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      expect(await survivor.dispatcher.resumeStale()).toBe(1);
-      expect(received).toEqual([alert.id, alert.id]);
-      expect(survivor.log.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'delivered', attempts: 1 });
+      const dying = replica();
+      const survivor = replica();
+      ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      const [alert] = await dying.handleClassified([sampleArticle()]);
+      await arrived.next();
+      // Killed: it neither writes to the shared state nor renews its lease any more.
+      dying.kill();
+      dying.beat();
+      expect(await survivor.resumeStale()).toBe(0);
+      now += LEASE_MS + 1;
+      expect(await survivor.resumeStale()).toBe(1);
+      expect(arrived.seen).toEqual([alert.id, alert.id]);
+      expect(ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'delivered', attempts: 1 });
     } finally {
-      receiver.closeAllConnections();
-      await new Promise((resolve) => receiver.close(resolve));
+      await receiver.close();
     }
   });
 
   it('two replicas handling the same articles send each alert once', async () => {
     const receiver = await startWebhookReceiver([200]);
     try {
-      const r1 = alerter();
-      const r2 = alerter();
-      r1.store.create('k1', { channels: { webhook: { url: receiver.url } } });
+      const r1 = replica();
+      const r2 = replica();
+      ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
       const articles = Array.from({ length: 20 }, () => sampleArticle());
-      const [a1, a2] = await Promise.all([r1.service.handleClassified(articles), r2.service.handleClassified(articles)]);
+      const [a1, a2] = await Promise.all([r1.handleClassified(articles), r2.handleClassified(articles)]);
       await Promise.all([r1.dispatcher.idle(), r2.dispatcher.idle()]);
       expect(a1.length + a2.length).toBe(20);
       expect(receiver.received).toHaveLength(20);
@@ -302,39 +326,31 @@ describe('AlertService end to end (SQLite file, webhook receiver on loopback)', 
   it('digest subscriptions get no immediate push, only the ledger entry', async () => {
     const receiver = await startWebhookReceiver([200]);
     try {
-      const a = alerter();
-      a.store.create('k1', { delivery: { mode: 'daily' }, channels: { webhook: { url: receiver.url } } });
-      const alerts = await a.service.handleClassified([sampleArticle()]);
+      const a = replica();
+      ports.subscriptions.create('k1', { delivery: { mode: 'daily' }, channels: { webhook: { url: receiver.url } } });
+      const alerts = await a.handleClassified([sampleArticle()]);
       await a.dispatcher.idle();
       expect(alerts).toHaveLength(1);
       expect(receiver.received).toHaveLength(0);
-      expect(a.log.list({})).toEqual([]);
+      expect(ports.deliveries.list({})).toEqual([]);
     } finally {
       await receiver.close();
     }
   });
-});
 
-describe('AlertService spike alerts', () => {
   it('alerts subscriptions that asked for spikes once per topic and day, with the articles behind it', async () => {
-    const { SpikeDetector } = await import('./spike-detector');
-    const db = new Database(':memory:');
-    const store = new SqliteSubscriptionStore(db);
-    const spikes = new SpikeDetector(db, { minHistoryDays: 0 });
-    let now = new Date('2025-03-15T12:00:00Z');
-    const service = new AlertService({ matcher: SubscriptionMatcher.fromStore(store), ledger: new SqliteAlertLedger(db), spikes, now: () => now });
-    const wants = store.create('k1', { topics: ['precursors'], spikeAlerts: true, minScore: 100 });
-    store.create('k1', { topics: ['precursors'] });
-    store.create('k2', { topics: ['golden-triangle'], spikeAlerts: true });
+    const a = replica();
+    const wants = ports.subscriptions.create('k1', { topics: ['precursors'], spikeAlerts: true, minScore: 100 });
+    ports.subscriptions.create('k1', { topics: ['precursors'] });
+    ports.subscriptions.create('k2', { topics: ['golden-triangle'], spikeAlerts: true });
     const burst = Array.from({ length: 6 }, (_, i) => sampleArticle({ title: `Shipment ${i}`, publishedAt: '2025-03-15T08:00:00Z', topics: [['precursors', 2]] }));
-    await service.handleClassified(burst);
-    const alerts = service.checkSpikes();
+    await a.handleClassified(burst);
+    const alerts = a.checkSpikes();
     expect(alerts).toHaveLength(1);
     expect(parseEvent('alerts.v1', alerts[0])).toMatchObject({ kind: 'spike', subscriptionId: wants.id, topics: [{ id: 'precursors', score: 6 }] });
     expect(alerts[0].related?.map((r) => r.title).sort()).toEqual(burst.map((b) => b.title).sort());
-    now = new Date('2025-03-15T13:00:00Z');
-    await service.handleClassified([sampleArticle({ publishedAt: '2025-03-15T12:30:00Z', topics: [['precursors', 2]] })]);
-    expect(service.checkSpikes()).toEqual([]);
-    db.close();
+    now += 3_600_000;
+    await a.handleClassified([sampleArticle({ publishedAt: '2025-03-15T12:30:00Z', topics: [['precursors', 2]] })]);
+    expect(a.checkSpikes()).toEqual([]);
   });
 });

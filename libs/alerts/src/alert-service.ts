@@ -1,21 +1,22 @@
 import { Alert, ClassifiedArticle } from '@monitor/contracts';
 import { topicLabel } from './alert-html';
-import { alertIdFor } from './alert-ledger';
+import { alertIdFor } from './alert-id';
 import { AlertLedger, LedgerEntry, LedgerWrite } from './alert-ledger.port';
 import { Subscription } from './subscription';
 import { SubscriptionMatcher } from './subscription-matcher';
 import { SubscriptionStore } from './subscription.port';
-import { SpikeDetector, TopicSpike } from './spike-detector';
+import type { SpikeDetector, TopicSpike } from './spike-detector';
 
 /** Something that acts on new alerts: the push dispatcher, the SSE hub, a bus publisher. */
-export interface AlertDeliverer {
+export interface AlertDeliverer<Written = unknown> {
   /**
    * Runs inside the ledger's transaction with the alerts it just recorded: what must not be lost
-   * (pending delivery rows) is written here, so it exists if and only if the alert does.
+   * (pending delivery rows) is written here, so it exists if and only if the alert does. What it
+   * returns is handed to deliver() after the commit.
    */
-  outbox?(fresh: LedgerEntry[], subscriptions: ReadonlyMap<string, Subscription>): void;
-  /** Runs after the commit; must not throw (it starts work, it does not wait for it). */
-  deliver(fresh: LedgerEntry[]): void;
+  outbox?(fresh: LedgerEntry[], subscriptions: ReadonlyMap<string, Subscription>): Written;
+  /** Runs after the commit, with what outbox() wrote; must not throw (it starts work, it does not wait for it). */
+  deliver(fresh: LedgerEntry[], written?: Written): void;
 }
 
 export interface AlertServiceOptions {
@@ -128,11 +129,12 @@ export class AlertService {
 
   /** Records prepared alerts (article or spike) and hands the new ones to the deliverers. */
   record(writes: LedgerWrite[], subscriptions: ReadonlyMap<string, Subscription>): Alert[] {
+    const written = new Map<AlertDeliverer, unknown>();
     const results = this.options.ledger.recordMany(writes, (fresh) => {
-      for (const d of this.deliverers) d.outbox?.(fresh, subscriptions);
+      for (const d of this.deliverers) if (d.outbox) written.set(d, d.outbox(fresh, subscriptions));
     });
     const fresh = results.filter((r) => r.isNew).map((r) => r.entry);
-    if (fresh.length) for (const d of this.deliverers) d.deliver(fresh);
+    if (fresh.length) for (const d of this.deliverers) d.deliver(fresh, written.get(d));
     return fresh.map((e) => e.alert);
   }
 }

@@ -1,9 +1,9 @@
-import Database from 'better-sqlite3';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Alert } from '@monitor/contracts';
-import { SqliteAlertLedger, alertIdFor } from './alert-ledger';
+import { alertIdFor } from './alert-id';
 import { AlertStreamHub, lastEventIdFrom } from './alert-stream';
+import { MemoryAlertLedger } from './testing/memory-alert-ledger';
 import { SseTestClient } from './testing/sse-client';
 
 let n = 0;
@@ -17,8 +17,7 @@ function alertFor(ownerKeyId: string): Alert {
 }
 
 describe('AlertStreamHub over real HTTP', () => {
-  let db: Database.Database;
-  let ledger: SqliteAlertLedger;
+  let ledger: MemoryAlertLedger;
   let hub: AlertStreamHub;
   let server: http.Server;
   let base: string;
@@ -38,14 +37,12 @@ describe('AlertStreamHub over real HTTP', () => {
   const record = (alert: Alert) => ledger.record(alert.subscriptionId, alert.articleId!, alert).entry;
 
   beforeEach(() => {
-    db = new Database(':memory:');
-    ledger = new SqliteAlertLedger(db);
+    ledger = new MemoryAlertLedger();
   });
   afterEach(async () => {
     clients.splice(0).forEach((c) => c.close());
     hub.close();
     await new Promise((resolve) => server.close(resolve));
-    db.close();
   });
 
   it('sends live alerts of the key only, with the ledger seq as event id', async () => {
@@ -110,11 +107,11 @@ describe('AlertStreamHub over real HTTP', () => {
     expect(ids).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
   });
 
-  it('picks up alerts recorded by another process through polling', async () => {
+  it('picks up alerts recorded by another replica through polling', async () => {
     await start({ pollMs: 30 });
     const client = await connect('k1');
     await client.waitFor(() => hub.connectionCount('k1') === 1);
-    const otherConnection = new SqliteAlertLedger(db);
+    const otherConnection = ledger.sibling();
     const a = alertFor('k1');
     otherConnection.record(a.subscriptionId, a.articleId!, a);
     await client.waitFor((c) => c.events.length === 1);

@@ -1,55 +1,65 @@
-import Database from 'better-sqlite3';
-import { AlertDispatcher } from './alert-dispatcher';
-import { SqliteAlertLedger } from './alert-ledger';
-import { AlertService } from './alert-service';
-import { SqliteDeliveryLog } from './delivery-log';
-import { DigestScheduler } from './digest-scheduler';
-import { SqliteSubscriptionStore } from './sqlite-subscription.store';
-import { SubscriptionMatcher } from './subscription-matcher';
-import { WebhookChannel, WebhookBody } from './webhook-channel';
+import { createAlerter } from './alerter';
+import { WebhookBody } from './webhook-channel';
 import { WebhookUrlPolicy } from './webhook-url-policy';
+import { memoryAlerterPorts } from './testing/memory-alerter-ports';
 import { sampleArticle } from './testing/sample-articles';
 import { startWebhookReceiver } from './testing/webhook-receiver';
 
 describe('DigestScheduler', () => {
+  let now: Date;
+  const clock = () => now;
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  beforeEach(async () => {
+    now = new Date('2025-03-15T10:20:00Z');
+    receiver = await startWebhookReceiver([200]);
+  });
+  afterEach(() => receiver.close());
+
+  const alerterOn = (ports: ReturnType<typeof memoryAlerterPorts>) =>
+    createAlerter({ ...ports, webhook: { policy: new WebhookUrlPolicy(true) }, delivery: { initialDelayMs: 5, maxDelayMs: 10 }, now: clock });
+
   it('sends one message per period with every alert since the previous digest, once', async () => {
-    const receiver = await startWebhookReceiver([200]);
-    const db = new Database(':memory:');
-    try {
-      let now = new Date('2025-03-15T10:20:00Z');
-      const clock = () => now;
-      const store = new SqliteSubscriptionStore(db);
-      const ledger = new SqliteAlertLedger(db);
-      const log = new SqliteDeliveryLog(db, clock);
-      const channels = [new WebhookChannel({ policy: new WebhookUrlPolicy(true) })];
-      const dispatcher = new AlertDispatcher({ log, ledger, subscriptions: store, channels, initialDelayMs: 5, maxDelayMs: 10 });
-      const service = new AlertService({ matcher: SubscriptionMatcher.fromStore(store), ledger, deliverers: [dispatcher], now: clock });
-      const scheduler = new DigestScheduler({ db, ledger, subscriptions: store, log, dispatcher, channels, now: clock });
-      const sub = store.create('k1', { name: 'hourly desk', delivery: { mode: 'hourly' }, channels: { webhook: { url: receiver.url } } });
+    const ports = memoryAlerterPorts(clock);
+    const alerter = alerterOn(ports);
+    const sub = ports.subscriptions.create('k1', { name: 'hourly desk', delivery: { mode: 'hourly' }, channels: { webhook: { url: receiver.url } } });
 
-      await service.handleClassified([sampleArticle({ title: 'First' }), sampleArticle({ title: 'Second' })]);
-      await dispatcher.idle();
-      expect(receiver.received).toHaveLength(0);
-      expect(await scheduler.runDue()).toEqual([]);
+    await alerter.handleClassified([sampleArticle({ title: 'First' }), sampleArticle({ title: 'Second' })]);
+    await alerter.dispatcher.idle();
+    expect(receiver.received).toHaveLength(0);
+    expect(await alerter.runDueDigests()).toEqual([]);
 
-      now = new Date('2025-03-15T11:05:00Z');
-      await service.handleClassified([sampleArticle({ title: 'Third, after the hour' })]);
-      const [delivered] = await scheduler.runDue();
-      expect(delivered).toMatchObject({ kind: 'digest', channel: 'webhook', status: 'delivered', subscriptionId: sub.id });
-      expect(await scheduler.runDue()).toEqual([]);
-      expect(receiver.received).toHaveLength(1);
-      const body = receiver.received[0].body as Extract<WebhookBody, { type: 'digest' }>;
-      expect(body.type).toBe('digest');
-      expect(body.period).toEqual({ mode: 'hourly', from: '2025-03-15T10:00:00.000Z', to: '2025-03-15T11:00:00.000Z' });
-      expect(body.alerts.map((a) => a.title)).toEqual(['First', 'Second']);
-      expect(scheduler.messageFor(delivered.alertId)).toMatchObject({ kind: 'digest', alerts: [{ title: 'First' }, { title: 'Second' }] });
+    now = new Date('2025-03-15T11:05:00Z');
+    await alerter.handleClassified([sampleArticle({ title: 'Third, after the hour' })]);
+    const [delivered] = await alerter.runDueDigests();
+    expect(delivered).toMatchObject({ kind: 'digest', channel: 'webhook', status: 'delivered', subscriptionId: sub.id });
+    expect(await alerter.runDueDigests()).toEqual([]);
+    expect(receiver.received).toHaveLength(1);
+    const body = receiver.received[0].body as Extract<WebhookBody, { type: 'digest' }>;
+    expect(body.type).toBe('digest');
+    expect(body.period).toEqual({ mode: 'hourly', from: '2025-03-15T10:00:00.000Z', to: '2025-03-15T11:00:00.000Z' });
+    expect(body.alerts.map((a) => a.title)).toEqual(['First', 'Second']);
+    expect(alerter.digests.messageFor(delivered.alertId)).toMatchObject({ kind: 'digest', alerts: [{ title: 'First' }, { title: 'Second' }] });
 
-      now = new Date('2025-03-15T12:01:00Z');
-      await scheduler.runDue();
-      expect((receiver.received[1].body as { alerts: Array<{ title: string }> }).alerts.map((a) => a.title)).toEqual(['Third, after the hour']);
-    } finally {
-      db.close();
-      await receiver.close();
-    }
+    now = new Date('2025-03-15T12:01:00Z');
+    await alerter.runDueDigests();
+    expect((receiver.received[1].body as { alerts: Array<{ title: string }> }).alerts.map((a) => a.title)).toEqual(['Third, after the hour']);
+  });
+
+  it('a digest left pending by a crash is resumed by the next start with its message rebuilt', async () => {
+    const ports = memoryAlerterPorts(clock);
+    const crashed = alerterOn(ports);
+    ports.subscriptions.create('k1', { delivery: { mode: 'daily' }, channels: { webhook: { url: receiver.url } } });
+    await crashed.handleClassified([sampleArticle({ title: 'Overnight' })]);
+    // Stopped before it could send: the digest and its pending delivery are recorded, nothing went out.
+    await crashed.stop();
+    now = new Date('2025-03-16T00:10:00Z');
+    expect(await crashed.runDueDigests()).toEqual([]);
+    expect(ports.deliveries.list({ status: 'pending' })).toEqual([expect.objectContaining({ kind: 'digest' })]);
+
+    const next = alerterOn(ports);
+    expect(await next.resumeStale()).toBe(1);
+    expect(await next.runDueDigests()).toEqual([]);
+    expect(receiver.received.map((r) => (r.body as Extract<WebhookBody, { type: 'digest' }>).alerts.map((a) => a.title))).toEqual([['Overnight']]);
+    expect(ports.deliveries.list({})).toEqual([expect.objectContaining({ kind: 'digest', status: 'delivered', attempts: 1 })]);
   });
 });

@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import { SpikeDetector, spikeStats } from './spike-detector';
+import { MemorySpikeBaselines } from './testing/memory-spike-baselines';
 import { sampleArticle } from './testing/sample-articles';
 
 describe('spikeStats', () => {
@@ -18,8 +18,7 @@ describe('SpikeDetector', () => {
   const day = (d: number) => `2025-03-${String(d).padStart(2, '0')}`;
 
   it('reports the topic that jumped on a day, with the articles behind the jump, counting each article once', () => {
-    const db = new Database(':memory:');
-    const detector = new SpikeDetector(db);
+    const detector = new SpikeDetector(new MemorySpikeBaselines());
     detector.observe([], new Date('2025-02-01T00:00:00Z'));
     for (let d = 1; d <= 14; d++) {
       detector.observe([sampleArticle({ publishedAt: `${day(d)}T10:00:00Z`, topics: [['precursors', 2]] })]);
@@ -39,7 +38,7 @@ describe('SpikeDetector', () => {
   });
 
   it('stays silent until it has watched long enough (no storm on the first run)', () => {
-    const detector = new SpikeDetector(new Database(':memory:'));
+    const detector = new SpikeDetector(new MemorySpikeBaselines());
     const today = new Date().toISOString();
     detector.observe(Array.from({ length: 30 }, () => sampleArticle({ publishedAt: today })));
     expect(detector.detect(today.slice(0, 10))).toEqual([]);

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import { ClassifiedArticle, TopicId } from '@monitor/contracts';
+import { SpikeBaselineStore } from './spike-baseline.port';
 
 export interface SpikeOptions {
   /** Days of baseline before the day looked at; 14 by default. */
@@ -53,52 +53,39 @@ export class SpikeDetector {
   private readonly opts: Required<SpikeOptions>;
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly baselines: SpikeBaselineStore,
     options: SpikeOptions = {},
   ) {
     this.opts = { windowDays: 14, k: 3, minCount: 5, minHistoryDays: 7, ...options };
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS topic_volume (
-        topic TEXT NOT NULL, article_id TEXT NOT NULL, day TEXT NOT NULL, title TEXT NOT NULL, url TEXT NOT NULL,
-        published_at TEXT NOT NULL, PRIMARY KEY (topic, article_id));
-      CREATE INDEX IF NOT EXISTS topic_volume_day ON topic_volume (topic, day);
-      CREATE TABLE IF NOT EXISTS topic_volume_since (one INTEGER PRIMARY KEY CHECK (one = 1), first_day TEXT NOT NULL);
-    `);
   }
 
   observe(articles: ClassifiedArticle[], now: Date = new Date()): void {
-    const insert = this.db.prepare('INSERT OR IGNORE INTO topic_volume (topic, article_id, day, title, url, published_at) VALUES (?, ?, ?, ?, ?, ?)');
-    this.db.transaction(() => {
-      this.db.prepare('INSERT OR IGNORE INTO topic_volume_since (one, first_day) VALUES (1, ?)').run(dayOf(now.toISOString()));
-      for (const a of articles) {
-        const at = a.publishedAt ?? a.fetchedAt;
-        for (const t of a.topics) insert.run(t.id, a.id, dayOf(new Date(at).toISOString()), a.title, a.url, at);
-      }
-    })();
+    this.baselines.observe(
+      articles.flatMap((a) => {
+        const publishedAt = a.publishedAt ?? a.fetchedAt;
+        const day = dayOf(new Date(publishedAt).toISOString());
+        return a.topics.map((t) => ({ topic: t.id, articleId: a.id, day, title: a.title, url: a.url, publishedAt }));
+      }),
+      dayOf(now.toISOString()),
+    );
   }
 
   /** The topics whose volume on `day` (UTC, default today) jumped above their baseline. */
   detect(day: string = dayOf(new Date().toISOString())): TopicSpike[] {
-    const since = this.db.prepare('SELECT first_day FROM topic_volume_since WHERE one = 1').get() as { first_day: string } | undefined;
-    if (!since || since.first_day > addDays(day, -this.opts.minHistoryDays)) return [];
+    const since = this.baselines.watchedSince();
+    if (!since || since > addDays(day, -this.opts.minHistoryDays)) return [];
     const from = addDays(day, -this.opts.windowDays);
-    const rows = this.db
-      .prepare('SELECT topic, day, COUNT(*) AS n FROM topic_volume WHERE day >= ? AND day <= ? GROUP BY topic, day')
-      .all(from, day) as Array<{ topic: TopicId; day: string; n: number }>;
     const byTopic = new Map<TopicId, Map<string, number>>();
-    for (const r of rows) {
+    for (const r of this.baselines.dailyCounts(from, day)) {
       if (!byTopic.has(r.topic)) byTopic.set(r.topic, new Map());
-      byTopic.get(r.topic)!.set(r.day, r.n);
+      byTopic.get(r.topic)!.set(r.day, r.count);
     }
     const spikes: TopicSpike[] = [];
     for (const [topic, days] of byTopic) {
       const baseline = Array.from({ length: this.opts.windowDays }, (_, i) => days.get(addDays(from, i)) ?? 0);
       const stats = spikeStats(days.get(day) ?? 0, baseline, this.opts);
       if (!stats.isSpike) continue;
-      const articles = this.db
-        .prepare('SELECT article_id AS id, title, url FROM topic_volume WHERE topic = ? AND day = ? ORDER BY published_at DESC LIMIT 50')
-        .all(topic, day) as TopicSpike['articles'];
-      spikes.push({ topic, day, ...stats, articles });
+      spikes.push({ topic, day, ...stats, articles: this.baselines.articlesOn(topic, day, 50) });
     }
     return spikes.sort((a, b) => a.topic.localeCompare(b.topic));
   }

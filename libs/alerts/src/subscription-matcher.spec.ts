@@ -1,20 +1,16 @@
-import Database from 'better-sqlite3';
 import { SubscriptionMatcher, subscriptionMatches } from './subscription-matcher';
 import { analyzeDocument, parseQuery, requiredKeys } from '@monitor/query';
 import { seededRandom, syntheticArticle, syntheticSubscriptions } from './testing/synthetic-subscriptions';
-import { SqliteSubscriptionStore } from './sqlite-subscription.store';
+import { MemorySubscriptionStore } from './testing/memory-subscription.store';
 import { sampleArticle } from './testing/sample-articles';
 
 describe('SubscriptionMatcher', () => {
-  let db: Database.Database;
-  let store: SqliteSubscriptionStore;
+  let store: MemorySubscriptionStore;
   let matcher: SubscriptionMatcher;
   beforeEach(() => {
-    db = new Database(':memory:');
-    store = new SqliteSubscriptionStore(db);
+    store = new MemorySubscriptionStore();
     matcher = SubscriptionMatcher.fromStore(store);
   });
-  afterEach(() => db.close());
 
   const ids = (article = sampleArticle()) => matcher.match(article).map((s) => s.id).sort();
 
@@ -68,8 +64,8 @@ describe('SubscriptionMatcher', () => {
     expect(matcher.size).toBe(0);
   });
 
-  it('reloads when another connection changed the file (replicas)', () => {
-    const other = new SqliteSubscriptionStore(db);
+  it('reloads when another replica changed the shared store', () => {
+    const other = store.sibling();
     const lonely = new SubscriptionMatcher();
     expect(lonely.sync(store)).toBe(true);
     expect(lonely.sync(store)).toBe(false);

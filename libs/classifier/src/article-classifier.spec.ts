@@ -45,10 +45,15 @@ describe('TopicClassifier with the shipped taxonomy', () => {
     expect(ids(title, text)).toEqual([]);
   });
 
-  it('lets a negative term push a topic below its threshold', () => {
-    const text = 'Online sales of drugs were discussed. Online sales of drugs and human trafficking, trafficking in persons and smuggling of migrants rise together.';
-    const withNegatives = classifier.scoreTopic('', text, 'online-drug-markets');
-    expect(withNegatives.evidence.some((e) => (e.weight ?? 0) < 0)).toBe(true);
+  it('subtracts the weight of each negative term from the topic\'s score', () => {
+    const lead = 'Online sales of drugs were discussed. Online sales of drugs and ';
+    const tail = ' rise together.';
+    const withNegatives = classifier.scoreTopic('', `${lead}human trafficking, trafficking in persons and smuggling of migrants${tail}`, 'online-drug-markets');
+    const without = classifier.scoreTopic('', `${lead}new payment channels, courier services and encrypted messengers${tail}`, 'online-drug-markets');
+    const negatives = withNegatives.evidence.filter((e) => (e.weight ?? 0) < 0);
+    expect(negatives.map((e) => e.term)).toEqual(['human trafficking', 'trafficking in persons', 'smuggling of migrants']);
+    expect(withNegatives.score).toBeLessThan(without.score);
+    expect(withNegatives.score).toBeCloseTo(without.score + negatives.reduce((sum, e) => sum + e.weight!, 0));
   });
 
   it('counts "operation" only near a drug term (context rule)', () => {

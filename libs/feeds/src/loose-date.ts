@@ -105,10 +105,19 @@ function named(text: string): string | null {
   return null;
 }
 
+// The zones the engine's parser understands: a named one, or an offset after the time of day.
+const ENGINE_ZONE = /(?<=\d)Z\b|\b(?:UTC?|GMT|[ECMP][SD]T)\b|\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*[+-]\d{2}:?\d{2}\b/i;
+
 /** Last resort for shapes not listed above (the JavaScript engine's own lenient parser). */
 function engineParse(text: string): string | null {
-  const time = Date.parse(text);
-  if (Number.isNaN(time)) return null;
+  const parsed = Date.parse(text);
+  if (Number.isNaN(parsed)) return null;
+  // The engine reads a date without a zone in the machine's zone; its local fields are what the
+  // publisher wrote, so they are read back as UTC.
+  const local = new Date(parsed);
+  const time = ENGINE_ZONE.test(text)
+    ? parsed
+    : Date.UTC(local.getFullYear(), local.getMonth(), local.getDate(), local.getHours(), local.getMinutes(), local.getSeconds(), local.getMilliseconds());
   const year = new Date(time).getUTCFullYear();
   return year >= 1970 && year <= 2200 ? new Date(time).toISOString() : null;
 }

@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import Database from 'better-sqlite3';
-import { API_KEYS, SqliteApiKeys } from '@monitor/alerts';
+import { API_KEYS } from '@monitor/alerts';
 import { MONITOR_CONFIG, MonitorConfig } from '@monitor/config';
+import { SqliteApiKeys } from '@monitor/state-sqlite';
 import { ApiKeyGuard } from './api-key.guard';
 import { STATE_DB } from './state-database';
 

@@ -1,7 +1,6 @@
-import { Controller, Get, Inject, OnApplicationShutdown, OnModuleInit, Optional, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, OnApplicationShutdown, OnModuleInit, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import Database from 'better-sqlite3';
-import { ALERT_LEDGER, AlertLedger, DELIVERY_LOG, DeliveryLog, SqliteDeliveryLog, spikeStats } from '@monitor/alerts';
+import { ALERT_LEDGER, AlertLedger, DELIVERY_LOG, DeliveryLog, spikeStats } from '@monitor/alerts';
 import { TOPIC_IDS, ValidationError } from '@monitor/contracts';
 import { MESSAGE_BUS, MessageBus } from '@monitor/messaging';
 import {
@@ -17,7 +16,7 @@ import {
   timelineStart,
 } from '@monitor/observability';
 import { SOURCE_OPERATIONS, SourceOperations } from '@monitor/collector-stage';
-import { STAGE_ACTIVITY, STATE_DB, StageActivity } from '@monitor/runtime';
+import { STAGE_ACTIVITY, StageActivity } from '@monitor/runtime';
 import { ARTICLE_STORE, ArticleStore } from '@monitor/search';
 import type { Response } from 'express';
 
@@ -29,7 +28,6 @@ const SPIKE_BASELINE_DAYS = 14;
 export class OpsOverviewController implements OnModuleInit, OnApplicationShutdown {
   private readonly lag: ConsumerLagWatcher;
   private readonly stream = new OpsStream({ build: () => this.overview() });
-  private readonly deliveries: DeliveryLog;
 
   constructor(
     @Inject(SOURCE_OPERATIONS) private readonly sources: SourceOperations,
@@ -38,12 +36,9 @@ export class OpsOverviewController implements OnModuleInit, OnApplicationShutdow
     @Inject(STAGE_ACTIVITY) private readonly activity: StageActivity,
     @Inject(MESSAGE_BUS) bus: MessageBus,
     @Inject(MONITOR_METRICS) metrics: MonitorMetrics,
-    @Inject(STATE_DB) db: Database.Database,
-    @Optional() @Inject(DELIVERY_LOG) deliveries?: DeliveryLog,
+    @Inject(DELIVERY_LOG) private readonly deliveries: DeliveryLog,
   ) {
     this.lag = new ConsumerLagWatcher({ read: (group, topic) => bus.lag(group, topic), consumers: WATCHED_CONSUMERS, metrics });
-    // The delivery log lives in the shared state file; until a module provides it, read the table directly.
-    this.deliveries = deliveries ?? new SqliteDeliveryLog(db);
   }
 
   onModuleInit(): void {

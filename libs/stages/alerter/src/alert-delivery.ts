@@ -1,30 +1,26 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import Database from 'better-sqlite3';
 import {
   ALERT_LEDGER,
-  AlertDispatcher,
   AlertLedger,
-  AlertService,
   AlertStreamHub,
+  Alerter,
   DELIVERY_LOG,
+  DIGEST_PERIODS,
   DeliveryLog,
   DeliveryRecord,
-  DigestScheduler,
-  EmailChannel,
-  PushChannelSender,
+  DigestPeriodStore,
   PushMessage,
+  SPIKE_BASELINES,
   SUBSCRIPTION_STORE,
-  SpikeDetector,
-  SubscriptionMatcher,
+  SpikeBaselineStore,
   SubscriptionStore,
-  WebhookChannel,
   WebhookUrlPolicy,
+  createAlerter,
 } from '@monitor/alerts';
 import { BUS_TOPICS, ClassifiedArticle, HEADERS, deadLetterTopic } from '@monitor/contracts';
 import { MONITOR_CONFIG, MonitorConfig } from '@monitor/config';
 import { MESSAGE_BUS, MessageBus } from '@monitor/messaging';
 import { Logger, MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineActivity } from '@monitor/observability';
-import { STATE_DB } from '@monitor/runtime';
 
 /** Where deliveries that failed for good go, with their reason: alerts.v1.dlq. */
 export const ALERT_DEAD_LETTER_TOPIC = deadLetterTopic(BUS_TOPICS.alerts);
@@ -39,10 +35,7 @@ export const ALERT_DEAD_LETTER_TOPIC = deadLetterTopic(BUS_TOPICS.alerts);
  */
 @Injectable()
 export class AlertDelivery implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly service: AlertService;
-  readonly dispatcher: AlertDispatcher;
-  readonly digests: DigestScheduler;
-  private readonly email: EmailChannel | null;
+  readonly alerter: Alerter;
   // Alerts carry their source's name; alerts recorded before they did are named from the
   // classified articles that pass by this process.
   private readonly sourceNames = new Map<string, string>();
@@ -52,59 +45,53 @@ export class AlertDelivery implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     @Inject(MONITOR_CONFIG) private readonly config: MonitorConfig,
-    @Inject(STATE_DB) db: Database.Database,
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(SUBSCRIPTION_STORE) subscriptions: SubscriptionStore,
     @Inject(ALERT_LEDGER) ledger: AlertLedger,
-    @Inject(DELIVERY_LOG) log: DeliveryLog,
+    @Inject(DELIVERY_LOG) deliveries: DeliveryLog,
+    @Inject(SPIKE_BASELINES) spikeBaselines: SpikeBaselineStore,
+    @Inject(DIGEST_PERIODS) digestPeriods: DigestPeriodStore,
     @Inject(WebhookUrlPolicy) policy: WebhookUrlPolicy,
     @Inject(AlertStreamHub) stream: AlertStreamHub,
     @Inject(MONITOR_METRICS) private readonly metrics: MonitorMetrics,
     @Inject(PIPELINE_ACTIVITY) private readonly activity: PipelineActivity,
     @Inject(MONITOR_LOGGER) private readonly logger: Logger,
   ) {
-    this.email = config.SMTP_URL
-      ? new EmailChannel({ smtpUrl: config.SMTP_URL, from: config.ALERT_EMAIL_FROM, sourceName: (id) => this.sourceNames.get(id) })
-      : null;
-    const channels: PushChannelSender[] = [new WebhookChannel({ policy }), ...(this.email ? [this.email] : [])];
-    this.dispatcher = new AlertDispatcher({
-      log,
-      ledger,
+    this.alerter = createAlerter({
       subscriptions,
-      channels,
-      maxAttempts: config.ALERT_DELIVERY_MAX_ATTEMPTS,
-      initialDelayMs: config.ALERT_RETRY_INITIAL_DELAY_MS,
-      maxDelayMs: config.ALERT_RETRY_MAX_DELAY_MS,
-      onDelivered: (record) => this.metrics.alertsDelivered.inc({ channel: record.channel }),
-      onFailed: (record) => this.recordFailure(record),
-      deadLetter: (record, message) => this.deadLetter(record, message),
-    });
-    this.digests = new DigestScheduler({ db, ledger, subscriptions, log, dispatcher: this.dispatcher, channels });
-    this.dispatcher.attachDigests(this.digests);
-    this.service = new AlertService({
-      matcher: new SubscriptionMatcher(subscriptions.all()),
       ledger,
-      subscriptions,
-      deliverers: [this.dispatcher, stream],
-      spikes: new SpikeDetector(db),
+      deliveries,
+      spikeBaselines,
+      digestPeriods,
+      webhook: { policy },
+      email: config.SMTP_URL ? { smtpUrl: config.SMTP_URL, from: config.ALERT_EMAIL_FROM, sourceName: (id) => this.sourceNames.get(id) } : undefined,
+      alsoDeliverTo: [stream],
+      delivery: {
+        maxAttempts: config.ALERT_DELIVERY_MAX_ATTEMPTS,
+        initialDelayMs: config.ALERT_RETRY_INITIAL_DELAY_MS,
+        maxDelayMs: config.ALERT_RETRY_MAX_DELAY_MS,
+        onDelivered: (record) => this.metrics.alertsDelivered.inc({ channel: record.channel }),
+        onFailed: (record) => this.recordFailure(record),
+        deadLetter: (record, message) => this.deadLetter(record, message),
+      },
     });
   }
 
   /** Alerts for these classified articles: recorded once, then delivered on every channel. */
   handleClassified(articles: ClassifiedArticle[]) {
     for (const article of articles) if (article.sourceName) this.sourceNames.set(article.sourceId, article.sourceName);
-    return this.service.handleClassified(articles);
+    return this.alerter.handleClassified(articles);
   }
 
   onApplicationBootstrap(): void {
     const every = this.config.ALERT_SCHEDULER_INTERVAL_MS;
-    this.schedule('resume', () => this.dispatcher.resumeStale());
+    this.schedule('resume', () => this.alerter.resumeStale());
     this.timers.push(
       setInterval(() => {
         this.ticks += 1;
-        this.schedule('resume', () => this.dispatcher.resumeStale());
-        this.schedule('digests', () => this.digests.runDue());
-        if (this.ticks % 5 === 1) this.schedule('spikes', async () => this.service.checkSpikes());
+        this.schedule('resume', () => this.alerter.resumeStale());
+        this.schedule('digests', () => this.alerter.runDueDigests());
+        if (this.ticks % 5 === 1) this.schedule('spikes', async () => this.alerter.checkSpikes());
       }, every),
     );
     for (const timer of this.timers) timer.unref();
@@ -112,8 +99,7 @@ export class AlertDelivery implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationShutdown(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
-    await this.dispatcher.stop();
-    this.email?.close();
+    await this.alerter.stop();
   }
 
   // One run of each task at a time: a slow digest round must not pile up behind the timer.

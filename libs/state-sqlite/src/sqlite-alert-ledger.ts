@@ -1,12 +1,6 @@
 import type Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import { Alert } from '@monitor/contracts';
-import { AlertLedger, LedgerEntry, LedgerWrite, RecordResult } from './alert-ledger.port';
-
-/** An alert's id follows from its subscription and subject, so every replica names it alike. */
-export function alertIdFor(subscriptionId: string, subjectId: string): string {
-  return 'al' + createHash('sha256').update(`${subscriptionId}\n${subjectId}`).digest('hex').slice(0, 30);
-}
+import { AlertLedger, LedgerEntry, LedgerWrite, RecordResult } from '@monitor/alerts';
 
 /**
  * The ledger in the shared SQLite file. (subscription_id, article_id) is UNIQUE, which is what makes

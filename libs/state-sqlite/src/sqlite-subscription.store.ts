@@ -1,8 +1,5 @@
 import type Database from 'better-sqlite3';
-import { randomBytes } from 'node:crypto';
-import { Subscription, parseSubscriptionInput, specOf } from './subscription';
-import { SubscriptionChange, SubscriptionStore } from './subscription.port';
-import { SubscriptionNotFoundError } from './alert-errors';
+import { Subscription, SubscriptionChange, SubscriptionNotFoundError, SubscriptionStore, newSubscription, patchedSubscription, specOf } from '@monitor/alerts';
 
 interface Row {
   id: string;
@@ -33,13 +30,11 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   }
 
   create(ownerKeyId: string, input: unknown): Subscription {
-    const spec = parseSubscriptionInput(input);
-    const at = this.now().toISOString();
-    const subscription: Subscription = { id: 's' + randomBytes(8).toString('hex'), ownerKeyId, ...spec, createdAt: at, updatedAt: at };
+    const subscription = newSubscription(ownerKeyId, input, this.now().toISOString());
     this.db.transaction(() => {
       this.db
         .prepare('INSERT INTO subscriptions (id, owner_key_id, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
-        .run(subscription.id, ownerKeyId, JSON.stringify(spec), at, at);
+        .run(subscription.id, ownerKeyId, JSON.stringify(specOf(subscription)), subscription.createdAt, subscription.updatedAt);
       this.bump();
     })();
     this.emit({ type: 'upsert', subscription });
@@ -58,14 +53,9 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   }
 
   update(ownerKeyId: string, id: string, patch: unknown): Subscription {
-    const current = this.get(ownerKeyId, id);
-    const previous = specOf(current);
-    const merged = patch && typeof patch === 'object' && !Array.isArray(patch) ? { ...toInput(previous), ...(patch as object) } : patch;
-    const spec = parseSubscriptionInput(merged, previous);
-    const updated: Subscription = { ...current, ...spec, updatedAt: this.now().toISOString() };
-    if (spec.query === undefined) delete updated.query;
+    const updated = patchedSubscription(this.get(ownerKeyId, id), patch, this.now().toISOString());
     this.db.transaction(() => {
-      this.db.prepare('UPDATE subscriptions SET spec = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(spec), updated.updatedAt, id);
+      this.db.prepare('UPDATE subscriptions SET spec = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(specOf(updated)), updated.updatedAt, id);
       this.bump();
     })();
     this.emit({ type: 'upsert', subscription: updated });
@@ -113,13 +103,4 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
 
 function fromRow(row: Row): Subscription {
   return { id: row.id, ownerKeyId: row.owner_key_id, ...JSON.parse(row.spec), createdAt: row.created_at, updatedAt: row.updated_at };
-}
-
-// A stored spec turned back into input form, so a partial update validates as a whole.
-function toInput(spec: ReturnType<typeof specOf>): Record<string, unknown> {
-  const { channels, ...rest } = spec;
-  const inputChannels: Record<string, unknown> = {};
-  if (channels.webhook) inputChannels.webhook = { ...channels.webhook };
-  if (channels.email) inputChannels.email = { ...channels.email };
-  return { ...rest, channels: inputChannels };
 }

@@ -1,7 +1,8 @@
 // A child process for the replica test: opens the shared file and records the same alerts the
 // sibling process records, then reports which ones it saw as new.
 import Database from 'better-sqlite3';
-import { SqliteAlertLedger, alertIdFor } from '../alert-ledger';
+import { alertIdFor } from '@monitor/alerts';
+import { SqliteAlertLedger } from '../sqlite-alert-ledger';
 
 const [file, countArg] = process.argv.slice(2);
 const db = new Database(file);

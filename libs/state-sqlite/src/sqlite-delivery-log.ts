@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { DeliveryKey, DeliveryLog, DeliveryQuery, DeliveryRecord, NewDelivery } from './delivery-log.port';
+import { DeliveryKey, DeliveryLog, DeliveryQuery, DeliveryRecord, NewDelivery } from '@monitor/alerts';
 
 interface Row {
   alert_id: string;

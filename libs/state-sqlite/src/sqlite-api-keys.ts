@@ -1,15 +1,18 @@
 import type Database from 'better-sqlite3';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ValidationError } from '@monitor/contracts';
-import { ApiKeyInfo, ApiKeyPrincipal, ApiKeyRegistry, ApiKeyRole, CreatedApiKey } from './api-key.port';
-import { ApiKeyRejectedError } from './alert-errors';
-
-/** The key id of the operator's bootstrap key (ADMIN_API_KEY); it lives in config, never in the table. */
-export const BOOTSTRAP_ADMIN_KEY_ID = 'admin';
-
-// mon_<key id>_<secret>: the key id is public (it names the owner of subscriptions and lets us find
-// the row without comparing against every hash); only the whole key's SHA-256 is stored.
-const KEY_PATTERN = /^mon_(k[0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
+import {
+  ApiKeyInfo,
+  ApiKeyPrincipal,
+  ApiKeyRegistry,
+  ApiKeyRejectedError,
+  ApiKeyRole,
+  BOOTSTRAP_ADMIN_KEY_ID,
+  CreatedApiKey,
+  apiKeyIdOf,
+  hashApiKey,
+  mintApiKey,
+} from '@monitor/alerts';
 
 export interface SqliteApiKeysOptions {
   db: Database.Database;
@@ -27,17 +30,13 @@ interface KeyRow {
   revoked_at: string | null;
 }
 
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
-}
-
 /** API keys in the shared SQLite file, hashed with SHA-256 and compared in constant time. */
 export class SqliteApiKeys implements ApiKeyRegistry {
   private readonly db: Database.Database;
   private readonly adminHash: Buffer | null;
   private readonly now: () => Date;
   // Compared against when a key id is unknown, so that a miss costs what a hit costs.
-  private readonly decoy = sha256(randomBytes(32).toString('hex'));
+  private readonly decoy = hashApiKey(randomBytes(32).toString('hex'));
 
   constructor(options: SqliteApiKeysOptions) {
     this.db = options.db;
@@ -45,7 +44,7 @@ export class SqliteApiKeys implements ApiKeyRegistry {
     if (options.adminKey !== undefined && options.adminKey.length < 16) {
       throw new ValidationError('ADMIN_API_KEY: at least 16 characters', 'ADMIN_API_KEY');
     }
-    this.adminHash = options.adminKey ? sha256(options.adminKey) : null;
+    this.adminHash = options.adminKey ? hashApiKey(options.adminKey) : null;
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS api_keys (
         key_id TEXT PRIMARY KEY, hash BLOB NOT NULL, role TEXT NOT NULL CHECK (role IN ('analyst', 'admin')),
@@ -57,21 +56,20 @@ export class SqliteApiKeys implements ApiKeyRegistry {
     if (input.role !== 'analyst' && input.role !== 'admin') throw new ValidationError('role: analyst or admin', 'role');
     const label = (input.label ?? '').trim();
     if (label.length > 200) throw new ValidationError('label: at most 200 characters', 'label');
-    const keyId = 'k' + randomBytes(6).toString('hex');
-    const key = `mon_${keyId}_${randomBytes(32).toString('base64url')}`;
+    const { keyId, key } = mintApiKey();
     const createdAt = this.now().toISOString();
     this.db
       .prepare('INSERT INTO api_keys (key_id, hash, role, label, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(keyId, sha256(key), input.role, label, createdAt);
+      .run(keyId, hashApiKey(key), input.role, label, createdAt);
     return { keyId, key, role: input.role, label, createdAt, revokedAt: null };
   }
 
   resolve(presented: string | undefined | null): ApiKeyPrincipal {
     if (!presented) throw new ApiKeyRejectedError('missing API key');
-    const hash = sha256(presented);
+    const hash = hashApiKey(presented);
     if (this.adminHash && timingSafeEqual(hash, this.adminHash)) return { keyId: BOOTSTRAP_ADMIN_KEY_ID, role: 'admin' };
-    const match = KEY_PATTERN.exec(presented);
-    const row = match ? (this.db.prepare('SELECT * FROM api_keys WHERE key_id = ?').get(match[1]) as KeyRow | undefined) : undefined;
+    const keyId = apiKeyIdOf(presented);
+    const row = keyId ? (this.db.prepare('SELECT * FROM api_keys WHERE key_id = ?').get(keyId) as KeyRow | undefined) : undefined;
     const equal = timingSafeEqual(hash, row ? row.hash : this.decoy);
     if (!row || !equal || row.revoked_at) throw new ApiKeyRejectedError('invalid API key');
     return { keyId: row.key_id, role: row.role };
@@ -88,15 +86,4 @@ export class SqliteApiKeys implements ApiKeyRegistry {
       .run(this.now().toISOString(), keyId);
     return result.changes === 1;
   }
-}
-
-/** Pulls the key from `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
-export function apiKeyFromHeaders(headers: Record<string, string | string[] | undefined>): string | undefined {
-  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-  const auth = first(headers['authorization']);
-  if (auth) {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    if (m) return m[1];
-  }
-  return first(headers['x-api-key'])?.trim() || undefined;
 }

@@ -1,0 +1,22 @@
+import { describeAlertLedgerContract } from './alert-ledger.contract';
+import { describeDeliveryLogContract } from './delivery-log.contract';
+import { describeDigestPeriodContract } from './digest-period.contract';
+import { MemoryAlertLedger } from './memory-alert-ledger';
+import { MemoryDeliveryLog } from './memory-delivery-log';
+import { MemoryDigestPeriods } from './memory-digest-periods';
+import { MemorySpikeBaselines } from './memory-spike-baselines';
+import { MemorySubscriptionStore } from './memory-subscription.store';
+import { describeSpikeBaselineContract } from './spike-baseline.contract';
+import { describeSubscriptionStoreContract } from './subscription-store.contract';
+
+// The doubles the alerts specs run on must behave as the real stores do.
+describeSubscriptionStoreContract('MemorySubscriptionStore', {
+  create: () => {
+    const store = new MemorySubscriptionStore();
+    return { store, another: () => store.sibling() };
+  },
+});
+describeAlertLedgerContract('MemoryAlertLedger', { create: () => new MemoryAlertLedger() });
+describeDeliveryLogContract('MemoryDeliveryLog', { create: (now) => new MemoryDeliveryLog(now) });
+describeSpikeBaselineContract('MemorySpikeBaselines', { create: () => new MemorySpikeBaselines() });
+describeDigestPeriodContract('MemoryDigestPeriods', { create: () => new MemoryDigestPeriods() });
