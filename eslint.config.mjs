@@ -7,8 +7,9 @@ import tseslint from 'typescript-eslint';
 // Two axes. type: the layer (contracts <- platform <- port <- domain; adapters implement
 // ports and only the runtime wiring and tests import them; stages use the runtime; a
 // service wires stages and runtime). scope: which service a lib serves; a stage never
-// reaches into another stage's scope, and only the api (which also runs the embedded
-// monitor, every stage in one process) and the tests see every scope.
+// reaches into another stage's scope. The composition root (runtime) and the adapters it plugs
+// in see every scope, as do the api (which also runs the embedded monitor, every stage in one
+// process) and the tests.
 const DEP_CONSTRAINTS = [
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
@@ -21,11 +22,12 @@ const DEP_CONSTRAINTS = [
   { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:port', 'type:domain', 'type:runtime', 'type:stage', 'type:feature'] },
   { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:port', 'type:domain', 'type:adapter', 'type:runtime', 'type:stage', 'type:feature'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-  { sourceTag: 'scope:collector', onlyDependOnLibsWithTags: ['scope:shared', 'scope:collector'] },
-  { sourceTag: 'scope:classifier', onlyDependOnLibsWithTags: ['scope:shared', 'scope:classifier'] },
-  { sourceTag: 'scope:indexer', onlyDependOnLibsWithTags: ['scope:shared', 'scope:indexer'] },
-  { sourceTag: 'scope:alerter', onlyDependOnLibsWithTags: ['scope:shared', 'scope:alerter'] },
-  { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:collector', 'scope:classifier', 'scope:indexer', 'scope:alerter', 'scope:api'] },
+  { sourceTag: 'scope:collector', onlyDependOnLibsWithTags: ['scope:shared', 'scope:composition', 'scope:collector'] },
+  { sourceTag: 'scope:classifier', onlyDependOnLibsWithTags: ['scope:shared', 'scope:composition', 'scope:classifier'] },
+  { sourceTag: 'scope:indexer', onlyDependOnLibsWithTags: ['scope:shared', 'scope:composition', 'scope:indexer'] },
+  { sourceTag: 'scope:alerter', onlyDependOnLibsWithTags: ['scope:shared', 'scope:composition', 'scope:alerter'] },
+  { sourceTag: 'scope:composition', onlyDependOnLibsWithTags: ['scope:shared', 'scope:composition', 'scope:collector', 'scope:classifier', 'scope:indexer', 'scope:alerter'] },
+  { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:composition', 'scope:collector', 'scope:classifier', 'scope:indexer', 'scope:alerter', 'scope:api'] },
 ];
 
 

@@ -2,13 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { RawArticleSchema, type RawArticle } from '@monitor/contracts';
 import { FeedFetcher } from './feed-fetcher';
 import { FeedPoller } from './feed-poller';
 import { parseSourceConfig, type SourceConfig } from './source-config';
 import { SourceRegistry } from './source-registry';
-import { SqliteSourceStateStore } from './source-state.store';
+import { MemorySourceOverrides, MemorySourceStateStore } from './testing';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 
@@ -24,7 +23,7 @@ describe('FeedPoller over real HTTP and SQLite', () => {
   let base: string;
   let routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
   let requests: Array<{ url: string; ifNoneMatch?: string }>;
-  let db: Database.Database;
+  let apiChanges: MemorySourceOverrides;
   let fetcher: FeedFetcher;
   let published: RawArticle[][];
   let publishShouldFail: boolean;
@@ -50,20 +49,19 @@ describe('FeedPoller over real HTTP and SQLite', () => {
     published = [];
     publishShouldFail = false;
     clock = Date.parse('2025-11-03T12:00:00Z');
-    db = new Database(':memory:');
+    apiChanges = new MemorySourceOverrides();
     fetcher = new FeedFetcher({ allowPrivateHosts: true, timeoutMs: 3000 });
   });
   afterEach(async () => {
     await fetcher.close();
-    db.close();
   });
 
   function source(overrides: Partial<SourceConfig> & { candidates: SourceConfig['candidates'] }): SourceConfig {
     return parseSourceConfig({ id: 'test-source', name: 'Test', organisation: 'TEST', language: 'en', ...overrides });
   }
 
-  function makePoller(sources: SourceConfig[], registry = new SourceRegistry(db, sources)) {
-    const store = new SqliteSourceStateStore(db);
+  function makePoller(sources: SourceConfig[], registry = new SourceRegistry(apiChanges, sources)) {
+    const store = new MemorySourceStateStore();
     const poller = new FeedPoller({
       sources: registry,
       store,
@@ -103,7 +101,7 @@ describe('FeedPoller over real HTTP and SQLite', () => {
     items = [...items, { id: 3, title: 'Third' }];
     expect(await poller.pollNow('test-source')).toMatchObject({ published: 1 });
     expect(published.at(-1)?.map((a) => a.title)).toEqual(['Third']);
-    expect(poller.health('test-source')).toMatchObject({ status: 'healthy', consecutiveFailures: 0, itemsLastDay: 3, activeUrl: `${base}/feed.xml`, activeKind: 'feed', lastError: null });
+    expect(await poller.health('test-source')).toMatchObject({ status: 'healthy', consecutiveFailures: 0, itemsLastDay: 3, activeUrl: `${base}/feed.xml`, activeKind: 'feed', lastError: null });
   });
 
   it('does not mark items seen (nor keep the ETag) when publish fails, and publishes them on the next poll', async () => {
@@ -115,7 +113,7 @@ describe('FeedPoller over real HTTP and SQLite', () => {
     publishShouldFail = true;
     const failed = await poller.pollNow('test-source');
     expect(failed).toMatchObject({ ok: false, error: { code: 'PUBLISH_FAILED' } });
-    expect(poller.health('test-source')).toMatchObject({ status: 'failing', consecutiveFailures: 1, itemsLastDay: 0 });
+    expect(await poller.health('test-source')).toMatchObject({ status: 'failing', consecutiveFailures: 1, itemsLastDay: 0 });
 
     publishShouldFail = false;
     expect(await poller.pollNow('test-source')).toMatchObject({ ok: true, published: 1 });
@@ -127,24 +125,24 @@ describe('FeedPoller over real HTTP and SQLite', () => {
     routes['/broken.xml'] = (_req, res) => res.writeHead(500).end();
     const { poller, store } = makePoller([source({ candidates: [{ url: `${base}/broken.xml`, kind: 'feed' }] })]);
     await poller.pollNow('test-source');
-    const first = poller.health('test-source')!;
+    const first = (await poller.health('test-source'))!;
     expect(first).toMatchObject({ status: 'failing', consecutiveFailures: 1, lastError: { code: 'FETCH_HTTP_STATUS' } });
     expect(first.lastError?.message).toContain('HTTP 500');
     expect(Date.parse(first.backingOffUntil!) - clock).toBe(60_000);
     await poller.pollNow('test-source');
     await poller.pollNow('test-source');
-    const third = store.getHealth('test-source');
+    const third = await store.getHealth('test-source');
     expect(third.consecutiveFailures).toBe(3);
     expect(Date.parse(third.nextPollAt!) - clock).toBe(240_000);
     for (let i = 0; i < 20; i++) await poller.pollNow('test-source');
-    expect(Date.parse(store.getHealth('test-source').nextPollAt!) - clock).toBe(6 * 60 * 60_000);
+    expect(Date.parse((await store.getHealth('test-source')).nextPollAt!) - clock).toBe(6 * 60 * 60_000);
   });
 
   it('honours Retry-After and shows the source as backing off', async () => {
     routes['/limited.xml'] = (_req, res) => res.writeHead(429, { 'retry-after': '3600' }).end();
     const { poller } = makePoller([source({ candidates: [{ url: `${base}/limited.xml`, kind: 'feed' }] })]);
     await poller.pollNow('test-source');
-    const health = poller.health('test-source')!;
+    const health = (await poller.health('test-source'))!;
     expect(health).toMatchObject({ status: 'backing-off', lastError: { code: 'FETCH_RATE_LIMITED' } });
     expect(Date.parse(health.nextPollAt!) - clock).toBe(3_600_000);
   });
@@ -153,12 +151,12 @@ describe('FeedPoller over real HTTP and SQLite', () => {
     const offline = new FeedFetcher({
       lookup: ((host: string, _o: unknown, cb: (e: Error) => void) => cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }))) as never,
     });
-    const store = new SqliteSourceStateStore(db);
+    const store = new MemorySourceStateStore();
     const sco = source({ id: 'sco-en', candidates: [{ url: 'https://www.sectsco.org/en/news/', kind: 'listing' }, { url: 'https://eng.sectsco.org/news/', kind: 'listing' }], listing: { item: '.news-item' } });
-    const poller = new FeedPoller({ sources: new SourceRegistry(db, [sco]), store, fetcher: offline, hostGapMs: 0, publish: async () => undefined });
+    const poller = new FeedPoller({ sources: new SourceRegistry(apiChanges, [sco]), store, fetcher: offline, hostGapMs: 0, publish: async () => undefined });
     try {
       expect(await poller.pollNow('sco-en')).toMatchObject({ ok: false });
-      const health = poller.health('sco-en')!;
+      const health = (await poller.health('sco-en'))!;
       expect(health.status).toBe('failing');
       expect(health.lastError).toMatchObject({ code: 'FETCH_NETWORK' });
       expect(health.lastError?.message).toContain('getaddrinfo ENOTFOUND www.sectsco.org');
@@ -183,7 +181,7 @@ describe('FeedPoller over real HTTP and SQLite', () => {
     const { poller } = makePoller([sco]);
     const outcome = await poller.pollNow('sco-en');
     expect(outcome).toMatchObject({ ok: true, published: 3, activeUrl: `${base}/news/` });
-    const health = poller.health('sco-en')!;
+    const health = (await poller.health('sco-en'))!;
     expect(health).toMatchObject({ status: 'healthy', activeKind: 'listing' });
     expect(health.lastAttempts).toEqual([
       { url: `${base}/missing-feed.xml`, kind: 'feed', ok: false, error: { code: 'FETCH_HTTP_STATUS', message: expect.stringContaining('404') } },
@@ -203,19 +201,19 @@ describe('FeedPoller over real HTTP and SQLite', () => {
 
   it('keeps runtime changes to sources across restarts, and reports disabled sources', async () => {
     const defaults = [source({ candidates: [{ url: `${base}/feed.xml`, kind: 'feed' }] })];
-    const registry = new SourceRegistry(db, defaults);
+    const registry = new SourceRegistry(apiChanges, defaults);
     registry.upsert({ id: 'added', name: 'Added', organisation: 'X', language: 'ru', candidates: [{ url: `${base}/other.xml`, kind: 'feed' }] });
     registry.setEnabled('test-source', false);
     expect(() => registry.upsert({ id: 'bad', name: 'B', organisation: 'X', language: 'en', candidates: [] })).toThrow(/candidates: at least one/);
 
-    const reopened = new SourceRegistry(db, defaults);
+    const reopened = new SourceRegistry(apiChanges, defaults);
     expect(reopened.list().map((s) => [s.id, s.enabled])).toEqual([
       ['test-source', false],
       ['added', true],
     ]);
     const { poller } = makePoller(defaults, reopened);
-    expect(poller.health('test-source')?.status).toBe('disabled');
-    expect(poller.health('added')?.status).toBe('pending');
+    expect((await poller.health('test-source'))?.status).toBe('disabled');
+    expect((await poller.health('added'))?.status).toBe('pending');
     reopened.remove('added');
     expect(reopened.get('added')).toBeUndefined();
   });
@@ -227,6 +225,6 @@ describe('FeedPoller over real HTTP and SQLite', () => {
     for (let i = 0; i < 100 && !published.length; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     await poller.stop();
     expect(published.flat().map((a) => a.title)).toEqual(['Scheduled']);
-    expect(store.getHealth('test-source').nextPollAt).toBe(new Date(clock + 30 * 60_000).toISOString());
+    expect((await store.getHealth('test-source')).nextPollAt).toBe(new Date(clock + 30 * 60_000).toISOString());
   });
 });

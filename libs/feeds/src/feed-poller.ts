@@ -9,7 +9,7 @@ import { htmlToText } from './html-text';
 import { scrapeListing } from './listing-scraper';
 import type { SourceCandidate, SourceConfig } from './source-config';
 import type { CandidateAttempt, SourceHealth } from './source-health';
-import type { SourceStateStore } from './source-state.store';
+import type { SourceStateStore } from './source-state.port';
 
 export interface PollerFetcher {
   fetch(url: string, options?: FetchOptions): Promise<FetchResult>;
@@ -134,18 +134,20 @@ export class FeedPoller {
     return poll;
   }
 
-  health(sourceId: string): SourceHealth | undefined {
+  async health(sourceId: string): Promise<SourceHealth | undefined> {
     const source = this.options.sources.get(sourceId);
     return source ? this.view(source) : undefined;
   }
 
-  listHealth(): SourceHealth[] {
-    return this.options.sources.list().map((source) => this.view(source));
+  listHealth(): Promise<SourceHealth[]> {
+    return Promise.all(this.options.sources.list().map((source) => this.view(source)));
   }
 
-  private view(source: SourceConfig): SourceHealth {
-    const health = this.options.store.getHealth(source.id);
-    const itemsLastDay = this.options.store.countSeenSince(source.id, new Date(this.now().getTime() - DAY_MS));
+  private async view(source: SourceConfig): Promise<SourceHealth> {
+    const [health, itemsLastDay] = await Promise.all([
+      this.options.store.getHealth(source.id),
+      this.options.store.countSeenSince(source.id, new Date(this.now().getTime() - DAY_MS)),
+    ]);
     if (!source.enabled) return { ...health, status: 'disabled', nextPollAt: null, itemsLastDay };
     return { ...health, itemsLastDay };
   }
@@ -153,25 +155,25 @@ export class FeedPoller {
   private tick(): void {
     if (!this.running) return;
     if (this.timer) clearTimeout(this.timer);
-    const now = this.now().getTime();
-    try {
-      for (const source of this.options.sources.list()) {
-        if (!source.enabled || this.inFlight.has(source.id)) continue;
-        const next = this.options.store.getHealth(source.id).nextPollAt;
-        if (!next || Date.parse(next) <= now) {
-          void this.pollNow(source.id).then(() => this.tick());
-        }
-      }
-    } catch (error) {
-      this.options.logger?.warn?.({ err: error }, 'feed poller: scheduling failed');
-    }
     this.timer = setTimeout(() => this.tick(), this.tickMs);
+    void this.pollDue().catch((error: unknown) => this.options.logger?.warn?.({ err: error }, 'feed poller: scheduling failed'));
+  }
+
+  private async pollDue(): Promise<void> {
+    const now = this.now().getTime();
+    for (const source of this.options.sources.list()) {
+      if (!source.enabled || this.inFlight.has(source.id)) continue;
+      const next = (await this.options.store.getHealth(source.id)).nextPollAt;
+      if (this.running && !this.inFlight.has(source.id) && (!next || Date.parse(next) <= now)) {
+        void this.pollNow(source.id).then(() => this.tick());
+      }
+    }
   }
 
   private async poll(source: SourceConfig): Promise<PollOutcome> {
     const { store } = this.options;
     const startedAt = this.now();
-    const health = store.getHealth(source.id);
+    const health = await store.getHealth(source.id);
     const attempts: CandidateAttempt[] = [];
     let firstError: unknown;
     let publishError: PublishFailedError | undefined;
@@ -181,10 +183,10 @@ export class FeedPoller {
         const read = await this.readCandidate(source, candidate);
         const { published, complete } = await this.publishNew(source, read);
         // Validators are kept only when every new item went out; otherwise a 304 would hide the rest.
-        if (read.conditional && complete) store.saveConditional(candidate.url, read.conditional);
+        if (read.conditional && complete) await store.saveConditional(candidate.url, read.conditional);
         attempts.push({ url: candidate.url, kind: candidate.kind, ok: true });
         const finishedAt = this.now();
-        store.saveHealth({
+        await store.saveHealth({
           ...health,
           status: 'healthy',
           lastPollAt: finishedAt.toISOString(),
@@ -218,7 +220,7 @@ export class FeedPoller {
     const until = new Date(finishedAt.getTime() + delay).toISOString();
     const reason = describe(shown);
     if (attempts.length > 1 && !publishError) reason.message += ` (all ${attempts.length} candidate URLs failed)`;
-    store.saveHealth({
+    await store.saveHealth({
       ...health,
       status: retryAfterMs !== undefined ? 'backing-off' : 'failing',
       lastPollAt: startedAt.toISOString(),
@@ -240,7 +242,7 @@ export class FeedPoller {
   }
 
   private async readCandidate(source: SourceConfig, candidate: SourceCandidate): Promise<CandidateRead> {
-    const conditional = this.options.store.getConditional(candidate.url);
+    const conditional = await this.options.store.getConditional(candidate.url);
     const result = await this.hosts.run(candidate.url, () => this.options.fetcher.fetch(candidate.url, conditional));
     if (result.status === 'not-modified') {
       return { items: [], pageUrl: result.finalUrl };
@@ -270,7 +272,7 @@ export class FeedPoller {
       const id = itemArticleId(source.id, item) ?? (item.title ? itemArticleId(source.id, { guid: `title:${item.title}|${item.publishedAt ?? ''}` }) : undefined);
       if (id && !byId.has(id)) byId.set(id, item);
     }
-    const unseen = store.filterUnseen([...byId.keys()]);
+    const unseen = await store.filterUnseen([...byId.keys()]);
     if (!unseen.length) return { published: 0, complete: true };
 
     // Listing items have no body: their article pages are read, a bounded number per poll.
@@ -298,7 +300,7 @@ export class FeedPoller {
     } catch (error) {
       throw new PublishFailedError(`publishing ${articles.length} new items failed: ${(error as Error).message ?? String(error)}`, error);
     }
-    store.markSeen(
+    await store.markSeen(
       articles.map((a) => ({ articleId: a.id, sourceId: source.id, url: a.url })),
       this.now(),
     );

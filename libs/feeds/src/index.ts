@@ -18,7 +18,10 @@ export type { SourceConfig, SourceConfigInput, SourceCandidate, ListingSelectors
 export { FeedPoller, PublishFailedError } from './feed-poller';
 export type { FeedPollerOptions, PollOutcome, PollerFetcher, PollerSources, PollerLogger } from './feed-poller';
 export { SourceRegistry } from './source-registry';
-export { SqliteSourceStateStore } from './source-state.store';
-export type { SourceStateStore, SeenEntry } from './source-state.store';
+export { SOURCE_STATE } from './source-state.port';
+export type { SourceStateStore, SeenEntry } from './source-state.port';
+export { SOURCE_OVERRIDES } from './source-override.port';
+export type { SourceOverride, SourceOverrideStore } from './source-override.port';
+export { emptyHealth } from './source-health';
 export type { SourceHealth, SourceStatus, CandidateAttempt } from './source-health';
 export { HostQueue } from './host-queue';

@@ -1,41 +1,35 @@
-import type { Database } from 'better-sqlite3';
 import { SourceConfigError } from './feed-errors';
 import { parseSourceConfig, type SourceConfig } from './source-config';
+import type { SourceOverride, SourceOverrideStore } from './source-override.port';
 
 type Listener = () => void;
 
 /**
  * The sources in force: the file's defaults with the runtime changes made through the API laid
- * over them (added sources, enabled/disabled, removed). Runtime changes live in SQLite, so they
- * survive restarts, and a changed file still updates every source the API did not touch.
+ * over them (added sources, enabled/disabled, removed). Runtime changes live in the override
+ * store, so they survive restarts, and a changed file still updates every source the API did not
+ * touch.
  */
 export class SourceRegistry {
   private readonly listeners = new Set<Listener>();
 
   constructor(
-    private readonly db: Database,
+    private readonly overrides: SourceOverrideStore,
     private readonly defaults: SourceConfig[],
-  ) {
-    db.exec(`CREATE TABLE IF NOT EXISTS feeds_source_overrides (
-      source_id TEXT PRIMARY KEY,
-      config TEXT,            -- a whole source added or replaced at runtime (JSON), or NULL
-      enabled INTEGER,        -- an enabled/disabled override, or NULL
-      removed INTEGER NOT NULL DEFAULT 0
-    )`);
-  }
+  ) {}
 
   list(): SourceConfig[] {
-    const overrides = new Map(this.rows().map((row) => [row.source_id, row]));
+    const overrides = new Map(this.overrides.all().map((override) => [override.sourceId, override]));
     const result: SourceConfig[] = [];
     const ids = new Set<string>();
     for (const source of this.defaults) {
       ids.add(source.id);
-      const applied = this.withOverride(source, overrides.get(source.id));
+      const applied = withOverride(source, overrides.get(source.id));
       if (applied) result.push(applied);
     }
-    for (const row of overrides.values()) {
-      if (ids.has(row.source_id) || !row.config) continue;
-      const applied = this.withOverride(undefined, row);
+    for (const override of overrides.values()) {
+      if (ids.has(override.sourceId) || !override.config) continue;
+      const applied = withOverride(undefined, override);
       if (applied) result.push(applied);
     }
     return result;
@@ -48,36 +42,22 @@ export class SourceRegistry {
   /** Adds (or replaces) a source at runtime; validated like the file, the error names the field. */
   upsert(input: unknown): SourceConfig {
     const source = parseSourceConfig(input, 'source');
-    this.db
-      .prepare(
-        `INSERT INTO feeds_source_overrides (source_id, config, enabled, removed) VALUES (?, ?, NULL, 0)
-         ON CONFLICT(source_id) DO UPDATE SET config = excluded.config, enabled = NULL, removed = 0`,
-      )
-      .run(source.id, JSON.stringify(source));
+    this.overrides.put({ sourceId: source.id, config: source, enabled: null, removed: false });
     this.changed();
     return source;
   }
 
   setEnabled(id: string, enabled: boolean): SourceConfig {
     if (!this.get(id)) throw new SourceConfigError(`no source with id '${id}'`, 'id');
-    this.db
-      .prepare(
-        `INSERT INTO feeds_source_overrides (source_id, config, enabled, removed) VALUES (?, NULL, ?, 0)
-         ON CONFLICT(source_id) DO UPDATE SET enabled = excluded.enabled`,
-      )
-      .run(id, enabled ? 1 : 0);
+    const current = this.current(id);
+    this.overrides.put({ ...current, enabled, removed: false });
     this.changed();
     return this.get(id) as SourceConfig;
   }
 
   remove(id: string): void {
     if (!this.get(id)) throw new SourceConfigError(`no source with id '${id}'`, 'id');
-    this.db
-      .prepare(
-        `INSERT INTO feeds_source_overrides (source_id, config, enabled, removed) VALUES (?, NULL, NULL, 1)
-         ON CONFLICT(source_id) DO UPDATE SET removed = 1, config = NULL`,
-      )
-      .run(id);
+    this.overrides.put({ sourceId: id, config: null, enabled: null, removed: true });
     this.changed();
   }
 
@@ -86,21 +66,18 @@ export class SourceRegistry {
     return () => this.listeners.delete(listener);
   }
 
-  private withOverride(
-    base: SourceConfig | undefined,
-    row: { config: string | null; enabled: number | null; removed: number } | undefined,
-  ): SourceConfig | undefined {
-    if (row?.removed) return undefined;
-    const config = row?.config ? (JSON.parse(row.config) as SourceConfig) : base;
-    if (!config) return undefined;
-    return row?.enabled === null || row?.enabled === undefined ? config : { ...config, enabled: row.enabled === 1 };
-  }
-
-  private rows(): Array<{ source_id: string; config: string | null; enabled: number | null; removed: number }> {
-    return this.db.prepare('SELECT source_id, config, enabled, removed FROM feeds_source_overrides').all() as never;
+  private current(id: string): SourceOverride {
+    return this.overrides.all().find((override) => override.sourceId === id) ?? { sourceId: id, config: null, enabled: null, removed: false };
   }
 
   private changed(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+function withOverride(base: SourceConfig | undefined, override: SourceOverride | undefined): SourceConfig | undefined {
+  if (override?.removed) return undefined;
+  const config = override?.config ?? base;
+  if (!config) return undefined;
+  return override?.enabled === null || override?.enabled === undefined ? config : { ...config, enabled: override.enabled };
 }

@@ -15,3 +15,4 @@ export * from './bus-transport';
 export * from './handler-failure-log';
 export * from './rethrow-rpc-errors.filter';
 export * from './stage-controller';
+export * from './sources.module';

@@ -4,3 +4,5 @@ export * from './sqlite-delivery-log';
 export * from './sqlite-api-keys';
 export * from './sqlite-spike-baselines';
 export * from './sqlite-digest-periods';
+export * from './sqlite-source-state.store';
+export * from './sqlite-source-overrides';

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MonitorConfig } from '@monitor/config';
-import { AccessModule, AlertsModule, InfraModule, PlatformModule, RemoteStageActivity, STAGE_ACTIVITY } from '@monitor/runtime';
+import { AccessModule, SourcesModule, AlertsModule, InfraModule, PlatformModule, RemoteStageActivity, STAGE_ACTIVITY } from '@monitor/runtime';
 import { RemoteSourceOperations, SOURCE_OPERATIONS } from '@monitor/collector-stage';
 import { SourcesController } from './sources.controller';
 import { TopicClassifierModule } from '@monitor/classifier-stage';
@@ -12,7 +12,7 @@ export class ApiServiceModule {
   static forConfig(config: MonitorConfig): DynamicModule {
     return {
       module: ApiServiceModule,
-      imports: [PlatformModule.forService('api', config), InfraModule.forConfig(config, { store: true }), AccessModule, AlertsModule, TopicClassifierModule],
+      imports: [PlatformModule.forService('api', config), InfraModule.forConfig(config, { store: true }), AccessModule, AlertsModule, SourcesModule, TopicClassifierModule],
       providers: [
         { provide: SOURCE_OPERATIONS, useClass: RemoteSourceOperations },
         { provide: STAGE_ACTIVITY, useClass: RemoteStageActivity },

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MonitorConfig } from '@monitor/config';
-import { AccessModule, AlertsModule, InfraModule, LocalStageActivity, PlatformModule, STAGE_ACTIVITY } from '@monitor/runtime';
+import { AccessModule, SourcesModule, AlertsModule, InfraModule, LocalStageActivity, PlatformModule, STAGE_ACTIVITY } from '@monitor/runtime';
 import { AlerterStageModule } from '@monitor/alerter-stage';
 import { ClassifierStageModule } from '@monitor/classifier-stage';
 import { CollectorStageModule } from '@monitor/collector-stage';
@@ -23,6 +23,7 @@ export class EmbeddedMonitorModule {
         InfraModule.forConfig(config),
         AccessModule,
         AlertsModule,
+        SourcesModule,
         CollectorStageModule,
         ClassifierStageModule,
         IndexerStageModule,

@@ -58,7 +58,7 @@ export class OpsOverviewController implements OnModuleInit, OnApplicationShutdow
   async overview(): Promise<OpsOverview> {
     const { unreachable, ...activity } = await this.activity.read();
     return buildOpsOverview({
-      sources: this.sources.registry.list().map((source) => ({ ...source, health: this.sources.health(source.id) })),
+      sources: await Promise.all(this.sources.registry.list().map(async (source) => ({ ...source, health: await this.sources.health(source.id) }))),
       activity,
       unreachableStages: unreachable,
       lag: this.lag.snapshot(),

@@ -19,13 +19,13 @@ export class SourcesController {
 
   @Get()
   @ApiOperation({ summary: 'Every configured source with its health: status, reason, last poll and success, next poll, the URL in use' })
-  list(): SourceView[] {
-    return this.collector.registry.list().map((source) => this.view(source));
+  list(): Promise<SourceView[]> {
+    return Promise.all(this.collector.registry.list().map((source) => this.view(source)));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One source with its health' })
-  one(@Param('id') id: string): SourceView {
+  one(@Param('id') id: string): Promise<SourceView> {
     const source = this.collector.registry.get(id);
     if (!source) throw new NotFoundError(`source ${id}`);
     return this.view(source);
@@ -35,7 +35,7 @@ export class SourcesController {
   @RequireKey('admin')
   @ApiSecurity('api-key')
   @ApiOperation({ summary: 'Add (or replace) a source; same fields as an entry of the sources file' })
-  add(@Body() body: unknown): SourceView {
+  add(@Body() body: unknown): Promise<SourceView> {
     return this.view(this.collector.registry.upsert(body));
   }
 
@@ -43,7 +43,7 @@ export class SourcesController {
   @RequireKey('admin')
   @ApiSecurity('api-key')
   @ApiOperation({ summary: 'Enable or disable a source: {"enabled": false}' })
-  update(@Param('id') id: string, @Body() body: { enabled?: unknown }): SourceView {
+  update(@Param('id') id: string, @Body() body: { enabled?: unknown }): Promise<SourceView> {
     if (typeof body?.enabled !== 'boolean') throw new ValidationError('enabled: true or false', 'enabled');
     if (!this.collector.registry.get(id)) throw new NotFoundError(`source ${id}`);
     return this.view(this.collector.registry.setEnabled(id, body.enabled));
@@ -59,7 +59,7 @@ export class SourcesController {
     return this.collector.pollNow(id);
   }
 
-  private view(source: SourceConfig): SourceView {
-    return { ...source, health: this.collector.health(source.id)! };
+  private async view(source: SourceConfig): Promise<SourceView> {
+    return { ...source, health: (await this.collector.health(source.id))! };
   }
 }

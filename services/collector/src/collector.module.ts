@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MonitorConfig } from '@monitor/config';
-import { AccessModule, InfraModule, OpsController, PlatformModule } from '@monitor/runtime';
+import { AccessModule, SourcesModule, InfraModule, OpsController, PlatformModule } from '@monitor/runtime';
 import { CollectorStageModule } from '@monitor/collector-stage';
 import { SourcePollController } from './source-poll.controller';
 
@@ -10,7 +10,7 @@ export class CollectorServiceModule {
   static forConfig(config: MonitorConfig): DynamicModule {
     return {
       module: CollectorServiceModule,
-      imports: [PlatformModule.forService('collector', config), InfraModule.forConfig(config, { store: false }), AccessModule, CollectorStageModule],
+      imports: [PlatformModule.forService('collector', config), InfraModule.forConfig(config, { store: false }), AccessModule, SourcesModule, CollectorStageModule],
       controllers: [OpsController, SourcePollController],
     };
   }

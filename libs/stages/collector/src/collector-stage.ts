@@ -1,5 +1,4 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { BUS_TOPICS, RawArticle, errorCode } from '@monitor/contracts';
 import { MONITOR_CONFIG, MonitorConfig, parseHostAllowList } from '@monitor/config';
@@ -10,14 +9,13 @@ import {
   FetchResult,
   PollerFetcher,
   SourceConfig,
+  SOURCE_STATE,
   SourceRegistry,
-  SqliteSourceStateStore,
-  loadSourcesFile,
+  SourceStateStore,
 } from '@monitor/feeds';
 import { MESSAGE_BUS, MessageBus, publishEvents } from '@monitor/messaging';
 import { Logger, MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineActivity } from '@monitor/observability';
 import { SourceOperations } from './source-operations';
-import { STATE_DB } from '@monitor/runtime';
 
 /**
  * Times every fetch and counts each poll's outcome per source, for /metrics and the dashboard. A
@@ -54,18 +52,17 @@ class InstrumentedFetcher implements PollerFetcher {
  */
 @Injectable()
 export class CollectorStage implements SourceOperations, OnApplicationBootstrap, OnApplicationShutdown {
-  readonly registry: SourceRegistry;
   readonly poller: FeedPoller;
 
   constructor(
     @Inject(MONITOR_CONFIG) private readonly config: MonitorConfig,
-    @Inject(STATE_DB) db: Database.Database,
+    @Inject(SourceRegistry) readonly registry: SourceRegistry,
+    @Inject(SOURCE_STATE) state: SourceStateStore,
     @Inject(MESSAGE_BUS) bus: MessageBus,
     @Inject(MONITOR_METRICS) metrics: MonitorMetrics,
     @Inject(PIPELINE_ACTIVITY) activity: PipelineActivity,
     @Inject(MONITOR_LOGGER) private readonly logger: Logger,
   ) {
-    this.registry = new SourceRegistry(db, loadSourcesFile(config.SOURCES_FILE));
     const fetcher = new FeedFetcher({
       timeoutMs: config.FETCH_TIMEOUT_MS,
       maxBytes: config.FETCH_MAX_BYTES,
@@ -73,7 +70,7 @@ export class CollectorStage implements SourceOperations, OnApplicationBootstrap,
     });
     this.poller = new FeedPoller({
       sources: this.registry,
-      store: new SqliteSourceStateStore(db),
+      store: state,
       hostGapMs: config.FETCH_HOST_GAP_MS,
       fetcher: new InstrumentedFetcher(fetcher, metrics, () => this.registry.list()),
       logger: {

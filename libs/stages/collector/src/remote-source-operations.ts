@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import Database from 'better-sqlite3';
 import { MonitorError } from '@monitor/contracts';
 import { MONITOR_CONFIG, MonitorConfig } from '@monitor/config';
-import { PollOutcome, SourceHealth, SourceRegistry, SqliteSourceStateStore, loadSourcesFile } from '@monitor/feeds';
+import { PollOutcome, SOURCE_STATE, SourceHealth, SourceRegistry, SourceStateStore } from '@monitor/feeds';
 import { SourceOperations } from './source-operations';
-import { STATE_DB } from '@monitor/runtime';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -15,23 +13,17 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 @Injectable()
 export class RemoteSourceOperations implements SourceOperations {
-  readonly registry: SourceRegistry;
-  private readonly state: SqliteSourceStateStore;
-
   constructor(
     @Inject(MONITOR_CONFIG) private readonly config: MonitorConfig,
-    @Inject(STATE_DB) db: Database.Database,
-  ) {
-    this.registry = new SourceRegistry(db, loadSourcesFile(config.SOURCES_FILE));
-    this.state = new SqliteSourceStateStore(db);
-  }
+    @Inject(SourceRegistry) readonly registry: SourceRegistry,
+    @Inject(SOURCE_STATE) private readonly state: SourceStateStore,
+  ) {}
 
-  health(sourceId: string): SourceHealth | undefined {
+  async health(sourceId: string): Promise<SourceHealth | undefined> {
     const source = this.registry.get(sourceId);
     if (!source) return undefined;
-    // The same view FeedPoller.health gives in the collector process, from the same tables.
-    const health = this.state.getHealth(sourceId);
-    const itemsLastDay = this.state.countSeenSince(sourceId, new Date(Date.now() - DAY_MS));
+    // The same view FeedPoller.health gives in the collector process, from the same state.
+    const [health, itemsLastDay] = await Promise.all([this.state.getHealth(sourceId), this.state.countSeenSince(sourceId, new Date(Date.now() - DAY_MS))]);
     return source.enabled ? { ...health, itemsLastDay } : { ...health, status: 'disabled', nextPollAt: null, itemsLastDay };
   }
 

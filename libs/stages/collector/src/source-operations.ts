@@ -8,7 +8,7 @@ import { PollOutcome, SourceHealth, SourceRegistry } from '@monitor/feeds';
  */
 export interface SourceOperations {
   readonly registry: SourceRegistry;
-  health(sourceId: string): SourceHealth | undefined;
+  health(sourceId: string): Promise<SourceHealth | undefined>;
   pollNow(sourceId: string): Promise<PollOutcome>;
 }
 

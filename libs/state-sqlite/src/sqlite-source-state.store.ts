@@ -1,24 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { ConditionalState } from './feed-fetcher';
-import { emptyHealth, type SourceHealth } from './source-health';
-
-export interface SeenEntry {
-  articleId: string;
-  sourceId: string;
-  url: string;
-}
-
-/** What the poller keeps between polls and across restarts. */
-export interface SourceStateStore {
-  getHealth(sourceId: string): SourceHealth;
-  saveHealth(health: SourceHealth): void;
-  getConditional(url: string): ConditionalState;
-  saveConditional(url: string, state: ConditionalState): void;
-  /** The ids among `ids` not seen before. */
-  filterUnseen(ids: string[]): string[];
-  markSeen(entries: SeenEntry[], at: Date): void;
-  countSeenSince(sourceId: string, since: Date): number;
-}
+import { emptyHealth, type ConditionalState, type SeenEntry, type SourceHealth, type SourceStateStore } from '@monitor/feeds';
 
 /**
  * The poller's state in SQLite (the embedded data file): health per source, ETag/Last-Modified
@@ -34,23 +15,23 @@ export class SqliteSourceStateStore implements SourceStateStore {
     `);
   }
 
-  getHealth(sourceId: string): SourceHealth {
+  async getHealth(sourceId: string): Promise<SourceHealth> {
     const row = this.db.prepare('SELECT health FROM feeds_source_health WHERE source_id = ?').get(sourceId) as { health: string } | undefined;
     return row ? { ...emptyHealth(sourceId), ...(JSON.parse(row.health) as Partial<SourceHealth>), sourceId } : emptyHealth(sourceId);
   }
 
-  saveHealth(health: SourceHealth): void {
+  async saveHealth(health: SourceHealth): Promise<void> {
     this.db
       .prepare('INSERT INTO feeds_source_health (source_id, health) VALUES (?, ?) ON CONFLICT(source_id) DO UPDATE SET health = excluded.health')
       .run(health.sourceId, JSON.stringify(health));
   }
 
-  getConditional(url: string): ConditionalState {
+  async getConditional(url: string): Promise<ConditionalState> {
     const row = this.db.prepare('SELECT etag, last_modified FROM feeds_url_state WHERE url = ?').get(url) as { etag: string | null; last_modified: string | null } | undefined;
     return row ? { etag: row.etag, lastModified: row.last_modified } : {};
   }
 
-  saveConditional(url: string, state: ConditionalState): void {
+  async saveConditional(url: string, state: ConditionalState): Promise<void> {
     this.db
       .prepare(
         `INSERT INTO feeds_url_state (url, etag, last_modified, updated_at) VALUES (?, ?, ?, ?)
@@ -59,19 +40,19 @@ export class SqliteSourceStateStore implements SourceStateStore {
       .run(url, state.etag ?? null, state.lastModified ?? null, new Date().toISOString());
   }
 
-  filterUnseen(ids: string[]): string[] {
+  async filterUnseen(ids: string[]): Promise<string[]> {
     const exists = this.db.prepare('SELECT 1 FROM feeds_seen WHERE article_id = ?');
     return ids.filter((id) => !exists.get(id));
   }
 
-  markSeen(entries: SeenEntry[], at: Date): void {
+  async markSeen(entries: SeenEntry[], at: Date): Promise<void> {
     const insert = this.db.prepare('INSERT OR IGNORE INTO feeds_seen (article_id, source_id, url, seen_at) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
       for (const entry of entries) insert.run(entry.articleId, entry.sourceId, entry.url, at.getTime());
     })();
   }
 
-  countSeenSince(sourceId: string, since: Date): number {
+  async countSeenSince(sourceId: string, since: Date): Promise<number> {
     const row = this.db.prepare('SELECT COUNT(*) AS n FROM feeds_seen WHERE source_id = ? AND seen_at >= ?').get(sourceId, since.getTime()) as { n: number };
     return row.n;
   }
