@@ -19,7 +19,7 @@ import {
 } from '@monitor/alerts';
 import { BUS_TOPICS, ClassifiedArticle, HEADERS, deadLetterTopic } from '@monitor/contracts';
 import { MONITOR_CONFIG, MonitorConfig } from '@monitor/config';
-import { MESSAGE_BUS, MessageBus } from '@monitor/messaging';
+import { MESSAGE_BUS, MessageBus, deadLetterMessage } from '@monitor/messaging';
 import { Logger, MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineActivity } from '@monitor/observability';
 
 /** Where deliveries that failed for good go, with their reason: alerts.v1.dlq. */
@@ -124,16 +124,14 @@ export class AlertDelivery implements OnApplicationBootstrap, OnApplicationShutd
     const reason = record.lastError ?? 'failed';
     try {
       await this.bus.publish(ALERT_DEAD_LETTER_TOPIC, [
-        {
+        deadLetterMessage({
           key: record.alertId,
           value: JSON.stringify({ delivery: record, message }),
-          headers: {
-            [HEADERS.schema]: ALERT_DEAD_LETTER_TOPIC,
-            [HEADERS.deadLetterReason]: reason.slice(0, 1000),
-            [HEADERS.deadLetterCode]: 'DELIVERY_FAILED',
-            [HEADERS.deadLetterSourceTopic]: `${BUS_TOPICS.alerts}/${record.channel}`,
-          },
-        },
+          headers: { [HEADERS.schema]: ALERT_DEAD_LETTER_TOPIC },
+          reason,
+          code: 'DELIVERY_FAILED',
+          sourceTopic: `${BUS_TOPICS.alerts}/${record.channel}`,
+        }),
       ]);
     } catch (error) {
       this.logger.error({ err: error, alertId: record.alertId }, 'could not publish to the dead-letter topic; will try again');
