@@ -150,6 +150,9 @@ describe('KafkaBus across a broker restart', () => {
       consumer: { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, rebalanceTimeoutMs: 5_000, maxWaitTimeMs: 200 },
       retryBaseMs: 50,
       retryMaxMs: 500,
+      // What is tested is that the publish outlasts the outage, however long the restart takes on
+      // a loaded machine; the default budget (30 s) is about production, not this test.
+      publishRetryMs: 180_000,
       logLevel: logLevel.NOTHING,
     });
     try {

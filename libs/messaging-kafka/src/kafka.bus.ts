@@ -344,12 +344,17 @@ export class KafkaBus implements MessageBus {
   async lag(group: string, topic: string): Promise<ConsumerLag[]> {
     const admin = await this.connectedAdmin();
     const physical = this.physical(topic);
-    const [ends, committed] = await Promise.all([
-      admin.fetchTopicOffsets(physical),
-      admin.fetchOffsets({ groupId: kafkaGroupId(group, physical), topics: [physical] }),
-    ]).catch((error: unknown) => {
-      throw busError(`could not read the lag of ${group} on ${topic}`, error);
-    });
+    // Just after a topic is created or a leader moves, a broker answers "not the leader" for a
+    // moment; kafkajs marks that retriable but its admin does not retry offset listings itself.
+    const leaderMoving = retry(
+      handleWhen((error) => (error as { retriable?: unknown }).retriable === true && !this.closed),
+      { maxAttempts: 5, backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1_000 }) },
+    );
+    const [ends, committed] = await leaderMoving
+      .execute(() => Promise.all([admin.fetchTopicOffsets(physical), admin.fetchOffsets({ groupId: kafkaGroupId(group, physical), topics: [physical] })]))
+      .catch((error: unknown) => {
+        throw busError(`could not read the lag of ${group} on ${topic}`, error);
+      });
     const committedByPartition = new Map(
       (committed.find((t) => t.topic === physical)?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]),
     );
