@@ -1,5 +1,6 @@
 import { estypes, Client, errors } from '@elastic/elasticsearch';
 import { MonitorError, TopicId, TopicMatch, TopicMatchSchema, validationErrorFromZod } from '@monitor/contracts';
+import { isRetriableStatus } from '@monitor/outbound-http';
 import { positiveLeaves, toElasticQuery } from '@monitor/query';
 import { indexTerms } from '@monitor/text';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
@@ -63,10 +64,11 @@ export class ElasticStoreError extends MonitorError {
   }
 }
 
-const isRetriableStatus = (status: number | undefined) => status === undefined || status === 429 || status >= 500;
+/** No answer at all (status undefined) is an outage too; otherwise the one rule for HTTP statuses. */
+const isRetriableAnswer = (status: number | undefined) => status === undefined || isRetriableStatus(status);
 
 function isRetriableTransportError(error: unknown): boolean {
-  if (error instanceof errors.ResponseError) return isRetriableStatus(error.meta.statusCode);
+  if (error instanceof errors.ResponseError) return isRetriableAnswer(error.meta.statusCode);
   return error instanceof errors.ConnectionError || error instanceof errors.TimeoutError || error instanceof errors.NoLivingConnectionsError;
 }
 
@@ -242,9 +244,9 @@ export class ElasticArticleStore implements ArticleStore {
           }
           const status = result?.status;
           const error = new ElasticStoreError(
-            isRetriableStatus(status) ? 'SEARCH_STORE_ITEM_REJECTED' : 'SEARCH_STORE_ITEM_INVALID',
+            isRetriableAnswer(status) ? 'SEARCH_STORE_ITEM_REJECTED' : 'SEARCH_STORE_ITEM_INVALID',
             `Elasticsearch refused article ${id} (${status}): ${result?.error?.type ?? 'error'}: ${result?.error?.reason ?? 'no reason'}`,
-            { retriable: isRetriableStatus(status), status },
+            { retriable: isRetriableAnswer(status), status },
           );
           if (error.retriable) {
             again.push(pending[i]);
