@@ -2,8 +2,10 @@
 // The README's test command (`npm test`): lint (module boundaries included), type check, then every
 // Jest suite — unit tests in libs/ and services/, integration tests in tests/ against real Kafka,
 // Elasticsearch and SMTP servers that the integration suite's global setup starts when they are
-// not already running. Ends with one summary line "N passed, N failed".
+// not already running, and stops at the end those it started (servers that were already running
+// are left alone). Ends with one summary line "N passed, N failed".
 const { spawnSync } = require('node:child_process');
+const { createConnection } = require('node:net');
 const { readFileSync, mkdirSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -15,6 +17,30 @@ const run = (label, cmd, args) => {
   const result = spawnSync(cmd, args, { cwd: root, env, stdio: 'inherit' });
   return result.status === 0;
 };
+
+/** True when something accepts TCP connections on 127.0.0.1:port. */
+function listening(port) {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    const done = (up) => {
+      socket.destroy();
+      resolve(up);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+// The servers the integration tests start when they are not running (tests/infra-servers.ts).
+const SERVERS = [
+  { name: 'Kafka', script: 'kafka.sh', port: Number(process.env.KAFKA_PORT ?? 9092) },
+  { name: 'Elasticsearch', script: 'elasticsearch.sh', port: Number(process.env.ES_HTTP_PORT ?? 9200) },
+];
+
+async function main() {
+const runningBefore = new Map();
+for (const server of SERVERS) runningBefore.set(server.name, await listening(server.port));
 
 let ok = true;
 ok = run('project graph', bin('nx'), ['show', 'projects']) && ok;
@@ -36,5 +62,20 @@ try {
   failed += 1;
 }
 if (!ok && failed === 0) failed = 1;
+
+// About 1 GB of memory: a run that started these servers stops them, and says so.
+for (const server of SERVERS) {
+  if (runningBefore.get(server.name) || !(await listening(server.port))) continue;
+  process.stdout.write(`\n== stopping ${server.name} on port ${server.port}, started by this run (already running ones are left alone)\n`);
+  spawnSync(join(root, 'infra', server.script), ['stop'], { cwd: root, env, stdio: 'inherit' });
+}
+
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exit(ok && failed === 0 && passed > 0 ? 0 : 1);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.stdout.write('\n0 passed, 1 failed\n');
+  process.exit(1);
+});
