@@ -39,39 +39,39 @@ const SERVERS = [
 ];
 
 async function main() {
-const runningBefore = new Map();
-for (const server of SERVERS) runningBefore.set(server.name, await listening(server.port));
+  const runningBefore = new Map();
+  for (const server of SERVERS) runningBefore.set(server.name, await listening(server.port));
 
-let ok = true;
-ok = run('project graph', bin('nx'), ['show', 'projects']) && ok;
-ok = run('lint', bin('eslint'), ['--max-warnings=0', 'libs', 'services', 'tests']) && ok;
-ok = run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) && ok;
+  let ok = true;
+  ok = run('project graph', bin('nx'), ['show', 'projects']) && ok;
+  ok = run('lint', bin('eslint'), ['--max-warnings=0', 'libs', 'services', 'tests']) && ok;
+  ok = run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) && ok;
 
-mkdirSync(join(root, 'tmp'), { recursive: true });
-const report = join(root, 'tmp', 'jest-report.json');
-const jestArgs = ['--ci', '--maxWorkers=2', '--json', `--outputFile=${report}`, ...process.argv.slice(2)];
-ok = run('jest', bin('jest'), jestArgs) && ok;
+  mkdirSync(join(root, 'tmp'), { recursive: true });
+  const report = join(root, 'tmp', 'jest-report.json');
+  const jestArgs = ['--ci', '--maxWorkers=2', '--json', `--outputFile=${report}`, ...process.argv.slice(2)];
+  ok = run('jest', bin('jest'), jestArgs) && ok;
 
-let passed = 0;
-let failed = 0;
-try {
-  const summary = JSON.parse(readFileSync(report, 'utf8'));
-  passed = summary.numPassedTests;
-  failed = summary.numFailedTests + (summary.numRuntimeErrorTestSuites ?? 0);
-} catch {
-  failed += 1;
-}
-if (!ok && failed === 0) failed = 1;
+  let passed = 0;
+  let failed = 0;
+  try {
+    const summary = JSON.parse(readFileSync(report, 'utf8'));
+    passed = summary.numPassedTests;
+    failed = summary.numFailedTests + (summary.numRuntimeErrorTestSuites ?? 0);
+  } catch {
+    failed += 1;
+  }
+  if (!ok && failed === 0) failed = 1;
 
-// About 1 GB of memory: a run that started these servers stops them, and says so.
-for (const server of SERVERS) {
-  if (runningBefore.get(server.name) || !(await listening(server.port))) continue;
-  process.stdout.write(`\n== stopping ${server.name} on port ${server.port}, started by this run (already running ones are left alone)\n`);
-  spawnSync(join(root, 'infra', server.script), ['stop'], { cwd: root, env, stdio: 'inherit' });
-}
+  // About 1 GB of memory: a run that started these servers stops them, and says so.
+  for (const server of SERVERS) {
+    if (runningBefore.get(server.name) || !(await listening(server.port))) continue;
+    process.stdout.write(`\n== stopping ${server.name} on port ${server.port}, started by this run (already running ones are left alone)\n`);
+    spawnSync(join(root, 'infra', server.script), ['stop'], { cwd: root, env, stdio: 'inherit' });
+  }
 
-process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
-process.exit(ok && failed === 0 && passed > 0 ? 0 : 1);
+  process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+  process.exit(ok && failed === 0 && passed > 0 ? 0 : 1);
 }
 
 main().catch((error) => {
