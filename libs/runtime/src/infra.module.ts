@@ -62,6 +62,8 @@ export class InfraModule {
                   brokers: config.KAFKA_BROKERS.split(','),
                   clientId: config.KAFKA_CLIENT_ID,
                   topicPrefix: config.KAFKA_TOPIC_PREFIX,
+                  // The broker wants heartbeats well within a session (a third at most).
+                  consumer: { sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, heartbeatIntervalMs: Math.min(3_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 5)) },
                   logger: logger.child({ component: 'kafka' }),
                 });
             await ensureMonitorTopics(bus, config);
