@@ -37,8 +37,9 @@ class InfraLifecycle implements OnApplicationShutdown {
 export class InfraModule {
   static forConfig(config: MonitorConfig, options: { store: boolean } = { store: true }): DynamicModule {
     const embedded = config.MONITOR_MODE === 'embedded';
-    // A stack service that does not search or index (collector, classifier) never connects to
-    // Elasticsearch, so an Elasticsearch outage cannot stop it.
+    // A stack service that does not search or index (collector, classifier) does not open the
+    // article store, so an Elasticsearch outage cannot stop it (the collector's source state is
+    // there too, see SourcesModule, but a failed read of it only postpones a poll).
     const storeProviders = options.store || embedded ? [storeProvider(config, embedded)] : [];
     return {
       module: InfraModule,
