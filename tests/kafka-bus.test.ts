@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { BusSourceOverrides, parseSourceConfig } from '@monitor/feeds';
+import { describeSourceOverrideContract } from '@monitor/feeds/testing';
 import { KafkaBus } from '@monitor/messaging-kafka';
 import { partitionForKey } from '@monitor/messaging';
 import { describeBusContract } from '@monitor/messaging/testing';
@@ -31,6 +33,28 @@ describeBusContract('KafkaBus', {
     }),
   uniqueTopic: (prefix) => `test.${prefix}.${run}.${++n}`,
   deliveryTimeoutMs: 30_000,
+});
+
+// The changes to sources travel on a compacted topic: the same contract as the SQLite store, with
+// a second process (another bus, another group) seeing a change within a bounded time.
+const sourceBuses: KafkaBus[] = [];
+const sourceTopicOf = new WeakMap<object, string>();
+afterAll(async () => {
+  await Promise.all(sourceBuses.splice(0).map((b) => b.close()));
+});
+async function openSources(topic: string): Promise<BusSourceOverrides> {
+  const kafka = new KafkaBus({ brokers, clientId: 'kafka-sources-test', consumer: { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, rebalanceTimeoutMs: 5_000, maxWaitTimeMs: 200 }, logLevel: logLevel.ERROR });
+  sourceBuses.push(kafka);
+  await kafka.ensureTopics([{ topic, partitions: 3, replicationFactor: 1, compacted: true }]);
+  const store = await BusSourceOverrides.open({ bus: kafka, topic, catchUpTimeoutMs: 30_000 });
+  sourceTopicOf.set(store, topic);
+  return store;
+}
+describeSourceOverrideContract('BusSourceOverrides on Kafka', {
+  create: () => openSources(`test.sources.${run}.${++n}`),
+  reopen: (store) => openSources(sourceTopicOf.get(store)!),
+  source: parseSourceConfig({ id: 'unodc-en', name: 'UNODC', organisation: 'UNODC', language: 'en', candidates: [{ url: 'https://example.org/feed.xml', kind: 'feed' }] }),
+  propagationMs: 30_000,
 });
 
 describe('KafkaBus on a real broker', () => {
@@ -107,6 +131,29 @@ describe('KafkaBus on a real broker', () => {
     await kafka.ensureTopics([{ topic: b, partitions: 4, replicationFactor: 1 }]);
     expect((await kafka.lag('nobody', a)).map((p) => p.partition)).toEqual([0, 1]);
     expect((await kafka.lag('nobody', b)).map((p) => p.partition)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('creates a compacted topic with cleanup.policy=compact, and others with the default policy', async () => {
+    const kafka = bus();
+    const compacted = `test.compacted.${run}`;
+    const plain = `test.plain.${run}`;
+    await kafka.ensureTopics([
+      { topic: compacted, partitions: 1, replicationFactor: 1, compacted: true },
+      { topic: plain, partitions: 1, replicationFactor: 1 },
+    ]);
+    const admin = new Kafka({ brokers, clientId: 'kafka-bus-test-admin', logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [compacted, plain].map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy'] })),
+      });
+      const policy = (name: string) => resources.find((r) => r.resourceName === name)?.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue;
+      expect(policy(compacted)).toBe('compact');
+      expect(policy(plain)).toBe('delete');
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('refuses a topic the cluster cannot hold with a non-retriable error', async () => {

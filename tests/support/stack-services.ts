@@ -21,6 +21,11 @@ export interface StackOptions {
   replicas?: Partial<Record<StackService, number>>;
   /** More environment for every service (SOURCES_FILE, ALLOW_PRIVATE_FEED_HOSTS, …). */
   env?: Record<string, string>;
+  /**
+   * More environment for one replica, over `env`: its own DATA_DIR (under the stack's directory,
+   * which `close` removes), say, to show it keeps nothing of its own on the host.
+   */
+  replicaEnv?: (service: StackService, replica: number, dataDir: string) => Record<string, string>;
 }
 
 export interface RunningStack {
@@ -90,7 +95,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const outputs = new Map<string, string[]>();
 
   const start = async (service: StackService, replica = 0): Promise<MonitorProcess> => {
-    const child = await startMonitor({ ...env, PORT: String(portOf(service, replica)) }, `services/${service}/src/main.ts`);
+    const own = options.replicaEnv?.(service, replica, dataDir) ?? {};
+    const child = await startMonitor({ ...env, ...own, PORT: String(portOf(service, replica)) }, `services/${service}/src/main.ts`);
     running.set(instanceName(service, replica), child);
     return child;
   };
@@ -169,7 +175,9 @@ async function removeStackData(options: StackOptions, topicPrefix: string, alias
   }
   const elastic = new Client({ node: options.elasticsearchUrl });
   try {
-    await elastic.indices.delete({ index: `${alias}-v1` }, { ignore: [404] });
+    // The articles' index and the state indices named after the alias (the sources' state, say).
+    const indices = (await elastic.cat.indices({ index: `${alias}-*`, format: 'json', h: 'index' })).map((row) => row.index as string);
+    await elastic.indices.delete({ index: [...new Set([`${alias}-v1`, ...indices])] }, { ignore: [404] });
     await elastic.indices.deleteIndexTemplate({ name: `${alias}-template` }, { ignore: [404] });
   } finally {
     await elastic.close();

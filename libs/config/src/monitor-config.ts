@@ -27,6 +27,8 @@ export const MonitorConfigSchema = z.object({
   /** Politeness: the least time between two requests to one host. */
   FETCH_HOST_GAP_MS: z.coerce.number().int().min(0).default(2_000),
   FETCH_MAX_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  /** How the collector names itself to the sites it polls (default: the monitor's own, with its project URL). */
+  FETCH_USER_AGENT: z.string().trim().min(1).optional(),
   /** Stack mode: where the api reaches the collector service (to poll a source now). */
   COLLECTOR_URL: z.string().url().default('http://127.0.0.1:3101'),
   /** Stack mode: where the api reads the other stages' recent activity for the dashboard. */
@@ -39,6 +41,11 @@ export const MonitorConfigSchema = z.object({
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).default(3),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
+  /**
+   * How long the broker waits to hear from a consumer before it hands the consumer's partitions
+   * to the others: also how long the sources of a collector replica that died stay unpolled.
+   */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
   ELASTICSEARCH_URL: z.string().url().default('http://127.0.0.1:9200'),
   ELASTICSEARCH_INDEX: z.string().regex(/^[a-z0-9-]+$/).default('articles'),
   SMTP_URL: z.string().optional(),

@@ -4,3 +4,4 @@ export * from './article-id';
 export * from './bus-topics';
 export * from './events';
 export * from './validation-error-from-zod';
+export * from './source-changes';

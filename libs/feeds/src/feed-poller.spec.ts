@@ -60,9 +60,10 @@ describe('FeedPoller over real HTTP and SQLite', () => {
     return parseSourceConfig({ id: 'test-source', name: 'Test', organisation: 'TEST', language: 'en', ...overrides });
   }
 
-  function makePoller(sources: SourceConfig[], registry = new SourceRegistry(apiChanges, sources)) {
+  function makePoller(sources: SourceConfig[], registry = new SourceRegistry(apiChanges, sources), owns?: (sourceId: string) => boolean) {
     const store = new MemorySourceStateStore();
     const poller = new FeedPoller({
+      owns,
       sources: registry,
       store,
       fetcher,
@@ -202,9 +203,9 @@ describe('FeedPoller over real HTTP and SQLite', () => {
   it('keeps runtime changes to sources across restarts, and reports disabled sources', async () => {
     const defaults = [source({ candidates: [{ url: `${base}/feed.xml`, kind: 'feed' }] })];
     const registry = new SourceRegistry(apiChanges, defaults);
-    registry.upsert({ id: 'added', name: 'Added', organisation: 'X', language: 'ru', candidates: [{ url: `${base}/other.xml`, kind: 'feed' }] });
-    registry.setEnabled('test-source', false);
-    expect(() => registry.upsert({ id: 'bad', name: 'B', organisation: 'X', language: 'en', candidates: [] })).toThrow(/candidates: at least one/);
+    await registry.upsert({ id: 'added', name: 'Added', organisation: 'X', language: 'ru', candidates: [{ url: `${base}/other.xml`, kind: 'feed' }] });
+    await registry.setEnabled('test-source', false);
+    await expect(registry.upsert({ id: 'bad', name: 'B', organisation: 'X', language: 'en', candidates: [] })).rejects.toThrow(/candidates: at least one/);
 
     const reopened = new SourceRegistry(apiChanges, defaults);
     expect(reopened.list().map((s) => [s.id, s.enabled])).toEqual([
@@ -214,7 +215,7 @@ describe('FeedPoller over real HTTP and SQLite', () => {
     const { poller } = makePoller(defaults, reopened);
     expect((await poller.health('test-source'))?.status).toBe('disabled');
     expect((await poller.health('added'))?.status).toBe('pending');
-    reopened.remove('added');
+    await reopened.remove('added');
     expect(reopened.get('added')).toBeUndefined();
   });
 
@@ -226,5 +227,44 @@ describe('FeedPoller over real HTTP and SQLite', () => {
     await poller.stop();
     expect(published.flat().map((a) => a.title)).toEqual(['Scheduled']);
     expect((await store.getHealth('test-source')).nextPollAt).toBe(new Date(clock + 30 * 60_000).toISOString());
+  });
+
+  it('polls on schedule only the sources it owns, takes up a source when it comes to own it, and polls any source on request', async () => {
+    const hits: string[] = [];
+    for (const path of ['/mine.xml', '/theirs.xml']) {
+      routes[path] = (req, res) => {
+        hits.push(req.url!);
+        res.writeHead(200).end(rss([{ id: path.length, title: path }]));
+      };
+    }
+    const owned = new Set(['mine']);
+    const sources = [
+      source({ id: 'mine', candidates: [{ url: `${base}/mine.xml`, kind: 'feed' }] }),
+      source({ id: 'theirs', candidates: [{ url: `${base}/theirs.xml`, kind: 'feed' }] }),
+    ];
+    const { poller } = makePoller(sources, undefined, (id) => owned.has(id));
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 100 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    try {
+      poller.start();
+      await until(() => hits.includes('/mine.xml'));
+      expect(hits).toEqual(['/mine.xml']);
+
+      owned.add('theirs');
+      poller.rescan();
+      await until(() => hits.includes('/theirs.xml'));
+      expect(hits).toEqual(['/mine.xml', '/theirs.xml']);
+
+      owned.clear();
+      routes['/theirs.xml'] = (req, res) => {
+        hits.push(req.url!);
+        res.writeHead(304).end();
+      };
+      expect((await poller.pollNow('theirs')).ok).toBe(true);
+      expect(hits).toEqual(['/mine.xml', '/theirs.xml', '/theirs.xml']);
+    } finally {
+      await poller.stop();
+    }
   });
 });

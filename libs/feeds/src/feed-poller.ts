@@ -41,6 +41,13 @@ export interface FeedPollerOptions {
   now?: () => Date;
   random?: () => number;
   logger?: PollerLogger;
+  /**
+   * Whether this poller is the one that polls a source on schedule (default: every source). In
+   * the stack each collector replica owns a share of the sources, so that a source is polled by
+   * one replica at a time. `pollNow` polls whatever it is asked: a poll is idempotent (items are
+   * keyed by article id and marked seen in shared state), so an extra one doubles nothing.
+   */
+  owns?: (sourceId: string) => boolean;
 }
 
 export interface PollOutcome {
@@ -121,7 +128,12 @@ export class FeedPoller {
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
-  /** Polls one source now, whatever its schedule (tests, the API's "poll now"). */
+  /** Looks for due sources now: call it when the sources this poller owns changed. */
+  rescan(): void {
+    this.tick();
+  }
+
+  /** Polls one source now, whatever its schedule or owner (tests, the API's "poll now"). */
   pollNow(sourceId: string): Promise<PollOutcome> {
     const running = this.inFlight.get(sourceId);
     if (running) return running;
@@ -161,11 +173,17 @@ export class FeedPoller {
 
   private async pollDue(): Promise<void> {
     const now = this.now().getTime();
+    const owns = this.options.owns ?? (() => true);
     for (const source of this.options.sources.list()) {
-      if (!source.enabled || this.inFlight.has(source.id)) continue;
+      if (!source.enabled || this.inFlight.has(source.id) || !owns(source.id)) continue;
       const next = (await this.options.store.getHealth(source.id)).nextPollAt;
       if (this.running && !this.inFlight.has(source.id) && (!next || Date.parse(next) <= now)) {
-        void this.pollNow(source.id).then(() => this.tick());
+        // A poll fails on its own only when the state store does (Elasticsearch away, say): the
+        // source stays due and the next tick tries again.
+        void this.pollNow(source.id).then(
+          () => this.tick(),
+          (error: unknown) => this.options.logger?.warn?.({ sourceId: source.id, err: error }, 'feed poller: poll failed, state store unavailable'),
+        );
       }
     }
   }

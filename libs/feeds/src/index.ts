@@ -18,6 +18,8 @@ export type { SourceConfig, SourceConfigInput, SourceCandidate, ListingSelectors
 export { FeedPoller, PublishFailedError } from './feed-poller';
 export type { FeedPollerOptions, PollOutcome, PollerFetcher, PollerSources, PollerLogger } from './feed-poller';
 export { SourceRegistry } from './source-registry';
+export { BusSourceOverrides, SourcesNotLoadedError } from './bus-source-overrides';
+export type { BusSourceOverridesOptions } from './bus-source-overrides';
 export { SOURCE_STATE } from './source-state.port';
 export type { SourceStateStore, SeenEntry } from './source-state.port';
 export { SOURCE_OVERRIDES } from './source-override.port';

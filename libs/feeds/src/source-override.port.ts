@@ -13,12 +13,21 @@ export interface SourceOverride {
 }
 
 /**
- * Where the API's changes to sources are kept. Synchronous on purpose: every request and every
- * scheduler tick reads the sources in force, so an adapter keeps them in memory and only writes
- * through (the SQLite one reads its small table).
+ * Where the API's changes to sources are kept. Reads are synchronous on purpose: every request
+ * and every scheduler tick reads the sources in force, so an adapter keeps them in memory and
+ * only writes through (the SQLite one reads its small table). Writes are asynchronous because in
+ * the stack a change is durable only once the bus accepted it.
  */
 export interface SourceOverrideStore {
   all(): SourceOverride[];
-  /** Replaces what is recorded for `override.sourceId`. */
-  put(override: SourceOverride): void;
+  /**
+   * Replaces what is recorded for `override.sourceId`. `all()` shows it as soon as this is called
+   * (a writer reads its own write); resolves once the change is durable.
+   */
+  put(override: SourceOverride): Promise<void>;
+  /**
+   * Told when a change made by another process arrived, so the sources in force are read again
+   * without waiting for a scheduler tick. Absent when only this process writes the store.
+   */
+  onChange?(listener: () => void): () => void;
 }

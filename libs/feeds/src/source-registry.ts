@@ -16,7 +16,10 @@ export class SourceRegistry {
   constructor(
     private readonly overrides: SourceOverrideStore,
     private readonly defaults: SourceConfig[],
-  ) {}
+  ) {
+    // The registry lives as long as its process, so the subscription is never undone.
+    overrides.onChange?.(() => this.changed());
+  }
 
   list(): SourceConfig[] {
     const overrides = new Map(this.overrides.all().map((override) => [override.sourceId, override]));
@@ -40,24 +43,24 @@ export class SourceRegistry {
   }
 
   /** Adds (or replaces) a source at runtime; validated like the file, the error names the field. */
-  upsert(input: unknown): SourceConfig {
+  async upsert(input: unknown): Promise<SourceConfig> {
     const source = parseSourceConfig(input, 'source');
-    this.overrides.put({ sourceId: source.id, config: source, enabled: null, removed: false });
+    await this.overrides.put({ sourceId: source.id, config: source, enabled: null, removed: false });
     this.changed();
     return source;
   }
 
-  setEnabled(id: string, enabled: boolean): SourceConfig {
+  async setEnabled(id: string, enabled: boolean): Promise<SourceConfig> {
     if (!this.get(id)) throw new SourceConfigError(`no source with id '${id}'`, 'id');
     const current = this.current(id);
-    this.overrides.put({ ...current, enabled, removed: false });
+    await this.overrides.put({ ...current, enabled, removed: false });
     this.changed();
     return this.get(id) as SourceConfig;
   }
 
-  remove(id: string): void {
+  async remove(id: string): Promise<void> {
     if (!this.get(id)) throw new SourceConfigError(`no source with id '${id}'`, 'id');
-    this.overrides.put({ sourceId: id, config: null, enabled: null, removed: true });
+    await this.overrides.put({ sourceId: id, config: null, enabled: null, removed: true });
     this.changed();
   }
 

@@ -200,7 +200,14 @@ export class KafkaBus implements MessageBus {
           // kafkajs's own wait gives up when the broker does not know a topic yet, which happens
           // for a moment after another service created it: see waitUntilServed.
           waitForLeaders: false,
-          topics: [{ topic: this.physical(spec.topic), numPartitions: spec.partitions, replicationFactor: spec.replicationFactor }],
+          topics: [
+            {
+              topic: this.physical(spec.topic),
+              numPartitions: spec.partitions,
+              replicationFactor: spec.replicationFactor,
+              ...(spec.compacted ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] } : {}),
+            },
+          ],
         });
       }
       await this.waitUntilServed(admin, specs.map((spec) => this.physical(spec.topic)));
@@ -308,6 +315,7 @@ export class KafkaBus implements MessageBus {
       if (payload.restart || running.stopping || this.closed || running.consumer !== consumer) return;
       this.restartLater(running, options, payload.error);
     });
+    if (options.onAssignment) await this.reportAssignments(consumer, options, options.onAssignment);
     await consumer.connect();
     // A group that has never committed starts at the oldest message, as the embedded bus does:
     // nothing published before the first consumer started is skipped.
@@ -318,6 +326,23 @@ export class KafkaBus implements MessageBus {
       partitionsConsumedConcurrently: this.tuning.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.handleFetchedBatch(running, options, payload),
     });
+  }
+
+  /**
+   * Tells `onAssignment` what each join of the group handed this member. The partition count is
+   * read once: adding partitions to a topic moves its keys anyway, so it is not done live.
+   */
+  private async reportAssignments(consumer: Consumer, options: ConsumeOptions, onAssignment: NonNullable<ConsumeOptions['onAssignment']>): Promise<void> {
+    const physical = this.physical(options.topic);
+    const admin = await this.connectedAdmin();
+    const { topics } = await admin.fetchTopicMetadata({ topics: [physical] });
+    const partitionCount = topics[0]?.partitions.length ?? 0;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const partitions = [...(payload.memberAssignment[physical] ?? [])].sort((a, b) => a - b);
+      onAssignment({ partitions, partitionCount });
+    });
+    // A crashed consumer is out of the group until it rejoins; its partitions may already be another member's.
+    consumer.on(consumer.events.CRASH, () => onAssignment({ partitions: [], partitionCount }));
   }
 
   private restartLater(running: RunningConsumer, options: ConsumeOptions, error: Error): void {

@@ -61,3 +61,31 @@ describe('SqliteBus with several connections to one file', () => {
     }
   });
 });
+
+describe('SqliteBus pruning', () => {
+  it('prunes committed messages past retention, but never those of a compacted topic', async () => {
+    const bus = new SqliteBus({ db: new Database(':memory:'), retentionMs: 0 });
+    try {
+      await bus.ensureTopics([
+        { topic: 'log', partitions: 1, replicationFactor: 1 },
+        { topic: 'changelog', partitions: 1, replicationFactor: 1, compacted: true },
+      ]);
+      await bus.publish('log', [{ key: 'k', value: 'old' }]);
+      await bus.publish('changelog', [{ key: 'k', value: 'kept' }]);
+      let handled = 0;
+      for (const topic of ['log', 'changelog']) await bus.consume({ topic, group: 'g', handleBatch: async (b) => void (handled += b.length) });
+      const deadline = Date.now() + 2000;
+      while ((handled < 2 || (await bus.lag('g', 'changelog'))[0].lag > 0 || (await bus.lag('g', 'log'))[0].lag > 0) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(bus.prune(Date.now() + 1_000)).toBe(1);
+      const reread: string[] = [];
+      await bus.consume({ topic: 'changelog', group: 'late-reader', handleBatch: async (b) => void reread.push(...b.map((m) => m.value)) });
+      const until = Date.now() + 2000;
+      while (reread.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(reread).toEqual(['kept']);
+    } finally {
+      await bus.close();
+    }
+  });
+});

@@ -65,11 +65,14 @@ export class SqliteBus implements MessageBus {
         grp TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL, committed INTEGER NOT NULL,
         PRIMARY KEY (grp, topic, partition)) WITHOUT ROWID;
     `);
+    // Files written before compacted topics existed lack the column.
+    const columns = this.db.prepare('PRAGMA table_info(bus_topics)').all() as { name: string }[];
+    if (!columns.some((column) => column.name === 'compacted')) this.db.exec('ALTER TABLE bus_topics ADD COLUMN compacted INTEGER NOT NULL DEFAULT 0');
   }
 
   async ensureTopics(specs: TopicSpec[]): Promise<void> {
-    const insert = this.db.prepare('INSERT OR IGNORE INTO bus_topics (topic, partitions) VALUES (?, ?)');
-    for (const spec of specs) insert.run(spec.topic, spec.partitions);
+    const insert = this.db.prepare('INSERT OR IGNORE INTO bus_topics (topic, partitions, compacted) VALUES (?, ?, ?)');
+    for (const spec of specs) insert.run(spec.topic, spec.partitions, spec.compacted ? 1 : 0);
     this.partitionCounts.clear();
   }
 
@@ -140,12 +143,16 @@ export class SqliteBus implements MessageBus {
     await Promise.all(all.flatMap((member) => [...member.loops.values()]));
   }
 
-  /** Deletes messages that every group has committed and that are past retention. */
+  /**
+   * Deletes messages that every group has committed and that are past retention. A compacted
+   * topic keeps all of its messages: it is a changelog that a new reader reads from the start.
+   */
   prune(now = Date.now()): number {
     const result = this.db
       .prepare(
         `DELETE FROM bus_messages WHERE created_at < ? AND offset < COALESCE(
-           (SELECT MIN(committed) FROM bus_offsets o WHERE o.topic = bus_messages.topic AND o.partition = bus_messages.partition), 0)`,
+           (SELECT MIN(committed) FROM bus_offsets o WHERE o.topic = bus_messages.topic AND o.partition = bus_messages.partition), 0)
+         AND topic NOT IN (SELECT topic FROM bus_topics WHERE compacted = 1)`,
       )
       .run(now - this.opts.retentionMs);
     return result.changes;
@@ -173,6 +180,7 @@ export class SqliteBus implements MessageBus {
     if (members.length === 0) return;
     for (let p = 0; p < partitions; p++) members[p % members.length].partitions.add(p);
     for (const member of members) {
+      member.options.onAssignment?.({ partitions: [...member.partitions].sort((a, b) => a - b), partitionCount: partitions });
       for (const partition of member.partitions) {
         if (!member.loops.has(partition)) {
           const loop = this.runPartition(member, partition).finally(() => member.loops.delete(partition));

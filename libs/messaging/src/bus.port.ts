@@ -39,6 +39,20 @@ export interface ConsumeOptions {
    * away, say) would replay forever without a word.
    */
   onBatchFailed?(error: unknown, batch: IncomingMessage[], attempt: number): void;
+  /**
+   * Told the partitions this member owns after every (re)assignment of the group: when it joins,
+   * when another member joins or leaves (or dies and its session ends), and with none when its
+   * consumer crashed and has not rejoined yet. Lets a group share work that is not messages (the
+   * collectors share the sources, keyed like the topic: see partitionForKey).
+   */
+  onAssignment?(assignment: PartitionAssignment): void;
+}
+
+export interface PartitionAssignment {
+  /** The partitions this member now owns, ascending; empty when it owns none. */
+  partitions: number[];
+  /** The topic's partition count, to map a key to its partition with partitionForKey. */
+  partitionCount: number;
 }
 
 export interface ConsumerHandle {
@@ -49,6 +63,13 @@ export interface TopicSpec {
   topic: string;
   partitions: number;
   replicationFactor: number;
+  /**
+   * Keep only the latest message of each key, forever (Kafka's `cleanup.policy=compact`): for a
+   * changelog read whole by every process at start, such as sources.v1. Only applied when the
+   * topic is created. An adapter without retention by age (the embedded bus keeps every message
+   * until all groups committed it) may ignore it: the latest message of a key still wins.
+   */
+  compacted?: boolean;
 }
 
 export interface BusHealth {

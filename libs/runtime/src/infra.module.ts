@@ -37,8 +37,9 @@ class InfraLifecycle implements OnApplicationShutdown {
 export class InfraModule {
   static forConfig(config: MonitorConfig, options: { store: boolean } = { store: true }): DynamicModule {
     const embedded = config.MONITOR_MODE === 'embedded';
-    // A stack service that does not search or index (collector, classifier) never connects to
-    // Elasticsearch, so an Elasticsearch outage cannot stop it.
+    // A stack service that does not search or index (collector, classifier) does not open the
+    // article store, so an Elasticsearch outage cannot stop it (the collector's source state is
+    // there too, see SourcesModule, but a failed read of it only postpones a poll).
     const storeProviders = options.store || embedded ? [storeProvider(config, embedded)] : [];
     return {
       module: InfraModule,
@@ -62,6 +63,8 @@ export class InfraModule {
                   brokers: config.KAFKA_BROKERS.split(','),
                   clientId: config.KAFKA_CLIENT_ID,
                   topicPrefix: config.KAFKA_TOPIC_PREFIX,
+                  // The broker wants heartbeats well within a session (a third at most).
+                  consumer: { sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, heartbeatIntervalMs: Math.min(3_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 5)) },
                   logger: logger.child({ component: 'kafka' }),
                 });
             await ensureMonitorTopics(bus, config);

@@ -1,9 +1,13 @@
-import { BUS_TOPICS, deadLetterTopic } from '@monitor/contracts';
+import { BUS_TOPICS, SOURCES_TOPIC, deadLetterTopic } from '@monitor/contracts';
 import { MonitorConfig } from '@monitor/config';
 import { MessageBus } from '@monitor/messaging';
 
-/** Every topic of the pipeline and its dead-letter topic, created if missing (idempotent). */
+/**
+ * Every topic of the pipeline and its dead-letter topic, and the compacted changelog of sources
+ * (no dead-letter topic: its readers skip what they cannot read), created if missing (idempotent).
+ */
 export async function ensureMonitorTopics(bus: MessageBus, config: MonitorConfig): Promise<void> {
   const topics = Object.values(BUS_TOPICS).flatMap((topic) => [topic, deadLetterTopic(topic)]);
-  await bus.ensureTopics(topics.map((topic) => ({ topic, partitions: config.KAFKA_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR })));
+  const shape = { partitions: config.KAFKA_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR };
+  await bus.ensureTopics([...topics.map((topic) => ({ topic, ...shape })), { topic: SOURCES_TOPIC, ...shape, compacted: true }]);
 }

@@ -10,8 +10,8 @@ export const STATE_DB_CHECKPOINTER = Symbol('STATE_DB_CHECKPOINTER');
 /**
  * Opens the monitor's SQLite file. In embedded mode it holds everything (the bus log, the
  * articles and their full-text index, sources, subscriptions, the alert ledger); in stack mode
- * only the state that the collector, alerter and api share on one host (sources, subscriptions,
- * the alert ledger). WAL and a busy timeout let several processes use one file safely.
+ * only the state that the alerter and api still share on one host (subscriptions, the alert
+ * ledger; sources are on Kafka and Elasticsearch there, see SourcesModule). WAL and a busy timeout let several processes use one file safely.
  */
 export function openStateDatabase(dataDir: string, fileName: string): Database.Database {
   mkdirSync(dataDir, { recursive: true });

@@ -29,7 +29,7 @@ export class SqliteSourceOverrides implements SourceOverrideStore {
     }));
   }
 
-  put(override: SourceOverride): void {
+  async put(override: SourceOverride): Promise<void> {
     this.db
       .prepare(
         `INSERT INTO feeds_source_overrides (source_id, config, enabled, removed) VALUES (?, ?, ?, ?)

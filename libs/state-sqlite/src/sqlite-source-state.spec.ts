@@ -11,13 +11,13 @@ describeSourceStateContract('MemorySourceStateStore', async () => new MemorySour
 
 const files = new WeakMap<SqliteSourceOverrides, Database.Database>();
 describeSourceOverrideContract('SqliteSourceOverrides', {
-  create: () => {
+  create: async () => {
     const db = new Database(':memory:');
     const store = new SqliteSourceOverrides(db);
     files.set(store, db);
     return store;
   },
-  reopen: (store) => new SqliteSourceOverrides(files.get(store as SqliteSourceOverrides)!),
+  reopen: async (store) => new SqliteSourceOverrides(files.get(store as SqliteSourceOverrides)!),
   source,
 });
-describeSourceOverrideContract('MemorySourceOverrides', { create: () => new MemorySourceOverrides(), reopen: (store) => store, source });
+describeSourceOverrideContract('MemorySourceOverrides', { create: async () => new MemorySourceOverrides(), reopen: async (store) => store, source });

@@ -23,7 +23,7 @@ export class EmbeddedMonitorModule {
         InfraModule.forConfig(config),
         AccessModule,
         AlertsModule,
-        SourcesModule,
+        SourcesModule.forConfig(config),
         CollectorStageModule,
         ClassifierStageModule,
         IndexerStageModule,

@@ -35,18 +35,18 @@ export class SourcesController {
   @RequireKey('admin')
   @ApiSecurity('api-key')
   @ApiOperation({ summary: 'Add (or replace) a source; same fields as an entry of the sources file' })
-  add(@Body() body: unknown): Promise<SourceView> {
-    return this.view(this.collector.registry.upsert(body));
+  async add(@Body() body: unknown): Promise<SourceView> {
+    return this.view(await this.collector.registry.upsert(body));
   }
 
   @Patch(':id')
   @RequireKey('admin')
   @ApiSecurity('api-key')
   @ApiOperation({ summary: 'Enable or disable a source: {"enabled": false}' })
-  update(@Param('id') id: string, @Body() body: { enabled?: unknown }): Promise<SourceView> {
+  async update(@Param('id') id: string, @Body() body: { enabled?: unknown }): Promise<SourceView> {
     if (typeof body?.enabled !== 'boolean') throw new ValidationError('enabled: true or false', 'enabled');
     if (!this.collector.registry.get(id)) throw new NotFoundError(`source ${id}`);
-    return this.view(this.collector.registry.setEnabled(id, body.enabled));
+    return this.view(await this.collector.registry.setEnabled(id, body.enabled));
   }
 
   @Post(':id/poll')

@@ -8,7 +8,7 @@ export class MemorySourceOverrides implements SourceOverrideStore {
     return [...this.overrides.values()].map((override) => structuredClone(override));
   }
 
-  put(override: SourceOverride): void {
+  async put(override: SourceOverride): Promise<void> {
     this.overrides.set(override.sourceId, structuredClone(override));
   }
 }

@@ -1,4 +1,4 @@
-import { IncomingMessage, MessageBus } from '../bus.port';
+import { IncomingMessage, MessageBus, PartitionAssignment } from '../bus.port';
 
 export interface BusContractContext {
   /** A bus connected to the adapter under test; called once per case. */
@@ -117,6 +117,37 @@ export function describeBusContract(name: string, context: BusContractContext): 
       await eventually(() => a.length >= 3 && b.length >= 3, context.deliveryTimeoutMs, 'both groups');
       expect(a.sort()).toEqual(['1', '2', '3']);
       expect(b.sort()).toEqual(['1', '2', '3']);
+    });
+
+    it("tells each member its partitions on every reassignment, and hands a leaving member's partitions to the others", async () => {
+      const bus = await create();
+      const topic = context.uniqueTopic('assign');
+      await bus.ensureTopics([{ topic, partitions: 4, replicationFactor: 1 }]);
+      let a: PartitionAssignment | undefined;
+      let b: PartitionAssignment | undefined;
+      await bus.consume({ topic, group: 'owners', handleBatch: async () => undefined, onAssignment: (assignment) => void (a = assignment) });
+      await eventually(() => a?.partitions.length === 4, context.deliveryTimeoutMs, 'the first member to own every partition');
+      expect(a).toEqual({ partitions: [0, 1, 2, 3], partitionCount: 4 });
+
+      const second = await bus.consume({ topic, group: 'owners', handleBatch: async () => undefined, onAssignment: (assignment) => void (b = assignment) });
+      const shared = () =>
+        !!a && !!b && a.partitions.length > 0 && b.partitions.length > 0 && [...a.partitions, ...b.partitions].sort().join() === '0,1,2,3';
+      await eventually(shared, context.deliveryTimeoutMs, 'the partitions to be split between both members');
+
+      await second.stop();
+      await eventually(() => a?.partitions.length === 4, context.deliveryTimeoutMs, 'the remaining member to own every partition again');
+    });
+
+    it('creates a compacted topic that delivers like any other', async () => {
+      const bus = await create();
+      const topic = context.uniqueTopic('compacted');
+      await bus.ensureTopics([{ topic, partitions: 2, replicationFactor: 1, compacted: true }]);
+      await bus.publish(topic, [{ key: 'k', value: 'first' }, { key: 'k', value: 'latest' }]);
+      const seen: string[] = [];
+      await bus.consume({ topic, group: 'g1', handleBatch: async (batch) => void seen.push(...batch.map((m) => m.value)) });
+      // Compaction may already have dropped the first value; the latest always arrives last.
+      await eventually(() => seen.includes('latest'), context.deliveryTimeoutMs, 'the latest value');
+      expect(seen[seen.length - 1]).toBe('latest');
     });
 
     it('reports lag until the group has committed', async () => {

@@ -7,9 +7,10 @@ import { SourceOperations } from './source-operations';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Sources as the stack's api service sees them: the registry and the health the collector writes
- * to the shared state file, read here directly; "poll now" is forwarded to the collector process,
- * the only one that fetches.
+ * Sources as the stack's api service sees them: the registry (the sources file and the changes on
+ * sources.v1) and the health the collectors write to Elasticsearch, read here directly; "poll now"
+ * is forwarded to a collector, the only service that fetches (whichever replica COLLECTOR_URL
+ * reaches polls it, whether the source is its own or not: a poll is idempotent by article id).
  */
 @Injectable()
 export class RemoteSourceOperations implements SourceOperations {
