@@ -52,7 +52,7 @@ export class SqliteApiKeys implements ApiKeyRegistry {
     `);
   }
 
-  create(input: { role: ApiKeyRole; label?: string }): CreatedApiKey {
+  async create(input: { role: ApiKeyRole; label?: string }): Promise<CreatedApiKey> {
     if (input.role !== 'analyst' && input.role !== 'admin') throw new ValidationError('role: analyst or admin', 'role');
     const label = (input.label ?? '').trim();
     if (label.length > 200) throw new ValidationError('label: at most 200 characters', 'label');
@@ -64,7 +64,7 @@ export class SqliteApiKeys implements ApiKeyRegistry {
     return { keyId, key, role: input.role, label, createdAt, revokedAt: null };
   }
 
-  resolve(presented: string | undefined | null): ApiKeyPrincipal {
+  async resolve(presented: string | undefined | null): Promise<ApiKeyPrincipal> {
     if (!presented) throw new ApiKeyRejectedError('missing API key');
     const hash = hashApiKey(presented);
     if (this.adminHash && timingSafeEqual(hash, this.adminHash)) return { keyId: BOOTSTRAP_ADMIN_KEY_ID, role: 'admin' };
@@ -75,12 +75,12 @@ export class SqliteApiKeys implements ApiKeyRegistry {
     return { keyId: row.key_id, role: row.role };
   }
 
-  list(): ApiKeyInfo[] {
+  async list(): Promise<ApiKeyInfo[]> {
     const rows = this.db.prepare('SELECT * FROM api_keys ORDER BY created_at, key_id').all() as KeyRow[];
     return rows.map((r) => ({ keyId: r.key_id, role: r.role, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at }));
   }
 
-  revoke(keyId: string): boolean {
+  async revoke(keyId: string): Promise<boolean> {
     const result = this.db
       .prepare('UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL')
       .run(this.now().toISOString(), keyId);
