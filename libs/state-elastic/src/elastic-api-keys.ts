@@ -1,17 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { ValidationError } from '@monitor/contracts';
-import {
-  ApiKeyInfo,
-  ApiKeyPrincipal,
-  ApiKeyRegistry,
-  ApiKeyRejectedError,
-  ApiKeyRole,
-  BOOTSTRAP_ADMIN_KEY_ID,
-  CreatedApiKey,
-  apiKeyIdOf,
-  hashApiKey,
-  mintApiKey,
-} from '@monitor/alerts';
+import { ApiKeyChecks, ApiKeyInfo, ApiKeyPrincipal, ApiKeyRegistry, ApiKeyRole, CreatedApiKey } from '@monitor/alerts';
 import { StateDocuments, StateStoreError } from './elastic-requests';
 import { StateIndices } from './state-indices';
 
@@ -35,47 +22,35 @@ interface KeyDoc {
 /**
  * API keys in Elasticsearch, one document per key id, holding only the SHA-256 of the key. A
  * presented key names its id, so it is found by a realtime read by id and compared in constant
- * time; an unknown id is compared against a decoy, so a miss costs what a hit costs. Writes wait
- * for the refresh, so list() shows them at once.
+ * time (ApiKeyChecks). Writes wait for the refresh, so list() shows them at once.
  */
 export class ElasticApiKeys implements ApiKeyRegistry {
   private readonly docs: StateDocuments;
   private readonly index: string;
-  private readonly adminHash: Buffer | null;
+  private readonly checks: ApiKeyChecks;
   private readonly now: () => Date;
-  private readonly decoy = hashApiKey(randomBytes(32).toString('hex'));
 
   constructor(options: ElasticApiKeysOptions) {
     this.docs = new StateDocuments(options.indices.client);
     this.index = options.indices.name('api-keys');
     this.now = options.now ?? (() => new Date());
-    if (options.adminKey !== undefined && options.adminKey.length < 16) {
-      throw new ValidationError('ADMIN_API_KEY: at least 16 characters', 'ADMIN_API_KEY');
-    }
-    this.adminHash = options.adminKey ? hashApiKey(options.adminKey) : null;
+    this.checks = new ApiKeyChecks(options.adminKey);
   }
 
   async create(input: { role: ApiKeyRole; label?: string }): Promise<CreatedApiKey> {
-    if (input.role !== 'analyst' && input.role !== 'admin') throw new ValidationError('role: analyst or admin', 'role');
-    const label = (input.label ?? '').trim();
-    if (label.length > 200) throw new ValidationError('label: at most 200 characters', 'label');
-    const { keyId, key } = mintApiKey();
+    const { keyId, key, hash, role, label } = this.checks.mint(input);
     const createdAt = this.now().toISOString();
-    const doc: KeyDoc = { keyId, hash: hashApiKey(key).toString('hex'), role: input.role, label, createdAt, revokedAt: null };
+    const doc: KeyDoc = { keyId, hash: hash.toString('hex'), role, label, createdAt, revokedAt: null };
     // Create-only: a (vanishingly unlikely) id collision must not overwrite another owner's key.
     if (!(await this.docs.create(this.index, keyId, doc, 'wait_for'))) throw new StateStoreError(`API key id ${keyId} exists already`, { retriable: true });
-    return { keyId, key, role: input.role, label, createdAt, revokedAt: null };
+    return { keyId, key, role, label, createdAt, revokedAt: null };
   }
 
   async resolve(presented: string | undefined | null): Promise<ApiKeyPrincipal> {
-    if (!presented) throw new ApiKeyRejectedError('missing API key');
-    const hash = hashApiKey(presented);
-    if (this.adminHash && timingSafeEqual(hash, this.adminHash)) return { keyId: BOOTSTRAP_ADMIN_KEY_ID, role: 'admin' };
-    const keyId = apiKeyIdOf(presented);
-    const doc = keyId ? (await this.docs.get<KeyDoc>(this.index, keyId))?.source : undefined;
-    const equal = timingSafeEqual(hash, doc ? Buffer.from(doc.hash, 'hex') : this.decoy);
-    if (!doc || !equal || doc.revokedAt) throw new ApiKeyRejectedError('invalid API key');
-    return { keyId: doc.keyId, role: doc.role };
+    return this.checks.resolve(presented, async (keyId) => {
+      const doc = (await this.docs.get<KeyDoc>(this.index, keyId))?.source;
+      return doc ? { keyId: doc.keyId, hash: Buffer.from(doc.hash, 'hex'), role: doc.role, revoked: doc.revokedAt !== null } : null;
+    });
   }
 
   async list(): Promise<ApiKeyInfo[]> {

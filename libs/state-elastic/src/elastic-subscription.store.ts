@@ -73,7 +73,7 @@ export class ElasticSubscriptionStore implements SubscriptionStore {
       if (!(await this.docs.get(this.index, id))) throw new SubscriptionNotFoundError(id);
       throw new SubscriptionConflictError(id);
     }
-    this.changed({ type: 'delete', subscription: read.source.subscription });
+    await this.changed({ type: 'delete', subscription: read.source.subscription });
   }
 
   async all(): Promise<Subscription[]> {
