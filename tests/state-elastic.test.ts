@@ -140,6 +140,13 @@ describe('the Elasticsearch state adapters', () => {
     expect(settings[ledger].settings?.index?.number_of_shards).toBe('1');
   });
 
+  it('drops every index of its prefix, also when only some kinds were created', async () => {
+    const { indices } = await freshIndices(['deliveries', 'meta']);
+    await indices.drop();
+    const left = await indices.client.cat.indices({ index: `${indices.prefix}-*`, format: 'json' });
+    expect(left).toEqual([]);
+  });
+
   it('turns an unreachable Elasticsearch into a retriable StateStoreError', async () => {
     const unreachable = new Client({ node: 'http://127.0.0.1:1', maxRetries: 0, requestTimeout: 2000 });
     clients.push(unreachable);

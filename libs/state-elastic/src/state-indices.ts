@@ -108,6 +108,7 @@ export class StateIndices {
 
   /** Deletes every state index of this prefix (tests, and tearing down a namespace). */
   async drop(): Promise<void> {
-    await elasticRequest('delete state indices', () => this.client.indices.delete({ index: STATE_INDEX_KINDS.map((k) => this.name(k)) }, { ignore: [404] }));
+    // ignore_unavailable: kinds that were never created are no reason to keep the others.
+    await elasticRequest('delete state indices', () => this.client.indices.delete({ index: STATE_INDEX_KINDS.map((k) => this.name(k)), ignore_unavailable: true }));
   }
 }
