@@ -103,11 +103,14 @@ async function benchLatency(): Promise<void> {
 
   const store = new SqliteSubscriptionStore(db);
   const rnd = seededRandom(SEED);
+  // One transaction for the lot: each create writes its row synchronously before its promise settles.
+  const creating: Promise<unknown>[] = [];
   db.transaction(() => {
     for (let i = 0; i < SUBSCRIPTIONS; i++) {
-      store.create(`k${i % 50}`, syntheticSubscriptionInput(rnd, rnd() < WEBHOOK_SHARE ? hookUrl : undefined));
+      creating.push(store.create(`k${i % 50}`, syntheticSubscriptionInput(rnd, rnd() < WEBHOOK_SHARE ? hookUrl : undefined)));
     }
   })();
+  await Promise.all(creating);
   const bus = new SqliteBus({ db });
   await bus.ensureTopics([{ topic: BUS_TOPICS.classified, partitions: 3, replicationFactor: 1 }, { topic: BUS_TOPICS.alerts, partitions: 3, replicationFactor: 1 }]);
   const ledger = new SqliteAlertLedger(db);
@@ -168,8 +171,8 @@ async function benchLatency(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 200));
   const latencies = arrivals.filter((a) => measured.has(a.articleId)).map((a) => a.at - publishedAt.get(a.articleId)!);
 
-  const delivered = log.list({ status: 'delivered', limit: 1000 }).length;
-  const failed = log.list({ status: 'failed', limit: 1000 }).length;
+  const delivered = (await log.list({ status: 'delivered', limit: 1000 })).length;
+  const failed = (await log.list({ status: 'failed', limit: 1000 })).length;
   latencies.sort((a, b) => a - b);
   console.log(`\nclassified event -> webhook delivered, ${RATE} articles/s asked, ${(total / sentFor).toFixed(0)} articles/s achieved (${total} in ${sentFor.toFixed(1)} s; first ${warmup} not measured):`);
   console.log(`  ${alerts} alerts recorded (${(alerts / sentFor).toFixed(0)}/s), ${received} webhooks received (${delivered >= 1000 ? '1000+' : delivered} delivered, ${failed} failed in the log)`);

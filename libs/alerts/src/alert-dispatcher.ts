@@ -8,13 +8,19 @@ import type { AlertDeliverer } from './alert-service';
 import { Subscription } from './subscription';
 
 export interface DigestMessages {
-  messageFor(digestId: string): PushMessage | null;
+  messageFor(digestId: string): Promise<PushMessage | null>;
+}
+
+/** A pending row this worker just wrote, with the message it sends. */
+export interface OutboxDelivery {
+  row: NewDelivery;
+  message: PushMessage;
 }
 
 export interface AlertDispatcherOptions {
   log: DeliveryLog;
   ledger: AlertLedger;
-  subscriptions: { findById(id: string): Subscription | null };
+  subscriptions: { findById(id: string): Promise<Subscription | null> };
   channels: PushChannelSender[];
   /** Finds a digest's message again when a crashed delivery is resumed (the digest scheduler). */
   digests?: DigestMessages;
@@ -58,7 +64,7 @@ function intervalHeartbeat(everyMs: number, beat: () => void): () => void {
  * capped exponential backoff and jitter (cockatiel's decorrelated jitter), every attempt written to
  * the delivery log. A Retry-After from the receiver stretches the wait (within the cap).
  */
-export class AlertDispatcher implements AlertDeliverer<NewDelivery[]> {
+export class AlertDispatcher implements AlertDeliverer<OutboxDelivery[]> {
   private readonly maxAttempts: number;
   private readonly initialDelayMs: number;
   private readonly maxDelayMs: number;
@@ -91,29 +97,23 @@ export class AlertDispatcher implements AlertDeliverer<NewDelivery[]> {
     return out;
   }
 
-  /** Writes the pending rows; they are handed back to deliver() once the ledger has committed. */
-  outbox(fresh: LedgerEntry[], subscriptions: ReadonlyMap<string, Subscription>): NewDelivery[] {
-    const rows = this.deliveriesFor(fresh, subscriptions);
-    if (rows.length) this.options.log.enqueue(rows);
-    return rows;
+  /**
+   * Writes the pending rows of these alerts; only the rows this call added (not those written
+   * before, by another replica or an earlier attempt) are handed to deliver() to start.
+   */
+  async outbox(entries: LedgerEntry[], subscriptions: ReadonlyMap<string, Subscription>): Promise<OutboxDelivery[]> {
+    const rows = this.deliveriesFor(entries, subscriptions);
+    if (rows.length === 0) return [];
+    const added = await this.options.log.enqueue(rows);
+    const byAlert = new Map(entries.map((e) => [e.alert.id, e.alert]));
+    return added.map((row) => {
+      const alert = byAlert.get(row.alertId)!;
+      return { row, message: { kind: 'alert', id: alert.id, alert } };
+    });
   }
 
-  deliver(fresh: LedgerEntry[], rows: NewDelivery[] = []): void {
-    // Most alerts (SSE only, digests) have no row to start.
-    if (rows.length === 0) return;
-    const byAlert = new Map(fresh.map((e) => [e.alert.id, e.alert]));
-    for (const row of rows) {
-      const alert = byAlert.get(row.alertId);
-      if (alert) this.track(this.run(row, { kind: 'alert', id: alert.id, alert }));
-    }
-  }
-
-  /** Starts delivering freshly recorded alerts in the background (their rows are already pending). */
-  dispatchAlerts(entries: LedgerEntry[]): void {
-    for (const { alert } of entries) {
-      const message: PushMessage = { kind: 'alert', id: alert.id, alert };
-      for (const channel of this.options.channels) this.track(this.run({ alertId: alert.id, channel: channel.channel }, message));
-    }
+  deliver(_fresh: LedgerEntry[], added: OutboxDelivery[] = []): void {
+    for (const { row, message } of added) this.track(this.run(row, message));
   }
 
   /** Runs the pending deliveries of each message (digests just recorded); resolves with the final rows this worker ran. */
@@ -126,8 +126,8 @@ export class AlertDispatcher implements AlertDeliverer<NewDelivery[]> {
   async run(key: DeliveryKey, message: PushMessage, claimed = false): Promise<DeliveryRecord | null> {
     const { log } = this.options;
     if (this.stopping.signal.aborted) return null;
-    const record = log.get(key);
-    if (!record || record.status !== 'pending' || (!claimed && !log.claim(key, this.leaseMs))) return null;
+    const record = await log.get(key);
+    if (!record || record.status !== 'pending' || (!claimed && !(await log.claim(key, this.leaseMs)))) return null;
     this.hold(key);
     try {
       return await this.runHeld(key, record, message);
@@ -139,9 +139,9 @@ export class AlertDispatcher implements AlertDeliverer<NewDelivery[]> {
   private async runHeld(key: DeliveryKey, record: DeliveryRecord, message: PushMessage): Promise<DeliveryRecord | null> {
     const { log } = this.options;
     const sender = this.options.channels.find((c) => c.channel === key.channel);
-    const subscription = this.options.subscriptions.findById(record.subscriptionId);
+    const subscription = await this.options.subscriptions.findById(record.subscriptionId);
     if (!sender || !subscription || !sender.wants(subscription)) {
-      log.markFailed(key, !subscription ? 'subscription deleted before delivery' : `channel ${key.channel} no longer configured`);
+      await log.markFailed(key, !subscription ? 'subscription deleted before delivery' : `channel ${key.channel} no longer configured`);
       return log.get(key);
     }
     const remaining = Math.max(1, this.maxAttempts - record.attempts);
@@ -153,24 +153,24 @@ export class AlertDispatcher implements AlertDeliverer<NewDelivery[]> {
       await policy.execute(async ({ signal }) => {
         try {
           await sender.send(message, subscription, signal);
-          log.recordAttempt(key, null);
+          await log.recordAttempt(key, null);
         } catch (error) {
           if (signal.aborted) throw new TaskCancelledError();
-          log.recordAttempt(key, describe(error));
+          await log.recordAttempt(key, describe(error));
           throw error;
         }
       }, this.stopping.signal);
-      log.markDelivered(key);
-      this.options.onDelivered?.(log.get(key)!);
+      await log.markDelivered(key);
+      this.options.onDelivered?.((await log.get(key))!);
     } catch (error) {
       if (error instanceof TaskCancelledError || this.stopping.signal.aborted) {
         // Stopping: the row stays pending and free, so the next start (or a sibling replica) resumes it at once.
-        log.release(key);
+        await log.release(key);
         return log.get(key);
       }
-      const attempts = log.get(key)?.attempts ?? 0;
-      log.markFailed(key, `${describe(error)} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`, this.options.deadLetter ? this.leaseMs : undefined);
-      const failed = log.get(key)!;
+      const attempts = (await log.get(key))?.attempts ?? 0;
+      await log.markFailed(key, `${describe(error)} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`, this.options.deadLetter ? this.leaseMs : undefined);
+      const failed = (await log.get(key))!;
       this.options.onFailed?.(failed, message);
       await this.sendDeadLetter(failed, message);
     }
@@ -182,10 +182,10 @@ export class AlertDispatcher implements AlertDeliverer<NewDelivery[]> {
     if (!this.options.deadLetter) return;
     try {
       await this.options.deadLetter(record, message);
-      this.options.log.markDeadLettered(record);
+      await this.options.log.markDeadLettered(record);
     } catch {
       // Still marked in the log: released, it is tried again at the next resumeStale().
-      this.options.log.release(record);
+      await this.options.log.release(record);
     }
   }
 
@@ -193,22 +193,22 @@ export class AlertDispatcher implements AlertDeliverer<NewDelivery[]> {
   async resumeStale(limit = 100): Promise<number> {
     if (this.stopping.signal.aborted) return 0;
     if (this.options.deadLetter) {
-      for (const row of this.options.log.claimDeadLetters(limit, this.leaseMs)) {
-        const message = this.messageFor(row);
+      for (const row of await this.options.log.claimDeadLetters(limit, this.leaseMs)) {
+        const message = await this.messageFor(row);
         if (!message) {
-          this.options.log.markDeadLettered(row); // nothing left to tell: the log keeps the failure
+          await this.options.log.markDeadLettered(row); // nothing left to tell: the log keeps the failure
           continue;
         }
         this.hold(row);
         this.track(this.sendDeadLetter(row, message).finally(() => this.letGo(row)));
       }
     }
-    const rows = this.options.log.claimStale(limit, this.leaseMs);
+    const rows = await this.options.log.claimStale(limit, this.leaseMs);
     let resumed = 0;
     for (const row of rows) {
-      const message = this.messageFor(row);
+      const message = await this.messageFor(row);
       if (!message) {
-        this.options.log.markFailed(row, 'alert or digest no longer exists');
+        await this.options.log.markFailed(row, 'alert or digest no longer exists');
         continue;
       }
       resumed += 1;
@@ -234,16 +234,16 @@ export class AlertDispatcher implements AlertDeliverer<NewDelivery[]> {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
-  private messageFor(row: DeliveryRecord): PushMessage | null {
-    if (row.kind === 'digest') return this.options.digests?.messageFor(row.alertId) ?? null;
-    const entry = this.options.ledger.getByAlertId(row.alertId);
+  private async messageFor(row: DeliveryRecord): Promise<PushMessage | null> {
+    if (row.kind === 'digest') return (await this.options.digests?.messageFor(row.alertId)) ?? null;
+    const entry = await this.options.ledger.getByAlertId(row.alertId);
     return entry ? { kind: 'alert', id: entry.alert.id, alert: entry.alert } : null;
   }
 
   private hold(key: DeliveryKey): void {
     this.held.set(`${key.alertId}\n${key.channel}`, key);
     if (this.stopRenewals) return;
-    this.stopRenewals = (this.options.heartbeat ?? intervalHeartbeat)(Math.max(1, Math.floor(this.leaseMs / 3)), () => this.renewLeases());
+    this.stopRenewals = (this.options.heartbeat ?? intervalHeartbeat)(Math.max(1, Math.floor(this.leaseMs / 3)), () => void this.renewLeases());
   }
 
   private letGo(key: DeliveryKey): void {
@@ -253,11 +253,11 @@ export class AlertDispatcher implements AlertDeliverer<NewDelivery[]> {
     this.stopRenewals = undefined;
   }
 
-  private renewLeases(): void {
+  private async renewLeases(): Promise<void> {
     try {
-      this.options.log.renew([...this.held.values()], this.leaseMs);
+      await this.options.log.renew([...this.held.values()], this.leaseMs);
     } catch {
-      // The shared file stayed locked past its busy timeout: the next renewal, well within the lease, tries again.
+      // The store was locked or unreachable: the next renewal, well within the lease, tries again.
     }
   }
 

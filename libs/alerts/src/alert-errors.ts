@@ -7,6 +7,19 @@ export class SubscriptionNotFoundError extends MonitorError {
   }
 }
 
+/**
+ * Another writer changed the subscription between this update's read and its write; the update
+ * was not applied. Retriable: reading again and re-applying the patch may succeed.
+ */
+export class SubscriptionConflictError extends MonitorError {
+  constructor(
+    readonly subscriptionId: string,
+    cause?: unknown,
+  ) {
+    super('SUBSCRIPTION_CONFLICT', `subscription ${subscriptionId} was changed by another writer; read it again and retry`, { retriable: true, cause });
+  }
+}
+
 /** A missing, malformed, unknown or revoked API key (401). */
 export class ApiKeyRejectedError extends MonitorError {
   constructor(reason: string) {

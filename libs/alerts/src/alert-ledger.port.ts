@@ -26,22 +26,26 @@ export interface RecordResult {
   entry: LedgerEntry;
 }
 
+/**
+ * Every method is asynchronous: an adapter may be a network store shared by replicas on several
+ * hosts. There is no transaction spanning the ledger and another store (a network store has
+ * none); what must follow an alert (its pending deliveries) is written after it, create-only under
+ * ids derived from the alert, and written again by whoever records the same pair later and is told
+ * it exists (see AlertService.record), so a crash between the two writes is repaired, never doubled.
+ */
 export interface AlertLedger {
-  record(subscriptionId: string, subjectId: string, alert: Alert): RecordResult;
-  /**
-   * Records several in one transaction. `within` runs inside it with the new entries, so a store
-   * sharing the transaction (the delivery outbox) commits or rolls back together with the ledger.
-   */
-  recordMany(writes: LedgerWrite[], within?: (fresh: LedgerEntry[]) => void): RecordResult[];
+  record(subscriptionId: string, subjectId: string, alert: Alert): Promise<RecordResult>;
+  /** Records several, in order; each pair is decided on its own (there is no all-or-nothing). */
+  recordMany(writes: LedgerWrite[]): Promise<RecordResult[]>;
   /** An owner's alerts with seq > afterSeq, oldest first (SSE replay). */
-  afterSeq(ownerKeyId: string, afterSeq: number, limit?: number): LedgerEntry[];
+  afterSeq(ownerKeyId: string, afterSeq: number, limit?: number): Promise<LedgerEntry[]>;
   /** The highest seq of an owner's alerts (0 when none). */
-  latestSeq(ownerKeyId: string): number;
+  latestSeq(ownerKeyId: string): Promise<number>;
   /** One subscription's alerts with seq > afterSeq, oldest first (digests). */
-  forSubscription(subscriptionId: string, afterSeq?: number, limit?: number): LedgerEntry[];
+  forSubscription(subscriptionId: string, afterSeq?: number, limit?: number): Promise<LedgerEntry[]>;
   /** One subscription's latest alerts, newest first (Atom feed). */
-  latestForSubscription(subscriptionId: string, limit: number): LedgerEntry[];
-  getByAlertId(alertId: string): LedgerEntry | null;
+  latestForSubscription(subscriptionId: string, limit: number): Promise<LedgerEntry[]>;
+  getByAlertId(alertId: string): Promise<LedgerEntry | null>;
   /** The latest alerts of every owner, newest first (the ops dashboard). */
-  latest(limit: number): LedgerEntry[];
+  latest(limit: number): Promise<LedgerEntry[]>;
 }

@@ -17,7 +17,7 @@ function killable<T extends object>(port: T, isDead: () => boolean): T {
       const value = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        if (isDead()) throw new Error('replica is dead');
+        if (isDead()) return Promise.reject(new Error('replica is dead'));
         return value.apply(target, args);
       };
     },
@@ -91,8 +91,8 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     const receiver = await startWebhookReceiver([204]);
     try {
       const first = replica();
-      const sub = ports.subscriptions.create('k1', { topics: ['counter-narcotics-operations'], channels: { webhook: { url: receiver.url } } });
-      const other = ports.subscriptions.create('k2', { topics: 'any' });
+      const sub = await ports.subscriptions.create('k1', { topics: ['counter-narcotics-operations'], channels: { webhook: { url: receiver.url } } });
+      const other = await ports.subscriptions.create('k2', { topics: 'any' });
       const article = sampleArticle();
       const alerts = await first.handleClassified([article, article]);
       expect(alerts.map((a) => a.subscriptionId).sort()).toEqual([sub.id, other.id].sort());
@@ -107,9 +107,34 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
       expect(await restarted.handleClassified([article])).toEqual([]);
       await restarted.dispatcher.idle();
       expect(receiver.received).toHaveLength(1);
-      expect(ports.deliveries.list({ ownerKeyId: 'k1' })).toEqual([
+      expect(await ports.deliveries.list({ ownerKeyId: 'k1' })).toEqual([
         expect.objectContaining({ alertId: alerts.find((a) => a.subscriptionId === sub.id)!.id, channel: 'webhook', status: 'delivered', attempts: 1 }),
       ]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('an alert whose delivery row a crash kept from being written gets it, and is sent once, when its article comes again', async () => {
+    const receiver = await startWebhookReceiver([204]);
+    try {
+      await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      const article = sampleArticle();
+      // The replica died between the two writes: the ledger has the alert, the log has no row.
+      const crashed = replica();
+      jest.spyOn(ports.deliveries, 'enqueue').mockRejectedValueOnce(new Error('killed between the writes'));
+      await expect(crashed.handleClassified([article])).rejects.toThrow('killed between the writes');
+      expect(await ports.ledger.latest(10)).toHaveLength(1);
+      expect(await ports.deliveries.list({})).toEqual([]);
+
+      // The bus redelivers the uncommitted batch: nothing is new, and the row is written and run.
+      const next = replica();
+      expect(await next.handleClassified([article])).toEqual([]);
+      await next.dispatcher.idle();
+      expect(await ports.deliveries.list({})).toEqual([expect.objectContaining({ status: 'delivered', attempts: 1 })]);
+      expect(await next.handleClassified([article])).toEqual([]);
+      await next.dispatcher.idle();
+      expect(receiver.received).toHaveLength(1);
     } finally {
       await receiver.close();
     }
@@ -119,11 +144,11 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     const receiver = await startWebhookReceiver([500, 502, 503, 200]);
     try {
       const a = replica();
-      ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
       const [alert] = await a.handleClassified([sampleArticle()]);
       await a.dispatcher.idle();
       expect(receiver.received.filter((r) => r.headers['x-monitor-delivery'] === alert.id)).toHaveLength(4);
-      expect(ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({
+      expect(await ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({
         status: 'delivered', attempts: 4, lastError: 'HTTP 503 from ' + new URL(receiver.url).host,
       });
       expect(a.failed.seen).toEqual([]);
@@ -136,13 +161,13 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     const receiver = await startWebhookReceiver([500]);
     try {
       const a = replica({ maxAttempts: 4 });
-      ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
       const [alert] = await a.handleClassified([sampleArticle()]);
       await a.dispatcher.idle();
       expect(receiver.received).toHaveLength(4);
-      const row = ports.deliveries.get({ alertId: alert.id, channel: 'webhook' });
+      const row = await ports.deliveries.get({ alertId: alert.id, channel: 'webhook' });
       expect(row).toMatchObject({ status: 'failed', attempts: 4, lastError: expect.stringMatching(/^HTTP 500 .* \(after 4 attempts\)$/) });
-      expect(ports.deliveries.list({ status: 'failed' })).toHaveLength(1);
+      expect(await ports.deliveries.list({ status: 'failed' })).toHaveLength(1);
       expect(a.failed.seen).toEqual([row]);
     } finally {
       await receiver.close();
@@ -161,16 +186,16 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
           letters.push(record.alertId);
         },
       });
-      ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
       const [alert] = await a.handleClassified([sampleArticle()]);
       await a.dispatcher.idle();
       const key = { alertId: alert.id, channel: 'webhook' as const };
-      expect(ports.deliveries.get(key)).toMatchObject({ status: 'failed', deadLetterPending: true });
+      expect(await ports.deliveries.get(key)).toMatchObject({ status: 'failed', deadLetterPending: true });
       expect(letters).toEqual([]);
 
       await a.resumeStale();
       expect(letters).toEqual([alert.id]);
-      expect(ports.deliveries.get(key)).toMatchObject({ status: 'failed', deadLetterPending: false });
+      expect(await ports.deliveries.get(key)).toMatchObject({ status: 'failed', deadLetterPending: false });
       await a.resumeStale();
       expect(letters).toEqual([alert.id]);
       expect(a.failed.seen).toHaveLength(1);
@@ -184,7 +209,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     try {
       // The first replica fails the delivery, then dies while publishing its dead letter.
       const dying = replica({ maxAttempts: 1, deadLetter: () => new Promise<void>(() => undefined) });
-      ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
       const [alert] = await dying.handleClassified([sampleArticle()]);
       await dying.failed.next();
       dying.kill();
@@ -197,7 +222,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
       now += LEASE_MS + 1;
       await Promise.all([r1.resumeStale(), r2.resumeStale()]);
       expect(letters).toEqual([alert.id]);
-      expect(ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'failed', deadLetterPending: false });
+      expect(await ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'failed', deadLetterPending: false });
     } finally {
       await receiver.close();
     }
@@ -209,16 +234,16 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
       // Stopped before its deliveries start: the alert and its pending row are recorded, nothing was sent.
       const crashed = replica();
       await crashed.stop();
-      ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
       const [alert] = await crashed.handleClassified([sampleArticle()]);
-      expect(ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })?.status).toBe('pending');
+      expect((await ports.deliveries.get({ alertId: alert.id, channel: 'webhook' }))?.status).toBe('pending');
 
       const r1 = replica();
       const r2 = replica();
       const resumed = await Promise.all([r1.resumeStale(), r2.resumeStale()]);
       expect(resumed.reduce((x, y) => x + y)).toBe(1);
       expect(receiver.received).toHaveLength(1);
-      expect(ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })?.status).toBe('delivered');
+      expect((await ports.deliveries.get({ alertId: alert.id, channel: 'webhook' }))?.status).toBe('delivered');
     } finally {
       await receiver.close();
     }
@@ -233,17 +258,17 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     const receiver = await startWebhookReceiver([200]);
     try {
       const first = replica();
-      const sub = ports.subscriptions.create('k1', { channels: { webhook: { url: slow.url } } });
+      const sub = await ports.subscriptions.create('k1', { channels: { webhook: { url: slow.url } } });
       const [alert] = await first.handleClassified([sampleArticle()]);
       await arrived.next();
       await first.stop(2000);
-      expect(ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'pending', attempts: 0 });
+      expect(await ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'pending', attempts: 0 });
       expect(first.failed.seen).toHaveLength(0);
 
       const next = replica();
-      ports.subscriptions.update('k1', sub.id, { channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.update('k1', sub.id, { channels: { webhook: { url: receiver.url } } });
       expect(await next.resumeStale()).toBe(1);
-      expect(ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'delivered', attempts: 1 });
+      expect(await ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'delivered', attempts: 1 });
       expect(receiver.received).toHaveLength(1);
     } finally {
       await slow.close();
@@ -262,7 +287,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     try {
       const running = replica();
       const other = replica();
-      ports.subscriptions.create('k1', { channels: { webhook: { url: slow.url } } });
+      await ports.subscriptions.create('k1', { channels: { webhook: { url: slow.url } } });
       const [alert] = await running.handleClassified([sampleArticle()]);
       await arrived.next();
       // Past the first lease, with one heartbeat in between: the hold is still the running replica's.
@@ -273,7 +298,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
       arrived.seen[0].writeHead(204).end();
       await running.dispatcher.idle();
       expect(received).toEqual([alert.id]);
-      expect(ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'delivered', attempts: 1 });
+      expect(await ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'delivered', attempts: 1 });
     } finally {
       await slow.close();
     }
@@ -290,7 +315,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     try {
       const dying = replica();
       const survivor = replica();
-      ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
       const [alert] = await dying.handleClassified([sampleArticle()]);
       await arrived.next();
       // Killed: it neither writes to the shared state nor renews its lease any more.
@@ -300,7 +325,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
       now += LEASE_MS + 1;
       expect(await survivor.resumeStale()).toBe(1);
       expect(arrived.seen).toEqual([alert.id, alert.id]);
-      expect(ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'delivered', attempts: 1 });
+      expect(await ports.deliveries.get({ alertId: alert.id, channel: 'webhook' })).toMatchObject({ status: 'delivered', attempts: 1 });
     } finally {
       await receiver.close();
     }
@@ -311,7 +336,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     try {
       const r1 = replica();
       const r2 = replica();
-      ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
       const articles = Array.from({ length: 20 }, () => sampleArticle());
       const [a1, a2] = await Promise.all([r1.handleClassified(articles), r2.handleClassified(articles)]);
       await Promise.all([r1.dispatcher.idle(), r2.dispatcher.idle()]);
@@ -327,12 +352,12 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     const receiver = await startWebhookReceiver([200]);
     try {
       const a = replica();
-      ports.subscriptions.create('k1', { delivery: { mode: 'daily' }, channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.create('k1', { delivery: { mode: 'daily' }, channels: { webhook: { url: receiver.url } } });
       const alerts = await a.handleClassified([sampleArticle()]);
       await a.dispatcher.idle();
       expect(alerts).toHaveLength(1);
       expect(receiver.received).toHaveLength(0);
-      expect(ports.deliveries.list({})).toEqual([]);
+      expect(await ports.deliveries.list({})).toEqual([]);
     } finally {
       await receiver.close();
     }
@@ -340,17 +365,17 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
 
   it('alerts subscriptions that asked for spikes once per topic and day, with the articles behind it', async () => {
     const a = replica();
-    const wants = ports.subscriptions.create('k1', { topics: ['precursors'], spikeAlerts: true, minScore: 100 });
-    ports.subscriptions.create('k1', { topics: ['precursors'] });
-    ports.subscriptions.create('k2', { topics: ['golden-triangle'], spikeAlerts: true });
+    const wants = await ports.subscriptions.create('k1', { topics: ['precursors'], spikeAlerts: true, minScore: 100 });
+    await ports.subscriptions.create('k1', { topics: ['precursors'] });
+    await ports.subscriptions.create('k2', { topics: ['golden-triangle'], spikeAlerts: true });
     const burst = Array.from({ length: 6 }, (_, i) => sampleArticle({ title: `Shipment ${i}`, publishedAt: '2025-03-15T08:00:00Z', topics: [['precursors', 2]] }));
     await a.handleClassified(burst);
-    const alerts = a.checkSpikes();
+    const alerts = await a.checkSpikes();
     expect(alerts).toHaveLength(1);
     expect(parseEvent('alerts.v1', alerts[0])).toMatchObject({ kind: 'spike', subscriptionId: wants.id, topics: [{ id: 'precursors', score: 6 }] });
     expect(alerts[0].related?.map((r) => r.title).sort()).toEqual(burst.map((b) => b.title).sort());
     now += 3_600_000;
     await a.handleClassified([sampleArticle({ publishedAt: '2025-03-15T12:30:00Z', topics: [['precursors', 2]] })]);
-    expect(a.checkSpikes()).toEqual([]);
+    expect(await a.checkSpikes()).toEqual([]);
   });
 });

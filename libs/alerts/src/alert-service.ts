@@ -10,12 +10,15 @@ import type { SpikeDetector, TopicSpike } from './spike-detector';
 /** Something that acts on new alerts: the push dispatcher, the SSE hub, a bus publisher. */
 export interface AlertDeliverer<Written = unknown> {
   /**
-   * Runs inside the ledger's transaction with the alerts it just recorded: what must not be lost
-   * (pending delivery rows) is written here, so it exists if and only if the alert does. What it
-   * returns is handed to deliver() after the commit.
+   * Runs once the ledger has recorded the alerts, with every entry of the batch: the new ones and
+   * those recorded before (by another replica, or by this one before a crash). What must not be
+   * lost (pending delivery rows) is written here, create-only under ids derived from the alert, so
+   * writing it again for an alert that has it already changes nothing, and an alert that a crash
+   * left without it gets it when its article comes again (the bus redelivers what was not
+   * committed). What it returns is handed to deliver().
    */
-  outbox?(fresh: LedgerEntry[], subscriptions: ReadonlyMap<string, Subscription>): Written;
-  /** Runs after the commit, with what outbox() wrote; must not throw (it starts work, it does not wait for it). */
+  outbox?(entries: LedgerEntry[], subscriptions: ReadonlyMap<string, Subscription>): Promise<Written>;
+  /** Runs after the outbox, with the new alerts and what outbox() wrote; must not throw (it starts work, it does not wait for it). */
   deliver(fresh: LedgerEntry[], written?: Written): void;
 }
 
@@ -91,9 +94,9 @@ export class AlertService {
   }
 
   async handleClassified(articles: ClassifiedArticle[]): Promise<Alert[]> {
-    if (this.options.subscriptions) this.options.matcher.sync(this.options.subscriptions);
+    if (this.options.subscriptions) await this.options.matcher.sync(this.options.subscriptions);
     const createdAt = this.now().toISOString();
-    this.options.spikes?.observe(articles, this.now());
+    await this.options.spikes?.observe(articles, this.now());
     const writes: LedgerWrite[] = [];
     const subscriptions = new Map<string, Subscription>();
     for (const article of articles) {
@@ -112,13 +115,13 @@ export class AlertService {
    * Looks for topic spikes on `day` (UTC, default today) and alerts the subscriptions that asked
    * for them; call it on a schedule (every few minutes). Each spike alerts once per subscription.
    */
-  checkSpikes(day?: string): Alert[] {
+  async checkSpikes(day?: string): Promise<Alert[]> {
     if (!this.options.spikes) return [];
-    if (this.options.subscriptions) this.options.matcher.sync(this.options.subscriptions);
+    if (this.options.subscriptions) await this.options.matcher.sync(this.options.subscriptions);
     const createdAt = this.now().toISOString();
     const writes: LedgerWrite[] = [];
     const subscriptions = new Map<string, Subscription>();
-    for (const spike of this.options.spikes.detect(day ?? createdAt.slice(0, 10))) {
+    for (const spike of await this.options.spikes.detect(day ?? createdAt.slice(0, 10))) {
       for (const subscription of this.options.matcher.spikeSubscribers(spike.topic)) {
         subscriptions.set(subscription.id, subscription);
         writes.push({ subscriptionId: subscription.id, subjectId: spikeSubjectId(spike), alert: spikeAlert(subscription, spike, createdAt) });
@@ -128,13 +131,16 @@ export class AlertService {
   }
 
   /** Records prepared alerts (article or spike) and hands the new ones to the deliverers. */
-  record(writes: LedgerWrite[], subscriptions: ReadonlyMap<string, Subscription>): Alert[] {
+  async record(writes: LedgerWrite[], subscriptions: ReadonlyMap<string, Subscription>): Promise<Alert[]> {
+    if (writes.length === 0) return [];
+    const results = await this.options.ledger.recordMany(writes);
+    // Every entry, not only the new ones, goes through the outboxes: that is how an alert whose
+    // outbox write a crash interrupted gets it when the batch comes again (see AlertDeliverer.outbox).
+    const entries = results.map((r) => r.entry);
     const written = new Map<AlertDeliverer, unknown>();
-    const results = this.options.ledger.recordMany(writes, (fresh) => {
-      for (const d of this.deliverers) if (d.outbox) written.set(d, d.outbox(fresh, subscriptions));
-    });
+    for (const d of this.deliverers) if (d.outbox) written.set(d, await d.outbox(entries, subscriptions));
     const fresh = results.filter((r) => r.isNew).map((r) => r.entry);
-    if (fresh.length) for (const d of this.deliverers) d.deliver(fresh, written.get(d));
+    for (const d of this.deliverers) if (fresh.length || written.get(d)) d.deliver(fresh, written.get(d));
     return fresh.map((e) => e.alert);
   }
 }

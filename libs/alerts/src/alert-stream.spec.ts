@@ -34,7 +34,7 @@ describe('AlertStreamHub over real HTTP', () => {
     clients.push(client);
     return client;
   }
-  const record = (alert: Alert) => ledger.record(alert.subscriptionId, alert.articleId!, alert).entry;
+  const record = async (alert: Alert) => (await ledger.record(alert.subscriptionId, alert.articleId!, alert)).entry;
 
   beforeEach(() => {
     ledger = new MemoryAlertLedger();
@@ -53,13 +53,13 @@ describe('AlertStreamHub over real HTTP', () => {
     expect(mine.status).toBe(200);
     expect(mine.headers['content-type']).toMatch(/^text\/event-stream/);
     const a = alertFor('k1');
-    const entry = record(a);
+    const entry = await record(a);
     hub.publish(a);
     await mine.waitFor((c) => c.events.length === 1);
     expect(mine.events[0]).toEqual({ id: String(entry.seq), event: 'alert', data: JSON.stringify(a) });
     expect(JSON.parse(mine.events[0].data).title).toBe('Alert <' + n + '>');
     const b = alertFor('k2');
-    record(b);
+    await record(b);
     hub.publish(b);
     await theirs.waitFor((c) => c.events.length === 1);
     expect(mine.events).toHaveLength(1);
@@ -67,22 +67,22 @@ describe('AlertStreamHub over real HTTP', () => {
 
   it('without Last-Event-ID starts from now; with it replays what was missed, then goes live, each alert once', async () => {
     await start();
-    const first = record(alertFor('k1'));
-    const missed = [record(alertFor('k1')), record(alertFor('k1'))];
+    const first = await record(alertFor('k1'));
+    const missed = [await record(alertFor('k1')), await record(alertFor('k1'))];
     const fresh = await connect('k1');
     const resumed = await connect('k1', { 'Last-Event-ID': String(first.seq) });
     await resumed.waitFor((c) => c.events.length === 2);
     expect(resumed.events.map((e) => Number(e.id))).toEqual(missed.map((m) => m.seq));
 
     const live = alertFor('k1');
-    const liveEntry = record(live);
+    const liveEntry = await record(live);
     hub.publish(live);
     hub.publish(live);
     hub.publish(live);
     await resumed.waitFor((c) => c.events.length === 3);
     await fresh.waitFor((c) => c.events.length === 1);
     const later = alertFor('k1');
-    record(later);
+    await record(later);
     hub.publish(later);
     await resumed.waitFor((c) => c.events.length === 4);
     await fresh.waitFor((c) => c.events.length === 2);
@@ -92,12 +92,12 @@ describe('AlertStreamHub over real HTTP', () => {
 
   it('has no gap and no duplicate when alerts arrive while a resume is replaying', async () => {
     await start();
-    for (let i = 0; i < 450; i++) record(alertFor('k1'));
+    for (let i = 0; i < 450; i++) await record(alertFor('k1'));
     const client = await connect('k1', {}, '?lastEventId=0');
     const extra: number[] = [];
     for (let i = 0; i < 50; i++) {
       const a = alertFor('k1');
-      extra.push(record(a).seq);
+      extra.push((await record(a)).seq);
       hub.publish(a);
       await new Promise((r) => setImmediate(r));
     }
@@ -113,7 +113,7 @@ describe('AlertStreamHub over real HTTP', () => {
     await client.waitFor(() => hub.connectionCount('k1') === 1);
     const otherConnection = ledger.sibling();
     const a = alertFor('k1');
-    otherConnection.record(a.subscriptionId, a.articleId!, a);
+    await otherConnection.record(a.subscriptionId, a.articleId!, a);
     await client.waitFor((c) => c.events.length === 1);
   });
 

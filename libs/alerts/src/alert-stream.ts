@@ -66,12 +66,12 @@ export class AlertStreamHub implements AlertDeliverer {
   }
 
   /** Serves one SSE stream on a Node (or Express) response until the client goes away. */
-  serve(res: ServerResponse, options: ServeOptions): void {
+  async serve(res: ServerResponse, options: ServeOptions): Promise<void> {
     const parsed = Number(options.lastEventId);
     const resumeFrom =
       options.lastEventId != null && options.lastEventId !== '' && Number.isSafeInteger(parsed) && parsed >= 0
         ? parsed
-        : this.options.ledger.latestSeq(options.ownerKeyId);
+        : await this.options.ledger.latestSeq(options.ownerKeyId);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -141,7 +141,7 @@ export class AlertStreamHub implements AlertDeliverer {
       do {
         stream.dirty = false;
         for (;;) {
-          const entries = this.options.ledger.afterSeq(stream.ownerKeyId, stream.lastSent, this.batchSize);
+          const entries = await this.options.ledger.afterSeq(stream.ownerKeyId, stream.lastSent, this.batchSize);
           let writable = true;
           for (const entry of entries) {
             if (stream.closed) return;

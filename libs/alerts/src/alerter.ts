@@ -44,7 +44,7 @@ export interface Alerter {
   /** Alerts for these classified articles: recorded once, then delivered on every channel. */
   handleClassified(articles: ClassifiedArticle[]): Promise<Alert[]>;
   /** Spike alerts for `day` (UTC, default today); call it every few minutes. */
-  checkSpikes(day?: string): Alert[];
+  checkSpikes(day?: string): Promise<Alert[]>;
   /** Records and sends the digests whose period has ended; resolves with their final delivery rows. */
   runDueDigests(): Promise<DeliveryRecord[]>;
   /** Resumes deliveries and dead letters a crash or stop left behind. */
@@ -83,7 +83,7 @@ export function createAlerter(deps: AlerterPorts & AlerterOptions): Alerter {
     channels,
     handleClassified: (articles) => service.handleClassified(articles),
     checkSpikes: (day) => service.checkSpikes(day),
-    runDueDigests: () => dispatcher.runAll(digests.due()),
+    runDueDigests: async () => dispatcher.runAll(await digests.due()),
     resumeStale: (limit) => dispatcher.resumeStale(limit),
     stop: async (graceMs) => {
       await dispatcher.stop(graceMs);

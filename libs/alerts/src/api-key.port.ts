@@ -23,10 +23,10 @@ export interface CreatedApiKey extends ApiKeyInfo {
 }
 
 export interface ApiKeyRegistry {
-  create(input: { role: ApiKeyRole; label?: string }): CreatedApiKey;
-  /** The principal behind a presented key; throws ApiKeyRejectedError when it is missing, unknown or revoked. */
-  resolve(presented: string | undefined | null): ApiKeyPrincipal;
-  list(): ApiKeyInfo[];
+  create(input: { role: ApiKeyRole; label?: string }): Promise<CreatedApiKey>;
+  /** The principal behind a presented key; rejects with ApiKeyRejectedError when it is missing, unknown or revoked. */
+  resolve(presented: string | undefined | null): Promise<ApiKeyPrincipal>;
+  list(): Promise<ApiKeyInfo[]>;
   /** False when the key id is unknown or already revoked. */
-  revoke(keyId: string): boolean;
+  revoke(keyId: string): Promise<boolean>;
 }

@@ -1,6 +1,7 @@
 /**
  * Every push delivery (webhook, email) and every attempt at it, so that nothing fails silently:
- * a row is written 'pending' in the same transaction that records the alert (an outbox), each
+ * a row is written 'pending' right after the alert is recorded (an outbox; its id follows from the
+ * alert and channel, so writing it again is harmless and repairs a crash in between), each
  * attempt counts and keeps its error, and the row ends 'delivered' or 'failed' with the reason.
  * Pending rows survive a crash and are resumed; a lease keeps two replicas from sending one row.
  */
@@ -40,32 +41,32 @@ export interface DeliveryQuery {
 }
 
 export interface DeliveryLog {
-  /** Adds pending rows; a row that exists already is left as it is. */
-  enqueue(deliveries: NewDelivery[]): void;
+  /** Adds pending rows; a row that exists already is left as it is. Resolves with the rows it added. */
+  enqueue(deliveries: NewDelivery[]): Promise<NewDelivery[]>;
   /** Takes a pending row for `leaseMs` if nobody holds it; false when another worker does or it is done. */
-  claim(key: DeliveryKey, leaseMs: number): boolean;
+  claim(key: DeliveryKey, leaseMs: number): Promise<boolean>;
   /** Pending rows whose lease has run out (crashed or stopped workers), claimed for `leaseMs`. */
-  claimStale(limit: number, leaseMs: number): DeliveryRecord[];
+  claimStale(limit: number, leaseMs: number): Promise<DeliveryRecord[]>;
   /**
    * Extends to `leaseMs` from now the leases on these rows (pending, or waiting for their dead
    * letter) that have not run out yet: a live worker's heartbeat.
    */
-  renew(keys: DeliveryKey[], leaseMs: number): void;
-  recordAttempt(key: DeliveryKey, error: string | null): void;
+  renew(keys: DeliveryKey[], leaseMs: number): Promise<void>;
+  recordAttempt(key: DeliveryKey, error: string | null): Promise<void>;
   /** Gives up this worker's lease on a pending row (or one waiting for its dead letter), so that it can be resumed at once. */
-  release(key: DeliveryKey): void;
-  markDelivered(key: DeliveryKey): void;
+  release(key: DeliveryKey): Promise<void>;
+  markDelivered(key: DeliveryKey): Promise<void>;
   /**
    * Ends a row failed. With `deadLetterLeaseMs`, the row also waits for its dead letter (an
    * outbox, like the pending rows): this worker holds it that long to publish the letter, then
    * markDeadLettered(); if it dies first, claimDeadLetters() hands the row to another.
    */
-  markFailed(key: DeliveryKey, reason: string, deadLetterLeaseMs?: number): void;
+  markFailed(key: DeliveryKey, reason: string, deadLetterLeaseMs?: number): Promise<void>;
   /** Failed rows whose dead letter is still to be published and not held, claimed for `leaseMs`. */
-  claimDeadLetters(limit: number, leaseMs: number): DeliveryRecord[];
+  claimDeadLetters(limit: number, leaseMs: number): Promise<DeliveryRecord[]>;
   /** The row's dead letter is published. */
-  markDeadLettered(key: DeliveryKey): void;
-  get(key: DeliveryKey): DeliveryRecord | null;
+  markDeadLettered(key: DeliveryKey): Promise<void>;
+  get(key: DeliveryKey): Promise<DeliveryRecord | null>;
   /** Newest first. */
-  list(query: DeliveryQuery): DeliveryRecord[];
+  list(query: DeliveryQuery): Promise<DeliveryRecord[]>;
 }

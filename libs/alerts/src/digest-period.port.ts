@@ -21,14 +21,22 @@ export interface DigestPeriod {
   createdAt: string;
 }
 
+/**
+ * There is no transaction around "find the previous digest, compose, record, enqueue its
+ * deliveries": replicas on different hosts share a network store that has none. Correctness comes
+ * from ids instead. A digest's id follows from its subscription and period, and it is created
+ * create-only, so of replicas racing for one period exactly one digest exists and every racer gets
+ * that one back. Its deliveries are enqueued after it, under ids derived from the digest id, by
+ * every replica that finds the digest (the maker and the racers that lost): a crash between the
+ * digest and its deliveries is repaired by the next one to look, and a row enqueued twice is one row.
+ */
 export interface DigestPeriodStore {
+  /** The seq the subscription's latest digest ended at (toSeq), 0 before its first. */
+  lastCoveredSeq(subscriptionId: string): Promise<number>;
   /**
-   * Records one subscription's digest for the period starting at `periodFrom`, unless there is one
-   * already (another replica made it): then, or when `compose` returns null, nothing is recorded
-   * and the result is null. `compose` gets the seq the subscription's previous digest ended at (0
-   * for the first) and runs inside the store's transaction, so what it writes beside the digest
-   * (its pending deliveries) exists if and only if the digest does.
+   * Creates the digest unless one with its id exists: `isNew` says whether this call made it, and
+   * `period` is the stored one (another replica's when it won).
    */
-  record(subscriptionId: string, periodFrom: string, compose: (afterSeq: number) => DigestPeriod | null): DigestPeriod | null;
-  get(id: string): DigestPeriod | null;
+  create(period: DigestPeriod): Promise<{ isNew: boolean; period: DigestPeriod }>;
+  get(id: string): Promise<DigestPeriod | null>;
 }

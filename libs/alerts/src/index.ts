@@ -1,6 +1,7 @@
 export * from './alert-errors';
 export * from './api-key.port';
 export * from './api-key-secret';
+export * from './api-key-checks';
 export * from './api-key-headers';
 export * from './subscription';
 export * from './subscription-write';

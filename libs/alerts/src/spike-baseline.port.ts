@@ -25,11 +25,11 @@ export interface TopicDayCount {
 
 export interface SpikeBaselineStore {
   /** Counts each (topic, article) once; the first call also marks `today` as the day watching began. */
-  observe(articles: TopicDayArticle[], today: string): void;
+  observe(articles: TopicDayArticle[], today: string): Promise<void>;
   /** The day watching began, or null before anything was observed. */
-  watchedSince(): string | null;
+  watchedSince(): Promise<string | null>;
   /** Articles per topic and day, for the days from `fromDay` to `toDay` (inclusive) that have any. */
-  dailyCounts(fromDay: string, toDay: string): TopicDayCount[];
+  dailyCounts(fromDay: string, toDay: string): Promise<TopicDayCount[]>;
   /** A topic's articles of one day, newest published first. */
-  articlesOn(topic: TopicId, day: string, limit: number): Array<{ id: string; title: string; url: string }>;
+  articlesOn(topic: TopicId, day: string, limit: number): Promise<Array<{ id: string; title: string; url: string }>>;
 }

@@ -17,30 +17,30 @@ describe('spikeStats', () => {
 describe('SpikeDetector', () => {
   const day = (d: number) => `2025-03-${String(d).padStart(2, '0')}`;
 
-  it('reports the topic that jumped on a day, with the articles behind the jump, counting each article once', () => {
+  it('reports the topic that jumped on a day, with the articles behind the jump, counting each article once', async () => {
     const detector = new SpikeDetector(new MemorySpikeBaselines());
-    detector.observe([], new Date('2025-02-01T00:00:00Z'));
+    await detector.observe([], new Date('2025-02-01T00:00:00Z'));
     for (let d = 1; d <= 14; d++) {
-      detector.observe([sampleArticle({ publishedAt: `${day(d)}T10:00:00Z`, topics: [['precursors', 2]] })]);
+      await detector.observe([sampleArticle({ publishedAt: `${day(d)}T10:00:00Z`, topics: [['precursors', 2]] })]);
     }
     const burst = Array.from({ length: 8 }, (_, i) =>
       sampleArticle({ title: `Precursor shipment ${i}`, publishedAt: `${day(15)}T0${i}:00:00Z`, topics: [['precursors', 3], ['golden-triangle', 1]] }),
     );
-    detector.observe(burst);
-    detector.observe(burst);
-    const spikes = detector.detect(day(15));
+    await detector.observe(burst);
+    await detector.observe(burst);
+    const spikes = await detector.detect(day(15));
     expect(spikes.map((s) => [s.topic, s.count])).toEqual([['golden-triangle', 8], ['precursors', 8]]);
     const precursors = spikes.find((s) => s.topic === 'precursors')!;
     expect(precursors.mean).toBe(1);
     expect(precursors.articles.map((a) => a.title)[0]).toBe('Precursor shipment 7');
     expect(precursors.articles).toHaveLength(8);
-    expect(detector.detect(day(14))).toEqual([]);
+    expect(await detector.detect(day(14))).toEqual([]);
   });
 
-  it('stays silent until it has watched long enough (no storm on the first run)', () => {
+  it('stays silent until it has watched long enough (no storm on the first run)', async () => {
     const detector = new SpikeDetector(new MemorySpikeBaselines());
     const today = new Date().toISOString();
-    detector.observe(Array.from({ length: 30 }, () => sampleArticle({ publishedAt: today })));
-    expect(detector.detect(today.slice(0, 10))).toEqual([]);
+    await detector.observe(Array.from({ length: 30 }, () => sampleArticle({ publishedAt: today })));
+    expect(await detector.detect(today.slice(0, 10))).toEqual([]);
   });
 });

@@ -59,8 +59,8 @@ export class SpikeDetector {
     this.opts = { windowDays: 14, k: 3, minCount: 5, minHistoryDays: 7, ...options };
   }
 
-  observe(articles: ClassifiedArticle[], now: Date = new Date()): void {
-    this.baselines.observe(
+  observe(articles: ClassifiedArticle[], now: Date = new Date()): Promise<void> {
+    return this.baselines.observe(
       articles.flatMap((a) => {
         const publishedAt = a.publishedAt ?? a.fetchedAt;
         const day = dayOf(new Date(publishedAt).toISOString());
@@ -71,12 +71,12 @@ export class SpikeDetector {
   }
 
   /** The topics whose volume on `day` (UTC, default today) jumped above their baseline. */
-  detect(day: string = dayOf(new Date().toISOString())): TopicSpike[] {
-    const since = this.baselines.watchedSince();
+  async detect(day: string = dayOf(new Date().toISOString())): Promise<TopicSpike[]> {
+    const since = await this.baselines.watchedSince();
     if (!since || since > addDays(day, -this.opts.minHistoryDays)) return [];
     const from = addDays(day, -this.opts.windowDays);
     const byTopic = new Map<TopicId, Map<string, number>>();
-    for (const r of this.baselines.dailyCounts(from, day)) {
+    for (const r of await this.baselines.dailyCounts(from, day)) {
       if (!byTopic.has(r.topic)) byTopic.set(r.topic, new Map());
       byTopic.get(r.topic)!.set(r.day, r.count);
     }
@@ -85,7 +85,7 @@ export class SpikeDetector {
       const baseline = Array.from({ length: this.opts.windowDays }, (_, i) => days.get(addDays(from, i)) ?? 0);
       const stats = spikeStats(days.get(day) ?? 0, baseline, this.opts);
       if (!stats.isSpike) continue;
-      spikes.push({ topic, day, ...stats, articles: this.baselines.articlesOn(topic, day, 50) });
+      spikes.push({ topic, day, ...stats, articles: await this.baselines.articlesOn(topic, day, 50) });
     }
     return spikes.sort((a, b) => a.topic.localeCompare(b.topic));
   }

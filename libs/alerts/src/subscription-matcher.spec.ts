@@ -14,71 +14,71 @@ describe('SubscriptionMatcher', () => {
 
   const ids = (article = sampleArticle()) => matcher.match(article).map((s) => s.id).sort();
 
-  it('matches by topic, with any and all modes', () => {
-    const ops = store.create('k', { topics: ['counter-narcotics-operations'] });
-    const either = store.create('k', { topics: ['precursors', 'afghanistan-opiates'] });
-    const both = store.create('k', { topics: ['precursors', 'afghanistan-opiates'], topicsMode: 'all' });
+  it('matches by topic, with any and all modes', async () => {
+    const ops = await store.create('k', { topics: ['counter-narcotics-operations'] });
+    const either = await store.create('k', { topics: ['precursors', 'afghanistan-opiates'] });
+    const both = await store.create('k', { topics: ['precursors', 'afghanistan-opiates'], topicsMode: 'all' });
     expect(ids(sampleArticle({ topics: [['counter-narcotics-operations', 2]] }))).toEqual([ops.id]);
     expect(ids(sampleArticle({ topics: [['precursors', 2]] }))).toEqual([either.id]);
     expect(ids(sampleArticle({ topics: [['afghanistan-opiates', 1], ['precursors', 2]] }))).toEqual([either.id, both.id].sort());
   });
 
-  it('an any-topic subscription needs some topic at or above its minScore', () => {
-    const any = store.create('k', { minScore: 2 });
+  it('an any-topic subscription needs some topic at or above its minScore', async () => {
+    const any = await store.create('k', { minScore: 2 });
     expect(ids(sampleArticle({ topics: [] }))).toEqual([]);
     expect(ids(sampleArticle({ topics: [['precursors', 1.5]] }))).toEqual([]);
     expect(ids(sampleArticle({ topics: [['precursors', 2]] }))).toEqual([any.id]);
   });
 
-  it('applies minScore to the subscribed topics only', () => {
-    const s = store.create('k', { topics: ['precursors'], minScore: 3 });
+  it('applies minScore to the subscribed topics only', async () => {
+    const s = await store.create('k', { topics: ['precursors'], minScore: 3 });
     expect(ids(sampleArticle({ topics: [['precursors', 1], ['golden-triangle', 9]] }))).toEqual([]);
     expect(ids(sampleArticle({ topics: [['precursors', 3.5]] }))).toEqual([s.id]);
   });
 
-  it('filters by source and language (a base language covers its variants)', () => {
-    const s = store.create('k', { sources: ['sco-ru'], languages: ['ru', 'zh'] });
+  it('filters by source and language (a base language covers its variants)', async () => {
+    const s = await store.create('k', { sources: ['sco-ru'], languages: ['ru', 'zh'] });
     expect(ids(sampleArticle({ sourceId: 'unodc', language: 'ru' }))).toEqual([]);
     expect(ids(sampleArticle({ sourceId: 'sco-ru', language: 'en' }))).toEqual([]);
     expect(ids(sampleArticle({ sourceId: 'sco-ru', language: 'ru' }))).toEqual([s.id]);
     expect(ids(sampleArticle({ sourceId: 'sco-ru', language: 'zh-CN' }))).toEqual([s.id]);
   });
 
-  it('evaluates the query over title and text of candidates', () => {
-    const s = store.create('k', { topics: ['counter-narcotics-operations'], query: 'heroin -cocaine' });
+  it('evaluates the query over title and text of candidates', async () => {
+    const s = await store.create('k', { topics: ['counter-narcotics-operations'], query: 'heroin -cocaine' });
     expect(ids(sampleArticle())).toEqual([s.id]);
     expect(ids(sampleArticle({ title: 'Cocaine and heroin seized' }))).toEqual([]);
     expect(ids(sampleArticle({ title: 'Officers seize cannabis', text: 'A large cannabis field was destroyed.' }))).toEqual([]);
   });
 
-  it('follows creates, updates and deletes of the store', () => {
-    const s = store.create('k', { topics: ['precursors'] });
+  it('follows creates, updates and deletes of the store', async () => {
+    const s = await store.create('k', { topics: ['precursors'] });
     const article = sampleArticle({ topics: [['precursors', 1]] });
     expect(ids(article)).toEqual([s.id]);
-    store.update('k', s.id, { topics: ['golden-triangle'] });
+    await store.update('k', s.id, { topics: ['golden-triangle'] });
     expect(ids(article)).toEqual([]);
-    store.update('k', s.id, { topics: ['precursors'] });
+    await store.update('k', s.id, { topics: ['precursors'] });
     expect(ids(article)).toEqual([s.id]);
-    store.delete('k', s.id);
+    await store.delete('k', s.id);
     expect(ids(article)).toEqual([]);
     expect(matcher.size).toBe(0);
   });
 
-  it('reloads when another replica changed the shared store', () => {
+  it('reloads when another replica changed the shared store', async () => {
     const other = store.sibling();
     const lonely = new SubscriptionMatcher();
-    expect(lonely.sync(store)).toBe(true);
-    expect(lonely.sync(store)).toBe(false);
-    const s = other.create('k', { topics: ['precursors'] });
-    expect(lonely.sync(store)).toBe(true);
+    expect(await lonely.sync(store)).toBe(true);
+    expect(await lonely.sync(store)).toBe(false);
+    const s = await other.create('k', { topics: ['precursors'] });
+    expect(await lonely.sync(store)).toBe(true);
     expect(lonely.match(sampleArticle({ topics: [['precursors', 1]] })).map((x) => x.id)).toEqual([s.id]);
   });
 
-  it('with thousands of subscriptions, gives the same answer as trying each one', () => {
+  it('with thousands of subscriptions, gives the same answer as trying each one', async () => {
     const topics = ['precursors', 'golden-triangle', 'afghanistan-opiates', 'narcoterrorism'] as const;
     const queries = [undefined, 'heroin', 'cocaine OR heroin', '"joint operation"', '-heroin'];
     for (let i = 0; i < 3000; i++) {
-      store.create(`k${i % 7}`, {
+      await store.create(`k${i % 7}`, {
         topics: i % 11 === 0 ? [] : [topics[i % 4], ...(i % 3 === 0 ? [topics[(i + 1) % 4]] : [])],
         topicsMode: i % 3 === 0 && i % 2 === 0 && i % 11 !== 0 ? 'all' : 'any',
         query: queries[i % 5],
@@ -88,7 +88,7 @@ describe('SubscriptionMatcher', () => {
     }
     const article = sampleArticle({ topics: [['precursors', 2], ['golden-triangle', 3]] });
     const fromIndex = ids(article);
-    const brute = store.all().filter((s) => new SubscriptionMatcher([s]).match(article).length === 1).map((s) => s.id).sort();
+    const brute = (await store.all()).filter((s) => new SubscriptionMatcher([s]).match(article).length === 1).map((s) => s.id).sort();
     expect(fromIndex).toEqual(brute);
     expect(fromIndex.length).toBeGreaterThan(100);
   });

@@ -61,26 +61,33 @@ export class SubscriptionMatcher {
     for (const s of subscriptions) this.upsert(s);
   }
 
-  /** Loads every subscription of the store and follows its changes. */
+  /** Follows the store's changes; the first sync() loads every subscription of it. */
   static fromStore(store: SubscriptionStore): SubscriptionMatcher {
     const matcher = new SubscriptionMatcher();
     matcher.follow(store);
     return matcher;
   }
 
+  /** Follows the store's changes made through this instance; the next sync() (re)loads it whole. */
   follow(store: SubscriptionStore): void {
     this.detach?.();
-    this.reload(store);
+    this.syncedRevision = -1;
     this.detach = store.onChange((change) => (change.type === 'delete' ? this.remove(change.subscription.id) : this.upsert(change.subscription)));
   }
 
   /**
-   * Reloads when another process changed the store (replicas share one file but not listeners).
+   * Reloads when another process changed the store (replicas share the store but not listeners).
    * Cheap when nothing changed: one read of a counter.
    */
-  sync(store: SubscriptionStore): boolean {
-    if (store.revision() === this.syncedRevision) return false;
-    this.reload(store);
+  async sync(store: SubscriptionStore): Promise<boolean> {
+    const revision = await store.revision();
+    if (revision === this.syncedRevision) return false;
+    const all = await store.all();
+    this.byFilter.clear();
+    this.byWord.clear();
+    this.entries.clear();
+    for (const s of all) this.upsert(s);
+    this.syncedRevision = revision;
     return true;
   }
 
@@ -208,14 +215,6 @@ export class SubscriptionMatcher {
     return out;
   }
 
-  private reload(store: SubscriptionStore): void {
-    const revision = store.revision();
-    this.byFilter.clear();
-    this.byWord.clear();
-    this.entries.clear();
-    for (const s of store.all()) this.upsert(s);
-    this.syncedRevision = revision;
-  }
 }
 
 function topicsPass(entry: Entry, scores: Map<TopicId, number>, best: number): boolean {

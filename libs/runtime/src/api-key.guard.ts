@@ -22,11 +22,11 @@ export class ApiKeyGuard implements CanActivate {
     @Inject(API_KEYS) private readonly keys: ApiKeyRegistry,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const role = this.reflector.getAllAndOverride<'analyst' | 'admin' | undefined>(ROLE, [context.getHandler(), context.getClass()]);
     if (!role) return true;
     const request = context.switchToHttp().getRequest<RequestWithPrincipal>();
-    const principal = this.keys.resolve(apiKeyFromHeaders(request.headers) ?? keyFromEventStreamQuery(request));
+    const principal = await this.keys.resolve(apiKeyFromHeaders(request.headers) ?? keyFromEventStreamQuery(request));
     if (role === 'admin' && principal.role !== 'admin') throw new ForbiddenError();
     request.principal = principal;
     return true;

@@ -17,6 +17,7 @@ export function httpStatusFor(error: MonitorError): number {
   if (known) return known;
   if (error.code.endsWith('_NOT_FOUND') || error.code.endsWith('_UNKNOWN')) return 404;
   if (error.code.endsWith('_REFUSED') || error.code.endsWith('_INVALID')) return 400;
+  if (error.code.endsWith('_CONFLICT')) return 409;
   return error.retriable ? 503 : 500;
 }
 

@@ -39,11 +39,11 @@ export class SqliteAlertLedger implements AlertLedger {
     this.existing = db.prepare('SELECT seq, alert FROM alert_ledger WHERE subscription_id = ? AND article_id = ?');
   }
 
-  record(subscriptionId: string, subjectId: string, alert: Alert): RecordResult {
-    return this.recordMany([{ subscriptionId, subjectId, alert }])[0];
+  async record(subscriptionId: string, subjectId: string, alert: Alert): Promise<RecordResult> {
+    return (await this.recordMany([{ subscriptionId, subjectId, alert }]))[0];
   }
 
-  recordMany(writes: LedgerWrite[], within?: (fresh: LedgerEntry[]) => void): RecordResult[] {
+  async recordMany(writes: LedgerWrite[]): Promise<RecordResult[]> {
     if (writes.length === 0) return [];
     const run = this.db.transaction(() => {
       const results: RecordResult[] = [];
@@ -65,45 +65,43 @@ export class SqliteAlertLedger implements AlertLedger {
           results.push({ isNew: false, entry: { seq: row.seq, alert: JSON.parse(row.alert) } });
         }
       }
-      const fresh = results.filter((r) => r.isNew).map((r) => r.entry);
-      if (within && fresh.length) within(fresh);
       return results;
     });
     return run.immediate();
   }
 
-  afterSeq(ownerKeyId: string, afterSeq: number, limit = 500): LedgerEntry[] {
+  async afterSeq(ownerKeyId: string, afterSeq: number, limit = 500): Promise<LedgerEntry[]> {
     const rows = this.db
       .prepare('SELECT seq, alert FROM alert_ledger WHERE owner_key_id = ? AND seq > ? ORDER BY seq LIMIT ?')
       .all(ownerKeyId, afterSeq, limit) as { seq: number; alert: string }[];
     return rows.map(toEntry);
   }
 
-  latestSeq(ownerKeyId: string): number {
+  async latestSeq(ownerKeyId: string): Promise<number> {
     const row = this.db.prepare('SELECT MAX(seq) AS seq FROM alert_ledger WHERE owner_key_id = ?').get(ownerKeyId) as { seq: number | null };
     return row.seq ?? 0;
   }
 
-  forSubscription(subscriptionId: string, afterSeq = 0, limit = 1000): LedgerEntry[] {
+  async forSubscription(subscriptionId: string, afterSeq = 0, limit = 1000): Promise<LedgerEntry[]> {
     const rows = this.db
       .prepare('SELECT seq, alert FROM alert_ledger WHERE subscription_id = ? AND seq > ? ORDER BY seq LIMIT ?')
       .all(subscriptionId, afterSeq, limit) as { seq: number; alert: string }[];
     return rows.map(toEntry);
   }
 
-  latestForSubscription(subscriptionId: string, limit: number): LedgerEntry[] {
+  async latestForSubscription(subscriptionId: string, limit: number): Promise<LedgerEntry[]> {
     const rows = this.db
       .prepare('SELECT seq, alert FROM alert_ledger WHERE subscription_id = ? ORDER BY seq DESC LIMIT ?')
       .all(subscriptionId, limit) as { seq: number; alert: string }[];
     return rows.map(toEntry);
   }
 
-  latest(limit: number): LedgerEntry[] {
+  async latest(limit: number): Promise<LedgerEntry[]> {
     const rows = this.db.prepare('SELECT seq, alert FROM alert_ledger ORDER BY seq DESC LIMIT ?').all(limit) as { seq: number; alert: string }[];
     return rows.map(toEntry);
   }
 
-  getByAlertId(alertId: string): LedgerEntry | null {
+  async getByAlertId(alertId: string): Promise<LedgerEntry | null> {
     const row = this.db.prepare('SELECT seq, alert FROM alert_ledger WHERE alert_id = ?').get(alertId) as { seq: number; alert: string } | undefined;
     return row ? toEntry(row) : null;
   }

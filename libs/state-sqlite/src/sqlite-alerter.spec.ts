@@ -46,20 +46,20 @@ describe('the alerter on the shared SQLite file', () => {
     const clock = () => now;
     const r1 = replica(clock);
     const r2 = replica(clock);
-    const hourly = r1.subscriptions.create('k1', { delivery: { mode: 'hourly' }, channels: { webhook: { url: 'http://127.0.0.1:9/hook' } } });
-    const spikes = r1.subscriptions.create('k2', { topics: ['precursors'], spikeAlerts: true, minScore: 100 });
+    const hourly = await r1.subscriptions.create('k1', { delivery: { mode: 'hourly' }, channels: { webhook: { url: 'http://127.0.0.1:9/hook' } } });
+    const spikes = await r1.subscriptions.create('k2', { topics: ['precursors'], spikeAlerts: true, minScore: 100 });
     const articles = Array.from({ length: 6 }, (_, i) => sampleArticle({ title: `Shipment ${i}`, publishedAt: '2025-03-15T08:00:00Z', topics: [['precursors', 2]] }));
 
     const [a1, a2] = await Promise.all([r1.alerter.handleClassified(articles), r2.alerter.handleClassified(articles)]);
     expect(a1.length + a2.length).toBe(6);
-    const spikeAlerts = [...r1.alerter.checkSpikes(), ...r2.alerter.checkSpikes()];
+    const spikeAlerts = (await Promise.all([r1.alerter.checkSpikes(), r2.alerter.checkSpikes()])).flat();
     expect(spikeAlerts).toEqual([expect.objectContaining({ kind: 'spike', subscriptionId: spikes.id })]);
 
     now = new Date('2025-03-15T11:05:00Z');
     const rounds = await Promise.all([r1.alerter.runDueDigests(), r2.alerter.runDueDigests()]);
     expect(rounds.flat()).toEqual([expect.objectContaining({ kind: 'digest', subscriptionId: hourly.id, status: 'failed' })]);
     const [digest] = rounds.flat();
-    expect(r2.alerter.digests.messageFor(digest.alertId)).toMatchObject({ kind: 'digest', alerts: articles.map((a) => expect.objectContaining({ title: a.title })) });
+    expect(await r2.alerter.digests.messageFor(digest.alertId)).toMatchObject({ kind: 'digest', alerts: articles.map((a) => expect.objectContaining({ title: a.title })) });
     await Promise.all([r1.alerter.stop(), r2.alerter.stop()]);
   });
 });

@@ -10,8 +10,8 @@ describe('SqliteApiKeys', () => {
   beforeEach(() => (db = new Database(':memory:')));
   afterEach(() => db.close());
 
-  it('stores only the hash of a key, never the key', () => {
-    const created = new SqliteApiKeys({ db }).create({ role: 'analyst', label: 'desk A' });
+  it('stores only the hash of a key, never the key', async () => {
+    const created = await new SqliteApiKeys({ db }).create({ role: 'analyst', label: 'desk A' });
     const dump = JSON.stringify(db.prepare('SELECT * FROM api_keys').all());
     expect(dump).not.toContain(created.key.slice(-43));
   });
@@ -20,8 +20,8 @@ describe('SqliteApiKeys', () => {
     expect(() => new SqliteApiKeys({ db, adminKey: 'short' })).toThrow(ValidationError);
   });
 
-  it('keys survive reopening the table', () => {
-    const created = new SqliteApiKeys({ db }).create({ role: 'analyst' });
-    expect(new SqliteApiKeys({ db }).resolve(created.key).keyId).toBe(created.keyId);
+  it('keys survive reopening the table', async () => {
+    const created = await new SqliteApiKeys({ db }).create({ role: 'analyst' });
+    expect((await new SqliteApiKeys({ db }).resolve(created.key)).keyId).toBe(created.keyId);
   });
 });

@@ -42,24 +42,22 @@ export class SqliteDeliveryLog implements DeliveryLog {
     db.exec('CREATE INDEX IF NOT EXISTS deliveries_dead_letters ON deliveries (lease_until) WHERE dead_letter = 1');
   }
 
-  enqueue(deliveries: NewDelivery[]): void {
+  async enqueue(deliveries: NewDelivery[]): Promise<NewDelivery[]> {
     const at = this.now().toISOString();
     const insert = this.statement(`
       INSERT OR IGNORE INTO deliveries (alert_id, channel, kind, subscription_id, owner_key_id, status, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`);
-    this.db.transaction(() => {
-      for (const d of deliveries) insert.run(d.alertId, d.channel, d.kind, d.subscriptionId, d.ownerKeyId, at, at);
-    })();
+    return this.db.transaction(() => deliveries.filter((d) => insert.run(d.alertId, d.channel, d.kind, d.subscriptionId, d.ownerKeyId, at, at).changes === 1))();
   }
 
-  claim(key: DeliveryKey, leaseMs: number): boolean {
+  async claim(key: DeliveryKey, leaseMs: number): Promise<boolean> {
     const now = this.now().getTime();
     const result = this.statement(`UPDATE deliveries SET lease_until = ? WHERE alert_id = ? AND channel = ? AND status = 'pending' AND lease_until <= ?`)
       .run(now + leaseMs, key.alertId, key.channel, now);
     return result.changes === 1;
   }
 
-  claimStale(limit: number, leaseMs: number): DeliveryRecord[] {
+  async claimStale(limit: number, leaseMs: number): Promise<DeliveryRecord[]> {
     const now = this.now().getTime();
     return this.db
       .transaction(() => {
@@ -73,7 +71,7 @@ export class SqliteDeliveryLog implements DeliveryLog {
       .immediate();
   }
 
-  renew(keys: DeliveryKey[], leaseMs: number): void {
+  async renew(keys: DeliveryKey[], leaseMs: number): Promise<void> {
     const now = this.now().getTime();
     const extend = this.statement(
       `UPDATE deliveries SET lease_until = ? WHERE alert_id = ? AND channel = ? AND (status = 'pending' OR dead_letter = 1) AND lease_until > ?`,
@@ -83,25 +81,25 @@ export class SqliteDeliveryLog implements DeliveryLog {
     })();
   }
 
-  recordAttempt(key: DeliveryKey, error: string | null): void {
+  async recordAttempt(key: DeliveryKey, error: string | null): Promise<void> {
     this.statement('UPDATE deliveries SET attempts = attempts + 1, last_error = COALESCE(?, last_error), updated_at = ? WHERE alert_id = ? AND channel = ?')
       .run(error, this.now().toISOString(), key.alertId, key.channel);
   }
 
-  release(key: DeliveryKey): void {
+  async release(key: DeliveryKey): Promise<void> {
     this.statement(`UPDATE deliveries SET lease_until = 0 WHERE alert_id = ? AND channel = ? AND (status = 'pending' OR dead_letter = 1)`).run(
       key.alertId,
       key.channel,
     );
   }
 
-  markDelivered(key: DeliveryKey): void {
+  async markDelivered(key: DeliveryKey): Promise<void> {
     const at = this.now().toISOString();
     this.statement(`UPDATE deliveries SET status = 'delivered', delivered_at = ?, updated_at = ?, lease_until = 0 WHERE alert_id = ? AND channel = ?`)
       .run(at, at, key.alertId, key.channel);
   }
 
-  markFailed(key: DeliveryKey, reason: string, deadLetterLeaseMs?: number): void {
+  async markFailed(key: DeliveryKey, reason: string, deadLetterLeaseMs?: number): Promise<void> {
     const now = this.now();
     const deadLetter = deadLetterLeaseMs === undefined ? 0 : 1;
     const lease = deadLetterLeaseMs === undefined ? 0 : now.getTime() + deadLetterLeaseMs;
@@ -109,7 +107,7 @@ export class SqliteDeliveryLog implements DeliveryLog {
       .run(reason, now.toISOString(), deadLetter, lease, key.alertId, key.channel);
   }
 
-  claimDeadLetters(limit: number, leaseMs: number): DeliveryRecord[] {
+  async claimDeadLetters(limit: number, leaseMs: number): Promise<DeliveryRecord[]> {
     const now = this.now().getTime();
     return this.db
       .transaction(() => {
@@ -123,16 +121,16 @@ export class SqliteDeliveryLog implements DeliveryLog {
       .immediate();
   }
 
-  markDeadLettered(key: DeliveryKey): void {
+  async markDeadLettered(key: DeliveryKey): Promise<void> {
     this.statement('UPDATE deliveries SET dead_letter = 0, lease_until = 0 WHERE alert_id = ? AND channel = ?').run(key.alertId, key.channel);
   }
 
-  get(key: DeliveryKey): DeliveryRecord | null {
+  async get(key: DeliveryKey): Promise<DeliveryRecord | null> {
     const row = this.statement('SELECT * FROM deliveries WHERE alert_id = ? AND channel = ?').get(key.alertId, key.channel) as Row | undefined;
     return row ? fromRow(row) : null;
   }
 
-  list(query: DeliveryQuery): DeliveryRecord[] {
+  async list(query: DeliveryQuery): Promise<DeliveryRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const filters: Array<[string, unknown]> = [

@@ -13,9 +13,9 @@ interface Row {
 }
 
 /**
- * Digests in the shared SQLite file, UNIQUE per subscription and period start. A digest is
- * recorded under the write lock taken up front (BEGIN IMMEDIATE), so of replicas running the same
- * schedule one makes it and the others find it made.
+ * Digests in the shared SQLite file, one row per id (which follows from subscription and period)
+ * and UNIQUE per subscription and period start. INSERT OR IGNORE makes creating one create-only:
+ * of replicas running the same schedule one makes it and the others get that one back.
  */
 export class SqliteDigestPeriods implements DigestPeriodStore {
   constructor(private readonly db: Database.Database) {
@@ -27,26 +27,38 @@ export class SqliteDigestPeriods implements DigestPeriodStore {
     `);
   }
 
-  record(subscriptionId: string, periodFrom: string, compose: (afterSeq: number) => DigestPeriod | null): DigestPeriod | null {
-    const db = this.db;
-    return db
-      .transaction(() => {
-        if (db.prepare('SELECT 1 FROM alert_digests WHERE subscription_id = ? AND period_from = ?').get(subscriptionId, periodFrom)) return null;
-        const last = db.prepare('SELECT MAX(to_seq) AS seq FROM alert_digests WHERE subscription_id = ?').get(subscriptionId) as { seq: number | null };
-        const period = compose(last.seq ?? 0);
-        if (!period) return null;
-        db.prepare(
-          'INSERT INTO alert_digests (id, subscription_id, mode, period_from, period_to, from_seq, to_seq, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        ).run(period.id, period.subscriptionId, period.mode, period.from, period.to, period.fromSeq, period.toSeq, period.createdAt);
-        return period;
-      })
-      .immediate();
+  async lastCoveredSeq(subscriptionId: string): Promise<number> {
+    const last = this.db.prepare('SELECT MAX(to_seq) AS seq FROM alert_digests WHERE subscription_id = ?').get(subscriptionId) as { seq: number | null };
+    return last.seq ?? 0;
   }
 
-  get(id: string): DigestPeriod | null {
-    const row = this.db.prepare('SELECT * FROM alert_digests WHERE id = ?').get(id) as Row | undefined;
-    return row
-      ? { id: row.id, subscriptionId: row.subscription_id, mode: row.mode, from: row.period_from, to: row.period_to, fromSeq: row.from_seq, toSeq: row.to_seq, createdAt: row.created_at }
-      : null;
+  async create(period: DigestPeriod): Promise<{ isNew: boolean; period: DigestPeriod }> {
+    const inserted = this.db
+      .prepare(
+        'INSERT OR IGNORE INTO alert_digests (id, subscription_id, mode, period_from, period_to, from_seq, to_seq, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(period.id, period.subscriptionId, period.mode, period.from, period.to, period.fromSeq, period.toSeq, period.createdAt);
+    if (inserted.changes === 1) return { isNew: true, period };
+    const stored = this.byId(period.id) ?? this.byPeriod(period.subscriptionId, period.from);
+    if (!stored) throw new Error(`digest ${period.id} was refused but is not stored`);
+    return { isNew: false, period: stored };
   }
+
+  async get(id: string): Promise<DigestPeriod | null> {
+    return this.byId(id);
+  }
+
+  private byId(id: string): DigestPeriod | null {
+    return fromRow(this.db.prepare('SELECT * FROM alert_digests WHERE id = ?').get(id) as Row | undefined);
+  }
+
+  private byPeriod(subscriptionId: string, from: string): DigestPeriod | null {
+    return fromRow(this.db.prepare('SELECT * FROM alert_digests WHERE subscription_id = ? AND period_from = ?').get(subscriptionId, from) as Row | undefined);
+  }
+}
+
+function fromRow(row: Row | undefined): DigestPeriod | null {
+  return row
+    ? { id: row.id, subscriptionId: row.subscription_id, mode: row.mode, from: row.period_from, to: row.period_to, fromSeq: row.from_seq, toSeq: row.to_seq, createdAt: row.created_at }
+    : null;
 }

@@ -17,7 +17,7 @@ export class SqliteSpikeBaselines implements SpikeBaselineStore {
     `);
   }
 
-  observe(articles: TopicDayArticle[], today: string): void {
+  async observe(articles: TopicDayArticle[], today: string): Promise<void> {
     const insert = this.db.prepare('INSERT OR IGNORE INTO topic_volume (topic, article_id, day, title, url, published_at) VALUES (?, ?, ?, ?, ?, ?)');
     this.db.transaction(() => {
       this.db.prepare('INSERT OR IGNORE INTO topic_volume_since (one, first_day) VALUES (1, ?)').run(today);
@@ -25,18 +25,18 @@ export class SqliteSpikeBaselines implements SpikeBaselineStore {
     })();
   }
 
-  watchedSince(): string | null {
+  async watchedSince(): Promise<string | null> {
     const row = this.db.prepare('SELECT first_day FROM topic_volume_since WHERE one = 1').get() as { first_day: string } | undefined;
     return row?.first_day ?? null;
   }
 
-  dailyCounts(fromDay: string, toDay: string): TopicDayCount[] {
+  async dailyCounts(fromDay: string, toDay: string): Promise<TopicDayCount[]> {
     return this.db
       .prepare('SELECT topic, day, COUNT(*) AS count FROM topic_volume WHERE day >= ? AND day <= ? GROUP BY topic, day')
       .all(fromDay, toDay) as TopicDayCount[];
   }
 
-  articlesOn(topic: TopicId, day: string, limit: number): Array<{ id: string; title: string; url: string }> {
+  async articlesOn(topic: TopicId, day: string, limit: number): Promise<Array<{ id: string; title: string; url: string }>> {
     return this.db
       .prepare('SELECT article_id AS id, title, url FROM topic_volume WHERE topic = ? AND day = ? ORDER BY published_at DESC LIMIT ?')
       .all(topic, day, limit) as Array<{ id: string; title: string; url: string }>;

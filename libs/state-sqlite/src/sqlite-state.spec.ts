@@ -16,6 +16,16 @@ describeSubscriptionStoreContract('SqliteSubscriptionStore', {
     return { store: new SqliteSubscriptionStore(db), another: () => new SqliteSubscriptionStore(db) };
   },
 });
-describeDeliveryLogContract('SqliteDeliveryLog', { create: (now) => new SqliteDeliveryLog(new Database(':memory:'), now) });
+describeDeliveryLogContract('SqliteDeliveryLog', {
+  create: (now) => {
+    const db = new Database(':memory:');
+    return { log: new SqliteDeliveryLog(db, now), another: () => new SqliteDeliveryLog(db, now) };
+  },
+});
 describeSpikeBaselineContract('SqliteSpikeBaselines', { create: () => new SqliteSpikeBaselines(new Database(':memory:')) });
-describeDigestPeriodContract('SqliteDigestPeriods', { create: () => new SqliteDigestPeriods(new Database(':memory:')) });
+describeDigestPeriodContract('SqliteDigestPeriods', {
+  create: () => {
+    const db = new Database(':memory:');
+    return { store: new SqliteDigestPeriods(db), another: () => new SqliteDigestPeriods(db) };
+  },
+});

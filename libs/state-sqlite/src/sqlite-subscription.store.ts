@@ -29,7 +29,7 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     `);
   }
 
-  create(ownerKeyId: string, input: unknown): Subscription {
+  async create(ownerKeyId: string, input: unknown): Promise<Subscription> {
     const subscription = newSubscription(ownerKeyId, input, this.now().toISOString());
     this.db.transaction(() => {
       this.db
@@ -41,19 +41,17 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     return subscription;
   }
 
-  get(ownerKeyId: string, id: string): Subscription {
-    const found = this.findById(id);
-    if (!found || found.ownerKeyId !== ownerKeyId) throw new SubscriptionNotFoundError(id);
-    return found;
+  async get(ownerKeyId: string, id: string): Promise<Subscription> {
+    return this.owned(ownerKeyId, id);
   }
 
-  listByOwner(ownerKeyId: string): Subscription[] {
+  async listByOwner(ownerKeyId: string): Promise<Subscription[]> {
     const rows = this.db.prepare('SELECT * FROM subscriptions WHERE owner_key_id = ? ORDER BY created_at, id').all(ownerKeyId) as Row[];
     return rows.map(fromRow);
   }
 
-  update(ownerKeyId: string, id: string, patch: unknown): Subscription {
-    const updated = patchedSubscription(this.get(ownerKeyId, id), patch, this.now().toISOString());
+  async update(ownerKeyId: string, id: string, patch: unknown): Promise<Subscription> {
+    const updated = patchedSubscription(this.owned(ownerKeyId, id), patch, this.now().toISOString());
     this.db.transaction(() => {
       this.db.prepare('UPDATE subscriptions SET spec = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(specOf(updated)), updated.updatedAt, id);
       this.bump();
@@ -62,8 +60,8 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     return updated;
   }
 
-  delete(ownerKeyId: string, id: string): void {
-    const current = this.get(ownerKeyId, id);
+  async delete(ownerKeyId: string, id: string): Promise<void> {
+    const current = this.owned(ownerKeyId, id);
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM subscriptions WHERE id = ?').run(id);
       this.bump();
@@ -71,17 +69,15 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     this.emit({ type: 'delete', subscription: current });
   }
 
-  all(): Subscription[] {
+  async all(): Promise<Subscription[]> {
     return (this.db.prepare('SELECT * FROM subscriptions ORDER BY id').all() as Row[]).map(fromRow);
   }
 
-  findById(id: string): Subscription | null {
-    this.byIdStatement ??= this.db.prepare('SELECT * FROM subscriptions WHERE id = ?');
-    const row = this.byIdStatement.get(id) as Row | undefined;
-    return row ? fromRow(row) : null;
+  async findById(id: string): Promise<Subscription | null> {
+    return this.byId(id);
   }
 
-  revision(): number {
+  async revision(): Promise<number> {
     // Read for every batch the alerter handles and every delivery: prepared once.
     this.revisionStatement ??= this.db.prepare('SELECT revision FROM subscriptions_revision WHERE one = 1');
     return (this.revisionStatement.get() as { revision: number }).revision;
@@ -90,6 +86,19 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   onChange(listener: (change: SubscriptionChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  // Synchronous, so that an update reads and writes with nothing in between: no lost update.
+  private owned(ownerKeyId: string, id: string): Subscription {
+    const found = this.byId(id);
+    if (!found || found.ownerKeyId !== ownerKeyId) throw new SubscriptionNotFoundError(id);
+    return found;
+  }
+
+  private byId(id: string): Subscription | null {
+    this.byIdStatement ??= this.db.prepare('SELECT * FROM subscriptions WHERE id = ?');
+    const row = this.byIdStatement.get(id) as Row | undefined;
+    return row ? fromRow(row) : null;
   }
 
   private bump(): void {

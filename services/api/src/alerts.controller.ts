@@ -24,8 +24,8 @@ export class AlertsController {
     description:
       'Each event has `id` (resume point) and `data` (an alerts.v1 JSON object). Reconnect with the `Last-Event-ID` header (EventSource does this itself) to receive what you missed; `Last-Event-ID: 0` replays everything. Browsers may pass the key as `?api_key=`.',
   })
-  stream(@Principal() principal: ApiKeyPrincipal, @Req() req: Request, @Res() res: Response): void {
-    this.hub.serve(res, { ownerKeyId: principal.keyId, lastEventId: lastEventIdFrom(req) });
+  async stream(@Principal() principal: ApiKeyPrincipal, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.hub.serve(res, { ownerKeyId: principal.keyId, lastEventId: lastEventIdFrom(req) });
   }
 
   @Get('deliveries')
@@ -42,7 +42,7 @@ export class AlertsController {
     @Query('status') status?: string,
     @Query('subscriptionId') subscriptionId?: string,
     @Query('limit') limit?: string,
-  ): DeliveryRecord[] {
+  ): Promise<DeliveryRecord[]> {
     if (status !== undefined && !['pending', 'delivered', 'failed'].includes(status)) {
       throw new ValidationError('status: pending, delivered or failed', 'status');
     }
@@ -53,11 +53,11 @@ export class AlertsController {
 
   @Get()
   @ApiOperation({ summary: 'Your alerts after a sequence number (default: from the start), oldest first' })
-  list(@Principal() principal: ApiKeyPrincipal, @Query('after') after?: string, @Query('limit') limit?: string) {
+  async list(@Principal() principal: ApiKeyPrincipal, @Query('after') after?: string, @Query('limit') limit?: string) {
     const afterSeq = after === undefined ? 0 : Number(after);
     if (!Number.isInteger(afterSeq) || afterSeq < 0) throw new ValidationError('after: a non-negative integer', 'after');
     const size = limit === undefined ? 100 : Number(limit);
     if (!Number.isInteger(size) || size < 1 || size > 500) throw new ValidationError('limit: 1 to 500', 'limit');
-    return this.ledger.afterSeq(principal.keyId, afterSeq, size).map((entry) => ({ seq: entry.seq, ...entry.alert }));
+    return (await this.ledger.afterSeq(principal.keyId, afterSeq, size)).map((entry) => ({ seq: entry.seq, ...entry.alert }));
   }
 }

@@ -16,7 +16,7 @@ export class ApiKeysController {
 
   @Post()
   @ApiOperation({ summary: 'Create an API key ({"name": "...", "role": "analyst" | "admin"}); the secret is shown only in this answer' })
-  create(@Body() body: { name?: unknown; label?: unknown; role?: unknown } = {}): CreatedApiKey {
+  create(@Body() body: { name?: unknown; label?: unknown; role?: unknown } = {}): Promise<CreatedApiKey> {
     const label = body.name ?? body.label ?? '';
     if (typeof label !== 'string') throw new ValidationError('name: a string', 'name');
     const role = body.role ?? 'analyst';
@@ -26,14 +26,14 @@ export class ApiKeysController {
 
   @Get()
   @ApiOperation({ summary: 'List keys (never their secrets)' })
-  list(): ApiKeyInfo[] {
+  list(): Promise<ApiKeyInfo[]> {
     return this.keys.list();
   }
 
   @Delete(':keyId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a key' })
-  revoke(@Param('keyId') keyId: string): void {
-    if (!this.keys.revoke(keyId)) throw new NotFoundError(`key ${keyId}`);
+  async revoke(@Param('keyId') keyId: string): Promise<void> {
+    if (!(await this.keys.revoke(keyId))) throw new NotFoundError(`key ${keyId}`);
   }
 }

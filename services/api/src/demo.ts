@@ -32,8 +32,8 @@ async function demo(): Promise<void> {
   });
   const app = await runMonitor(config);
   const keys = app.get<ApiKeyRegistry>(API_KEYS);
-  const analyst = keys.create({ role: 'analyst', label: `demo analyst ${new Date().toISOString()}` });
-  app.get<SubscriptionStore>(SUBSCRIPTION_STORE).create(analyst.keyId, { name: 'Everything on the statement’s topics (demo)' });
+  const analyst = await keys.create({ role: 'analyst', label: `demo analyst ${new Date().toISOString()}` });
+  await app.get<SubscriptionStore>(SUBSCRIPTION_STORE).create(analyst.keyId, { name: 'Everything on the statement’s topics (demo)' });
   const api = `http://${config.HOST}:${config.PORT}`;
   process.stdout.write(
     [

@@ -62,8 +62,8 @@ export class OpsOverviewController implements OnModuleInit, OnApplicationShutdow
       activity,
       unreachableStages: unreachable,
       lag: this.lag.snapshot(),
-      alerts: this.ledger.latest(100).map((entry) => entry.alert),
-      deliveries: this.deliveries.list({ limit: 500 }),
+      alerts: (await this.ledger.latest(100)).map((entry) => entry.alert),
+      deliveries: await this.deliveries.list({ limit: 500 }),
     });
   }
 

@@ -24,15 +24,15 @@ export class SubscriptionFeedController {
   @ApiProduces('application/atom+xml')
   @ApiQuery({ name: 'api_key', required: false, description: 'The owner’s key, for feed readers that cannot send headers' })
   @ApiOperation({ summary: 'Atom 1.0 feed of the subscription’s latest alerts (owner’s key)' })
-  feed(@Param('id') id: string, @Req() req: Request, @Query('api_key') queryKey?: string): string {
+  async feed(@Param('id') id: string, @Req() req: Request, @Query('api_key') queryKey?: string): Promise<string> {
     // Feed readers fetch a URL and can send no header, so the key may come in the query string too.
     // The feed is read-only and scoped to this one owner, and the key is known to be in the URL,
     // which is why only this route accepts it there (ApiKeyGuard does not).
-    const principal = this.keys.resolve(apiKeyFromHeaders(req.headers) ?? (typeof queryKey === 'string' ? queryKey : undefined));
-    const subscription = this.subscriptions.get(principal.keyId, id);
+    const principal = await this.keys.resolve(apiKeyFromHeaders(req.headers) ?? (typeof queryKey === 'string' ? queryKey : undefined));
+    const subscription = await this.subscriptions.get(principal.keyId, id);
     const base = this.config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.get('host') ?? `${this.config.HOST}:${this.config.PORT}`}`;
     // The self link leaves the key out: a feed document gets copied and shared, the key must not be.
     const selfUrl = new URL(`subscriptions/${encodeURIComponent(subscription.id)}/feed.atom`, base.endsWith('/') ? base : `${base}/`).href;
-    return renderAtomFeed({ subscription, entries: this.ledger.latestForSubscription(subscription.id, FEED_SIZE), selfUrl });
+    return renderAtomFeed({ subscription, entries: await this.ledger.latestForSubscription(subscription.id, FEED_SIZE), selfUrl });
   }
 }

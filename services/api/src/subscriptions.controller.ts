@@ -50,12 +50,12 @@ export class SubscriptionsController {
 
   @Get()
   @ApiOperation({ summary: "The caller's subscriptions" })
-  list(@Principal() principal: ApiKeyPrincipal): Subscription[] {
+  list(@Principal() principal: ApiKeyPrincipal): Promise<Subscription[]> {
     return this.subscriptions.listByOwner(principal.keyId);
   }
 
   @Get(':id')
-  one(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string): Subscription {
+  one(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string): Promise<Subscription> {
     return this.subscriptions.get(principal.keyId, id);
   }
 
@@ -63,7 +63,7 @@ export class SubscriptionsController {
   @ApiBody(SUBSCRIPTION_BODY)
   @ApiOperation({ summary: 'Change a subscription (the fields given replace the old ones)' })
   async replace(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<Subscription> {
-    this.subscriptions.get(principal.keyId, id);
+    await this.subscriptions.get(principal.keyId, id);
     await this.checkWebhook(body);
     return this.subscriptions.update(principal.keyId, id, body ?? {});
   }
@@ -72,15 +72,15 @@ export class SubscriptionsController {
   @ApiBody(SUBSCRIPTION_BODY)
   @ApiOperation({ summary: 'Change a subscription (the fields given replace the old ones)' })
   async update(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<Subscription> {
-    this.subscriptions.get(principal.keyId, id);
+    await this.subscriptions.get(principal.keyId, id);
     await this.checkWebhook(body);
     return this.subscriptions.update(principal.keyId, id, body ?? {});
   }
 
   @Delete(':id')
   @HttpCode(204)
-  remove(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string): void {
-    this.subscriptions.delete(principal.keyId, id);
+  async remove(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string): Promise<void> {
+    await this.subscriptions.delete(principal.keyId, id);
   }
 
   /**

@@ -1,8 +1,8 @@
 import { DigestPeriod, DigestPeriodStore } from '../digest-period.port';
 
 export interface DigestPeriodContext {
-  /** An empty store. */
-  create(): DigestPeriodStore;
+  /** An empty store, and a second instance on the same data (another replica). */
+  create(): Promise<{ store: DigestPeriodStore; another(): DigestPeriodStore }> | { store: DigestPeriodStore; another(): DigestPeriodStore };
 }
 
 const HOUR = 3_600_000;
@@ -17,37 +17,34 @@ const period = (subscriptionId: string, hour: number, fromSeq: number, toSeq: nu
 /** The behaviour every adapter of the digest periods must show, written against the port only. */
 export function describeDigestPeriodContract(name: string, context: DigestPeriodContext): void {
   describe(`DigestPeriodStore contract: ${name}`, () => {
-    it('records one digest per subscription and period, each starting where the previous one ended', () => {
-      const store = context.create();
-      const afterSeqs: number[] = [];
+    it('creates a digest once: a second create of its id returns the first, not new', async () => {
+      const { store } = await context.create();
       const first = period('s1', 0, 0, 7);
-      expect(store.record('s1', first.from, (afterSeq) => (afterSeqs.push(afterSeq), first))).toEqual(first);
-      expect(store.record('s1', first.from, () => period('s1', 0, 0, 9))).toBeNull();
-      const second = period('s1', 1, 7, 12);
-      store.record('s1', second.from, (afterSeq) => (afterSeqs.push(afterSeq), second));
-      store.record('s2', period('s2', 1, 0, 3).from, (afterSeq) => (afterSeqs.push(afterSeq), period('s2', 1, afterSeq, 3)));
-      expect(afterSeqs).toEqual([0, 7, 0]);
-      expect(store.get(first.id)).toEqual(first);
-      expect(store.get(second.id)).toEqual(second);
-      expect(store.get('dg-unknown')).toBeNull();
+      expect(await store.create(first)).toEqual({ isNew: true, period: first });
+      expect(await store.create(period('s1', 0, 0, 9))).toEqual({ isNew: false, period: first });
+      expect(await store.get(first.id)).toEqual(first);
+      expect(await store.get('dg-unknown')).toBeNull();
     });
 
-    it('records nothing when there is nothing to digest, so the period can still be made later', () => {
-      const store = context.create();
-      const later = period('s1', 0, 0, 4);
-      expect(store.record('s1', later.from, () => null)).toBeNull();
-      expect(store.record('s1', later.from, () => later)).toEqual(later);
+    it('tells where each subscription\'s latest digest ended, 0 before its first', async () => {
+      const { store } = await context.create();
+      expect(await store.lastCoveredSeq('s1')).toBe(0);
+      await store.create(period('s1', 0, 0, 7));
+      await store.create(period('s1', 1, 7, 12));
+      await store.create(period('s2', 1, 0, 3));
+      expect(await store.lastCoveredSeq('s1')).toBe(12);
+      expect(await store.lastCoveredSeq('s2')).toBe(3);
+      expect(await store.lastCoveredSeq('s3')).toBe(0);
     });
 
-    it('records nothing when composing throws, and lets the error through', () => {
-      const store = context.create();
-      const p = period('s1', 0, 0, 4);
-      expect(() =>
-        store.record('s1', p.from, () => {
-          throw new Error('delivery log down');
-        }),
-      ).toThrow('delivery log down');
-      expect(store.record('s1', p.from, () => p)).toEqual(p);
+    it('two replicas creating one period at once, with ranges that differ: one digest, the same for both', async () => {
+      const { store, another } = await context.create();
+      const other = another();
+      const [mine, theirs] = await Promise.all([store.create(period('s1', 0, 0, 7)), other.create(period('s1', 0, 0, 8))]);
+      expect([mine.isNew, theirs.isNew].filter(Boolean)).toHaveLength(1);
+      expect(mine.period).toEqual(theirs.period);
+      expect(await other.get(mine.period.id)).toEqual(mine.period);
+      expect(await other.lastCoveredSeq('s1')).toBe(mine.period.toSeq);
     });
   });
 }

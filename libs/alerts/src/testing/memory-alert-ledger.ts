@@ -15,52 +15,43 @@ export class MemoryAlertLedger implements AlertLedger {
     return new MemoryAlertLedger(this.shared);
   }
 
-  record(subscriptionId: string, subjectId: string, alert: Alert): RecordResult {
-    return this.recordMany([{ subscriptionId, subjectId, alert }])[0];
+  async record(subscriptionId: string, subjectId: string, alert: Alert): Promise<RecordResult> {
+    return (await this.recordMany([{ subscriptionId, subjectId, alert }]))[0];
   }
 
-  recordMany(writes: LedgerWrite[], within?: (fresh: LedgerEntry[]) => void): RecordResult[] {
-    // Nothing is kept until `within` has returned: a throw leaves the ledger as it was.
-    const pending = new Map<string, LedgerEntry>();
-    let seq = this.shared.entries.at(-1)?.seq ?? 0;
-    const results = writes.map((w): RecordResult => {
+  async recordMany(writes: LedgerWrite[]): Promise<RecordResult[]> {
+    return writes.map((w): RecordResult => {
       const key = `${w.subscriptionId}\n${w.subjectId}`;
-      const existing = this.shared.bySubject.get(key) ?? pending.get(key);
+      const existing = this.shared.bySubject.get(key);
       if (existing) return { isNew: false, entry: structuredClone(existing) };
-      const entry = { seq: ++seq, alert: structuredClone(w.alert) };
-      pending.set(key, entry);
-      return { isNew: true, entry };
-    });
-    const fresh = results.filter((r) => r.isNew).map((r) => r.entry);
-    if (within && fresh.length) within(fresh);
-    for (const [key, entry] of pending) {
+      const entry = { seq: (this.shared.entries.at(-1)?.seq ?? 0) + 1, alert: structuredClone(w.alert) };
       this.shared.bySubject.set(key, entry);
       this.shared.entries.push(entry);
-    }
-    return results;
+      return { isNew: true, entry: structuredClone(entry) };
+    });
   }
 
-  afterSeq(ownerKeyId: string, afterSeq: number, limit = 500): LedgerEntry[] {
+  async afterSeq(ownerKeyId: string, afterSeq: number, limit = 500): Promise<LedgerEntry[]> {
     return this.select((e) => e.alert.ownerKeyId === ownerKeyId && e.seq > afterSeq).slice(0, limit);
   }
 
-  latestSeq(ownerKeyId: string): number {
+  async latestSeq(ownerKeyId: string): Promise<number> {
     return this.select((e) => e.alert.ownerKeyId === ownerKeyId).at(-1)?.seq ?? 0;
   }
 
-  forSubscription(subscriptionId: string, afterSeq = 0, limit = 1000): LedgerEntry[] {
+  async forSubscription(subscriptionId: string, afterSeq = 0, limit = 1000): Promise<LedgerEntry[]> {
     return this.select((e) => e.alert.subscriptionId === subscriptionId && e.seq > afterSeq).slice(0, limit);
   }
 
-  latestForSubscription(subscriptionId: string, limit: number): LedgerEntry[] {
+  async latestForSubscription(subscriptionId: string, limit: number): Promise<LedgerEntry[]> {
     return this.select((e) => e.alert.subscriptionId === subscriptionId).reverse().slice(0, limit);
   }
 
-  getByAlertId(alertId: string): LedgerEntry | null {
+  async getByAlertId(alertId: string): Promise<LedgerEntry | null> {
     return this.select((e) => e.alert.id === alertId)[0] ?? null;
   }
 
-  latest(limit: number): LedgerEntry[] {
+  async latest(limit: number): Promise<LedgerEntry[]> {
     return this.select(() => true).reverse().slice(0, limit);
   }
 

@@ -8,23 +8,32 @@ const keyOf = (key: DeliveryKey) => `${key.alertId}\n${key.channel}`;
 
 /** The delivery log in memory, leases by the given clock, for tests of what uses the port. */
 export class MemoryDeliveryLog implements DeliveryLog {
-  private readonly rows = new Map<string, Row>();
+  constructor(
+    private readonly now: () => Date = () => new Date(),
+    private readonly rows = new Map<string, Row>(),
+  ) {}
 
-  constructor(private readonly now: () => Date = () => new Date()) {}
+  /** Another instance over the same rows, as a replica sharing the log has. */
+  sibling(): MemoryDeliveryLog {
+    return new MemoryDeliveryLog(this.now, this.rows);
+  }
 
-  enqueue(deliveries: NewDelivery[]): void {
+  async enqueue(deliveries: NewDelivery[]): Promise<NewDelivery[]> {
     const at = this.now().toISOString();
+    const added: NewDelivery[] = [];
     for (const d of deliveries) {
       if (this.rows.has(keyOf(d))) continue;
+      added.push(d);
       const { alertId, channel, kind, subscriptionId, ownerKeyId } = d;
       this.rows.set(keyOf(d), {
         alertId, channel, kind, subscriptionId, ownerKeyId, status: 'pending', attempts: 0, lastError: null, deadLetterPending: false,
         createdAt: at, updatedAt: at, deliveredAt: null, leaseUntil: 0,
       });
     }
+    return added;
   }
 
-  claim(key: DeliveryKey, leaseMs: number): boolean {
+  async claim(key: DeliveryKey, leaseMs: number): Promise<boolean> {
     const row = this.rows.get(keyOf(key));
     const now = this.now().getTime();
     if (!row || row.status !== 'pending' || row.leaseUntil > now) return false;
@@ -32,11 +41,11 @@ export class MemoryDeliveryLog implements DeliveryLog {
     return true;
   }
 
-  claimStale(limit: number, leaseMs: number): DeliveryRecord[] {
+  async claimStale(limit: number, leaseMs: number): Promise<DeliveryRecord[]> {
     return this.claimWhere((r) => r.status === 'pending', (a, b) => a.createdAt.localeCompare(b.createdAt), limit, leaseMs);
   }
 
-  renew(keys: DeliveryKey[], leaseMs: number): void {
+  async renew(keys: DeliveryKey[], leaseMs: number): Promise<void> {
     const now = this.now().getTime();
     for (const key of keys) {
       const row = this.rows.get(keyOf(key));
@@ -44,42 +53,42 @@ export class MemoryDeliveryLog implements DeliveryLog {
     }
   }
 
-  recordAttempt(key: DeliveryKey, error: string | null): void {
+  async recordAttempt(key: DeliveryKey, error: string | null): Promise<void> {
     this.change(key, (row) => {
       row.attempts += 1;
       row.lastError = error ?? row.lastError;
     });
   }
 
-  release(key: DeliveryKey): void {
+  async release(key: DeliveryKey): Promise<void> {
     const row = this.rows.get(keyOf(key));
     if (row && (row.status === 'pending' || row.deadLetterPending)) row.leaseUntil = 0;
   }
 
-  markDelivered(key: DeliveryKey): void {
+  async markDelivered(key: DeliveryKey): Promise<void> {
     this.change(key, (row, at) => Object.assign(row, { status: 'delivered', deliveredAt: at, leaseUntil: 0 }));
   }
 
-  markFailed(key: DeliveryKey, reason: string, deadLetterLeaseMs?: number): void {
+  async markFailed(key: DeliveryKey, reason: string, deadLetterLeaseMs?: number): Promise<void> {
     const lease = deadLetterLeaseMs === undefined ? 0 : this.now().getTime() + deadLetterLeaseMs;
     this.change(key, (row) => Object.assign(row, { status: 'failed', lastError: reason, deadLetterPending: deadLetterLeaseMs !== undefined, leaseUntil: lease }));
   }
 
-  claimDeadLetters(limit: number, leaseMs: number): DeliveryRecord[] {
+  async claimDeadLetters(limit: number, leaseMs: number): Promise<DeliveryRecord[]> {
     return this.claimWhere((r) => r.status === 'failed' && r.deadLetterPending, (a, b) => a.updatedAt.localeCompare(b.updatedAt), limit, leaseMs);
   }
 
-  markDeadLettered(key: DeliveryKey): void {
+  async markDeadLettered(key: DeliveryKey): Promise<void> {
     const row = this.rows.get(keyOf(key));
     if (row) Object.assign(row, { deadLetterPending: false, leaseUntil: 0 });
   }
 
-  get(key: DeliveryKey): DeliveryRecord | null {
+  async get(key: DeliveryKey): Promise<DeliveryRecord | null> {
     const row = this.rows.get(keyOf(key));
     return row ? recordOf(row) : null;
   }
 
-  list(query: DeliveryQuery): DeliveryRecord[] {
+  async list(query: DeliveryQuery): Promise<DeliveryRecord[]> {
     return [...this.rows.values()]
       .filter((r) => (query.ownerKeyId === undefined || r.ownerKeyId === query.ownerKeyId) && (query.subscriptionId === undefined || r.subscriptionId === query.subscriptionId))
       .filter((r) => query.status === undefined || r.status === query.status)

@@ -6,16 +6,16 @@ export class MemorySpikeBaselines implements SpikeBaselineStore {
   private readonly seen = new Map<string, TopicDayArticle>();
   private since: string | null = null;
 
-  observe(articles: TopicDayArticle[], today: string): void {
+  async observe(articles: TopicDayArticle[], today: string): Promise<void> {
     this.since ??= today;
     for (const a of articles) if (!this.seen.has(`${a.topic}\n${a.articleId}`)) this.seen.set(`${a.topic}\n${a.articleId}`, { ...a });
   }
 
-  watchedSince(): string | null {
+  async watchedSince(): Promise<string | null> {
     return this.since;
   }
 
-  dailyCounts(fromDay: string, toDay: string): TopicDayCount[] {
+  async dailyCounts(fromDay: string, toDay: string): Promise<TopicDayCount[]> {
     const counts = new Map<string, TopicDayCount>();
     for (const a of this.seen.values()) {
       if (a.day < fromDay || a.day > toDay) continue;
@@ -27,7 +27,7 @@ export class MemorySpikeBaselines implements SpikeBaselineStore {
     return [...counts.values()];
   }
 
-  articlesOn(topic: TopicId, day: string, limit: number): Array<{ id: string; title: string; url: string }> {
+  async articlesOn(topic: TopicId, day: string, limit: number): Promise<Array<{ id: string; title: string; url: string }>> {
     return [...this.seen.values()]
       .filter((a) => a.topic === topic && a.day === day)
       .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt))

@@ -16,7 +16,22 @@ describeSubscriptionStoreContract('MemorySubscriptionStore', {
     return { store, another: () => store.sibling() };
   },
 });
-describeAlertLedgerContract('MemoryAlertLedger', { create: () => new MemoryAlertLedger() });
-describeDeliveryLogContract('MemoryDeliveryLog', { create: (now) => new MemoryDeliveryLog(now) });
+describeAlertLedgerContract('MemoryAlertLedger', {
+  create: () => {
+    const ledger = new MemoryAlertLedger();
+    return { ledger, another: () => ledger.sibling() };
+  },
+});
+describeDeliveryLogContract('MemoryDeliveryLog', {
+  create: (now) => {
+    const log = new MemoryDeliveryLog(now);
+    return { log, another: () => log.sibling() };
+  },
+});
 describeSpikeBaselineContract('MemorySpikeBaselines', { create: () => new MemorySpikeBaselines() });
-describeDigestPeriodContract('MemoryDigestPeriods', { create: () => new MemoryDigestPeriods() });
+describeDigestPeriodContract('MemoryDigestPeriods', {
+  create: () => {
+    const store = new MemoryDigestPeriods();
+    return { store, another: () => store.sibling() };
+  },
+});

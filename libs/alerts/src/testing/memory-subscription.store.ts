@@ -22,44 +22,49 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     return new MemorySubscriptionStore(this.now, this.shared);
   }
 
-  create(ownerKeyId: string, input: unknown): Subscription {
+  async create(ownerKeyId: string, input: unknown): Promise<Subscription> {
     return this.write('upsert', newSubscription(ownerKeyId, input, this.now().toISOString()));
   }
 
-  get(ownerKeyId: string, id: string): Subscription {
-    const found = this.shared.byId.get(id);
-    if (!found || found.ownerKeyId !== ownerKeyId) throw new SubscriptionNotFoundError(id);
-    return structuredClone(found);
+  async get(ownerKeyId: string, id: string): Promise<Subscription> {
+    return this.owned(ownerKeyId, id);
   }
 
-  listByOwner(ownerKeyId: string): Subscription[] {
+  async listByOwner(ownerKeyId: string): Promise<Subscription[]> {
     return this.sorted((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)).filter((s) => s.ownerKeyId === ownerKeyId);
   }
 
-  update(ownerKeyId: string, id: string, patch: unknown): Subscription {
-    return this.write('upsert', patchedSubscription(this.get(ownerKeyId, id), patch, this.now().toISOString()));
+  async update(ownerKeyId: string, id: string, patch: unknown): Promise<Subscription> {
+    return this.write('upsert', patchedSubscription(this.owned(ownerKeyId, id), patch, this.now().toISOString()));
   }
 
-  delete(ownerKeyId: string, id: string): void {
-    this.write('delete', this.get(ownerKeyId, id));
+  async delete(ownerKeyId: string, id: string): Promise<void> {
+    this.write('delete', this.owned(ownerKeyId, id));
   }
 
-  all(): Subscription[] {
+  async all(): Promise<Subscription[]> {
     return this.sorted((a, b) => a.id.localeCompare(b.id));
   }
 
-  findById(id: string): Subscription | null {
+  async findById(id: string): Promise<Subscription | null> {
     const found = this.shared.byId.get(id);
     return found ? structuredClone(found) : null;
   }
 
-  revision(): number {
+  async revision(): Promise<number> {
     return this.shared.revision;
   }
 
   onChange(listener: (change: SubscriptionChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  // Read and written with no await between, so that two updates cannot interleave and lose one.
+  private owned(ownerKeyId: string, id: string): Subscription {
+    const found = this.shared.byId.get(id);
+    if (!found || found.ownerKeyId !== ownerKeyId) throw new SubscriptionNotFoundError(id);
+    return structuredClone(found);
   }
 
   private write(type: SubscriptionChange['type'], subscription: Subscription): Subscription {

@@ -1,15 +1,15 @@
 import { ValidationError } from '@monitor/contracts';
-import { SubscriptionNotFoundError } from '../alert-errors';
+import { SubscriptionConflictError, SubscriptionNotFoundError } from '../alert-errors';
 import { SubscriptionStore } from '../subscription.port';
 
 export interface SubscriptionStoreContext {
   /** An empty store, and a way to open a second instance on the same data (another replica). */
-  create(): { store: SubscriptionStore; another(): SubscriptionStore };
+  create(): Promise<{ store: SubscriptionStore; another(): SubscriptionStore }> | { store: SubscriptionStore; another(): SubscriptionStore };
 }
 
-function fieldOf(fn: () => unknown): string | undefined {
+async function fieldOf(attempt: Promise<unknown>): Promise<string | undefined> {
   try {
-    fn();
+    await attempt;
   } catch (error) {
     return error instanceof ValidationError ? error.field : `not a ValidationError: ${String(error)}`;
   }
@@ -19,60 +19,75 @@ function fieldOf(fn: () => unknown): string | undefined {
 /** The behaviour every adapter of the subscription store must show, written against the port only. */
 export function describeSubscriptionStoreContract(name: string, context: SubscriptionStoreContext): void {
   describe(`SubscriptionStore contract: ${name}`, () => {
-    it('creates, reads, lists, updates and deletes, scoped to the owner key', () => {
-      const { store } = context.create();
-      const a = store.create('kA', { name: 'opiates', topics: ['afghanistan-opiates'], query: 'heroin OR opium' });
-      const b = store.create('kB', { topics: ['precursors'] });
-      expect(store.get('kA', a.id)).toEqual(a);
-      expect(store.findById(b.id)).toEqual(b);
-      expect(store.findById('s-unknown')).toBeNull();
-      expect(store.listByOwner('kA').map((s) => s.id)).toEqual([a.id]);
-      expect(() => store.get('kB', a.id)).toThrow(SubscriptionNotFoundError);
-      expect(() => store.update('kB', a.id, { minScore: 2 })).toThrow(SubscriptionNotFoundError);
-      expect(() => store.delete('kB', a.id)).toThrow(SubscriptionNotFoundError);
+    it('creates, reads, lists, updates and deletes, scoped to the owner key', async () => {
+      const { store } = await context.create();
+      const a = await store.create('kA', { name: 'opiates', topics: ['afghanistan-opiates'], query: 'heroin OR opium' });
+      const b = await store.create('kB', { topics: ['precursors'] });
+      expect(await store.get('kA', a.id)).toEqual(a);
+      expect(await store.findById(b.id)).toEqual(b);
+      expect(await store.findById('s-unknown')).toBeNull();
+      expect((await store.listByOwner('kA')).map((s) => s.id)).toEqual([a.id]);
+      await expect(store.get('kB', a.id)).rejects.toThrow(SubscriptionNotFoundError);
+      await expect(store.update('kB', a.id, { minScore: 2 })).rejects.toThrow(SubscriptionNotFoundError);
+      await expect(store.delete('kB', a.id)).rejects.toThrow(SubscriptionNotFoundError);
 
-      const updated = store.update('kA', a.id, { minScore: 2, query: '' });
+      const updated = await store.update('kA', a.id, { minScore: 2, query: '' });
       expect(updated).toMatchObject({ minScore: 2, topics: ['afghanistan-opiates'], name: 'opiates' });
       expect(updated.query).toBeUndefined();
-      expect(store.get('kA', a.id)).toEqual(updated);
+      expect(await store.get('kA', a.id)).toEqual(updated);
 
-      store.delete('kA', a.id);
-      expect(() => store.get('kA', a.id)).toThrow(SubscriptionNotFoundError);
-      expect(store.all().map((s) => s.id)).toEqual([b.id]);
+      await store.delete('kA', a.id);
+      await expect(store.get('kA', a.id)).rejects.toThrow(SubscriptionNotFoundError);
+      await expect(store.delete('kA', a.id)).rejects.toThrow(SubscriptionNotFoundError);
+      expect((await store.all()).map((s) => s.id)).toEqual([b.id]);
     });
 
-    it('keeps the webhook secret when an update does not restate it', () => {
-      const { store } = context.create();
-      const s = store.create('kA', { channels: { webhook: { url: 'https://hooks.example.org/in' } } });
+    it('keeps the webhook secret when an update does not restate it', async () => {
+      const { store } = await context.create();
+      const s = await store.create('kA', { channels: { webhook: { url: 'https://hooks.example.org/in' } } });
       const secret = s.channels.webhook!.secret;
-      expect(store.update('kA', s.id, { minScore: 1 }).channels.webhook?.secret).toBe(secret);
-      expect(store.update('kA', s.id, { channels: { webhook: { url: 'https://hooks.example.org/in' } } }).channels.webhook?.secret).toBe(secret);
+      expect((await store.update('kA', s.id, { minScore: 1 })).channels.webhook?.secret).toBe(secret);
+      expect((await store.update('kA', s.id, { channels: { webhook: { url: 'https://hooks.example.org/in' } } })).channels.webhook?.secret).toBe(secret);
     });
 
-    it('validates creates and updates as a whole and leaves the stored one untouched on error', () => {
-      const { store } = context.create();
-      expect(fieldOf(() => store.create('kA', { topics: ['heroin'] }))).toBe('topics.0');
-      const s = store.create('kA', { topics: ['precursors'] });
-      expect(fieldOf(() => store.update('kA', s.id, { topicsMode: 'all', topics: [] }))).toBe('topics');
-      expect(store.get('kA', s.id)).toEqual(s);
-      expect(store.all()).toHaveLength(1);
+    it('validates creates and updates as a whole and leaves the stored one untouched on error', async () => {
+      const { store } = await context.create();
+      expect(await fieldOf(store.create('kA', { topics: ['heroin'] }))).toBe('topics.0');
+      const s = await store.create('kA', { topics: ['precursors'] });
+      expect(await fieldOf(store.update('kA', s.id, { topicsMode: 'all', topics: [] }))).toBe('topics');
+      expect(await store.get('kA', s.id)).toEqual(s);
+      expect(await store.all()).toHaveLength(1);
     });
 
-    it('counts revisions across instances and tells its own listeners about its changes', () => {
-      const { store, another } = context.create();
+    it('counts revisions across instances and tells its own listeners about its changes', async () => {
+      const { store, another } = await context.create();
       const other = another();
       const seen: string[] = [];
       store.onChange((c) => seen.push(`${c.type}:${c.subscription.id}`));
-      const r0 = store.revision();
-      const s = store.create('kA', {});
-      store.update('kA', s.id, { minScore: 1 });
-      store.delete('kA', s.id);
-      expect(store.revision()).toBe(r0 + 3);
+      const r0 = await store.revision();
+      const s = await store.create('kA', {});
+      await store.update('kA', s.id, { minScore: 1 });
+      await store.delete('kA', s.id);
+      expect(await store.revision()).toBe(r0 + 3);
       expect(seen).toEqual([`upsert:${s.id}`, `upsert:${s.id}`, `delete:${s.id}`]);
-      const elsewhere = other.create('kA', {});
-      expect(store.revision()).toBe(r0 + 4);
-      expect(store.findById(elsewhere.id)).toEqual(elsewhere);
+      const elsewhere = await other.create('kA', {});
+      expect(await store.revision()).toBe(r0 + 4);
+      expect(await store.findById(elsewhere.id)).toEqual(elsewhere);
+      expect((await store.all()).map((x) => x.id)).toEqual([elsewhere.id]);
       expect(seen).toHaveLength(3);
+    });
+
+    it('two replicas updating one subscription at once lose no update: each is applied or refused as a conflict', async () => {
+      const { store, another } = await context.create();
+      const other = another();
+      const s = await store.create('kA', { name: 'start', minScore: 0 });
+      const outcomes = await Promise.allSettled([store.update('kA', s.id, { name: 'renamed' }), other.update('kA', s.id, { minScore: 3 })]);
+      const final = await store.get('kA', s.id);
+      const [rename, rescore] = outcomes;
+      expect(outcomes.some((o) => o.status === 'fulfilled')).toBe(true);
+      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toMatchObject({ constructor: SubscriptionConflictError, retriable: true });
+      expect(final.name).toBe(rename.status === 'fulfilled' ? 'renamed' : 'start');
+      expect(final.minScore).toBe(rescore.status === 'fulfilled' ? 3 : 0);
     });
   });
 }

@@ -27,7 +27,8 @@ export const ALERT_DEAD_LETTER_TOPIC = deadLetterTopic(BUS_TOPICS.alerts);
 
 /**
  * Everything the alerter does with an alert after matching: the ledger records it (exactly once),
- * the same transaction writes its pending webhook and email deliveries (the outbox), the SSE hub
+ * then its pending webhook and email deliveries are written under ids derived from it (the outbox,
+ * written again when the article comes again, which repairs a crash in between), the SSE hub
  * wakes its owner's streams, and the dispatcher sends the deliveries with retries. A delivery that
  * fails for good is published to alerts.v1.dlq with its reason and stays visible through the API
  * (GET /alerts/deliveries). Timers that start and stop with the application resume deliveries a

@@ -4,26 +4,30 @@ import Database from 'better-sqlite3';
 import { alertIdFor } from '@monitor/alerts';
 import { SqliteAlertLedger } from '../sqlite-alert-ledger';
 
-const [file, countArg] = process.argv.slice(2);
-const db = new Database(file);
-db.pragma('busy_timeout = 10000');
-const ledger = new SqliteAlertLedger(db);
-const fresh: number[] = [];
-for (let i = 0; i < Number(countArg); i++) {
-  const subscriptionId = `s${i % 10}`;
-  const articleId = 'a' + i.toString(16).padStart(31, '0');
-  const result = ledger.record(subscriptionId, articleId, {
-    schema: 'alerts.v1',
-    id: alertIdFor(subscriptionId, articleId),
-    kind: 'article',
-    subscriptionId,
-    ownerKeyId: 'k1',
-    articleId,
-    title: `t${i}`,
-    topics: [],
-    createdAt: new Date().toISOString(),
-  });
-  if (result.isNew) fresh.push(result.entry.seq);
+async function main(file: string, count: number): Promise<number[]> {
+  const db = new Database(file);
+  db.pragma('busy_timeout = 10000');
+  const ledger = new SqliteAlertLedger(db);
+  const fresh: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const subscriptionId = `s${i % 10}`;
+    const articleId = 'a' + i.toString(16).padStart(31, '0');
+    const result = await ledger.record(subscriptionId, articleId, {
+      schema: 'alerts.v1',
+      id: alertIdFor(subscriptionId, articleId),
+      kind: 'article',
+      subscriptionId,
+      ownerKeyId: 'k1',
+      articleId,
+      title: `t${i}`,
+      topics: [],
+      createdAt: new Date().toISOString(),
+    });
+    if (result.isNew) fresh.push(result.entry.seq);
+  }
+  db.close();
+  return fresh;
 }
-db.close();
-process.stdout.write(JSON.stringify(fresh));
+
+const [file, countArg] = process.argv.slice(2);
+void main(file, Number(countArg)).then((fresh) => process.stdout.write(JSON.stringify(fresh)));
