@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# A real single-node Elasticsearch on loopback, without Docker: the integration-test zip of the
-# real server, fetched from Maven Central through the machine's `mvn`, run on the machine's Java.
+# A real Elasticsearch on loopback, without Docker: the integration-test zip of the real server,
+# fetched from Maven Central through the machine's `mvn`, run on the machine's Java. One node by
+# default; with --nodes N a cluster of N master-eligible data nodes.
 #
-#   infra/elasticsearch.sh install | start | stop | purge | status
+#   infra/elasticsearch.sh install | start | stop | purge | status | kill  [cluster options]
 #
-# Settings (environment): ES_HTTP_PORT (9200), ES_TRANSPORT_PORT (9300), ES_HEAP (512m),
-# ES_VERSION_RANGE ([8.19,8.20)), ES_USER (monitor-es, used when run as root), ES_ROOT (where the
-# server is unpacked and keeps its data), ES_ENGINE (auto | elasticsearch | opensearch).
+# Cluster options: --nodes N (1), --base-port P (ES_HTTP_PORT; node i answers HTTP on P+i-1),
+# --transport-base-port T (P+100; node i's transport port is T+i-1), --node I (start, stop, kill
+# or report only node I). `kill` sends SIGKILL.
+#
+# Settings (environment): ES_HTTP_PORT (9200), ES_TRANSPORT_PORT (9300, one node only), ES_HEAP
+# (512m; 384m per node of a cluster), ES_VERSION_RANGE ([8.19,8.20)), ES_USER (monitor-es, used
+# when run as root), ES_ROOT (where the server is unpacked and keeps its data), ES_ENGINE (auto |
+# elasticsearch | opensearch).
 #
 # Elasticsearch refuses to run as root. Run as root (as CI does), this script creates the
 # unprivileged user ES_USER and keeps the server under that user's home, because root's own cache
@@ -15,9 +21,11 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ES_HTTP_PORT="${ES_HTTP_PORT:-9200}"
-ES_TRANSPORT_PORT="${ES_TRANSPORT_PORT:-9300}"
-ES_HEAP="${ES_HEAP:-512m}"
+ACTION="${1:-}"
+shift || true
+parse_cluster_options "$@"
+
+ES_HTTP_PORT="${BASE_PORT:-${ES_HTTP_PORT:-9200}}"
 ES_VERSION_RANGE="${ES_VERSION_RANGE:-[8.19,8.20)}"
 # OpenSearch 2.x is the nearest engine that still runs on Java 17 (3.x needs 21).
 OS_VERSION_RANGE="${OS_VERSION_RANGE:-[2.11,3)}"
@@ -42,8 +50,48 @@ else
   give_to_es_user() { :; }
 fi
 
-NODE_DIR="$ES_ROOT/node-$ES_HTTP_PORT"
-PIDFILE="$NODE_DIR/server.pid"
+if ((NODES == 1)); then
+  ES_TRANSPORT_PORT="${SECOND_BASE_PORT:-${ES_TRANSPORT_PORT:-9300}}"
+  ES_HEAP="${ES_HEAP:-512m}"
+  NODE_ID=1
+  NODE_DIR="$ES_ROOT/node-$ES_HTTP_PORT"
+  PIDFILE="$NODE_DIR/server.pid"
+else
+  HTTP_BASE_PORT="$ES_HTTP_PORT"
+  TRANSPORT_BASE_PORT="${SECOND_BASE_PORT:-$((ES_HTTP_PORT + 100))}"
+  ES_HEAP="${ES_HEAP:-384m}"
+  CLUSTER_DIR="$ES_ROOT/cluster-$HTTP_BASE_PORT"
+fi
+
+# select_node I: points the per-node variables (ports, directory, pid file) at node I of the
+# cluster; a single node has them from the start.
+select_node() {
+  if ((NODES == 1)); then return 0; fi
+  NODE_ID="$1"
+  ES_HTTP_PORT=$((HTTP_BASE_PORT + NODE_ID - 1))
+  ES_TRANSPORT_PORT=$((TRANSPORT_BASE_PORT + NODE_ID - 1))
+  NODE_DIR="$CLUSTER_DIR/node-$NODE_ID"
+  PIDFILE="$NODE_DIR/server.pid"
+  NODE_PORTS=("$ES_HTTP_PORT" "$ES_TRANSPORT_PORT")
+}
+
+node_label() {
+  if ((NODES == 1)); then echo "search server on port $ES_HTTP_PORT"; else echo "search server node $NODE_ID on port $ES_HTTP_PORT"; fi
+}
+
+# cluster_list seeds | names | urls: the cluster's nodes as a comma-separated list of transport
+# addresses, node names or HTTP URLs.
+cluster_list() {
+  local i list=()
+  for ((i = 0; i < NODES; i++)); do
+    case "$1" in
+      seeds) list+=("127.0.0.1:$((TRANSPORT_BASE_PORT + i))") ;;
+      names) list+=("$(engine)-$((HTTP_BASE_PORT + i))") ;;
+      urls) list+=("http://127.0.0.1:$((HTTP_BASE_PORT + i))") ;;
+    esac
+  done
+  (IFS=,; echo "${list[*]}")
+}
 
 # fetch GROUP ARTIFACT RANGE: unpacks the zip into $ES_ROOT/dist; fails if Maven does not serve it.
 fetch() {
@@ -136,8 +184,49 @@ prepare_node() {
   give_to_es_user "$NODE_DIR"
 }
 
+# Runs the server's launcher for the selected node. -d: it returns once the node has started (or
+# failed to); a node of a cluster that has no majority of masters yet takes up to 30 s for that.
+launch() {
+  local engine java_home prefix
+  engine="$(engine)"
+  java_home="$(find_java_home)"
+  # Same server, different names for the same knobs.
+  if [[ "$engine" == elasticsearch ]]; then prefix=ES; else prefix=OPENSEARCH; fi
+  local settings=(
+    -E node.name="$engine-$ES_HTTP_PORT"
+    -E path.data="$NODE_DIR/data"
+    -E path.logs="$NODE_DIR/logs"
+    -E network.host=127.0.0.1
+    -E http.port="$ES_HTTP_PORT"
+    -E transport.port="$ES_TRANSPORT_PORT"
+    # A nearly full disk would otherwise turn every index read-only in the middle of a test.
+    -E cluster.routing.allocation.disk.threshold_enabled=false
+  )
+  if ((NODES == 1)); then
+    settings+=(-E cluster.name=drug-monitor -E discovery.type=single-node)
+  else
+    # Its own name per cluster, so that no node ever joins a cluster on other ports by mistake.
+    # The initial masters only matter on the very first start, when the cluster elects its first.
+    settings+=(-E cluster.name="drug-monitor-$HTTP_BASE_PORT"
+      -E discovery.seed_hosts="$(cluster_list seeds)"
+      -E cluster.initial_master_nodes="$(cluster_list names)")
+  fi
+  # Loopback only, so no TLS or users: the integ-test zip still carries x-pack security.
+  [[ "$engine" == elasticsearch ]] && settings+=(-E xpack.security.enabled=false)
+  rm -f "$PIDFILE"
+  # setsid keeps the server out of the caller's process group (a test runner's Ctrl-C must not
+  # take it down); 9>&- releases the lock held below.
+  (cd "$NODE_DIR" && setsid "${RUN_AS[@]}" "${prefix}_JAVA_HOME=$java_home" "${prefix}_JAVA_OPTS=-Xms$ES_HEAP -Xmx$ES_HEAP" \
+    "${prefix}_PATH_CONF=$NODE_DIR/config" "$(server_home)/bin/$engine" -d -p "$PIDFILE" "${settings[@]}" \
+    >"$NODE_DIR/logs/console.log" 2>&1 </dev/null 9>&-)
+}
+
 start() {
   install
+  if ((NODES > 1)); then
+    start_cluster
+    return
+  fi
   if ready; then
     log "$(engine) already running on 127.0.0.1:$ES_HTTP_PORT"
     return 0
@@ -151,36 +240,11 @@ start() {
     die "something else listens on 127.0.0.1:$ES_HTTP_PORT and does not answer /_cluster/health"
   fi
   prepare_node
-  local engine java_home prefix
+  local engine
   engine="$(engine)"
-  java_home="$(find_java_home)"
-  # Same server, different names for the same knobs.
-  if [[ "$engine" == elasticsearch ]]; then prefix=ES; else prefix=OPENSEARCH; fi
-  local settings=(
-    -E cluster.name=drug-monitor
-    -E node.name="$engine-$ES_HTTP_PORT"
-    -E path.data="$NODE_DIR/data"
-    -E path.logs="$NODE_DIR/logs"
-    -E network.host=127.0.0.1
-    -E http.port="$ES_HTTP_PORT"
-    -E transport.port="$ES_TRANSPORT_PORT"
-    -E discovery.type=single-node
-    # A nearly full disk would otherwise turn every index read-only in the middle of a test.
-    -E cluster.routing.allocation.disk.threshold_enabled=false
-  )
-  # Loopback only, so no TLS or users: the integ-test zip still carries x-pack security.
-  [[ "$engine" == elasticsearch ]] && settings+=(-E xpack.security.enabled=false)
   log "starting $(cat "$ES_ROOT/dist/home") on 127.0.0.1:$ES_HTTP_PORT as $ES_USER"
   local started=$SECONDS
-  rm -f "$PIDFILE"
-  # -d: the server detaches once it has started; setsid keeps it out of the caller's process
-  # group (a test runner's Ctrl-C must not take it down); 9>&- releases the lock held below.
-  (cd "$NODE_DIR" && setsid "${RUN_AS[@]}" "${prefix}_JAVA_HOME=$java_home" "${prefix}_JAVA_OPTS=-Xms$ES_HEAP -Xmx$ES_HEAP" \
-    "${prefix}_PATH_CONF=$NODE_DIR/config" "$(server_home)/bin/$engine" -d -p "$PIDFILE" "${settings[@]}" \
-    >"$NODE_DIR/logs/console.log" 2>&1 </dev/null 9>&-) || {
-    tail -n 40 "$NODE_DIR/logs/console.log" >&2 || true
-    die "$engine did not start; see $NODE_DIR/logs"
-  }
+  launch || node_failed
   if ! wait_until 120 "$engine health on port $ES_HTTP_PORT" ready; then
     tail -n 40 "$NODE_DIR/logs/console.log" >&2 || true
     die "$engine did not become healthy; see $NODE_DIR/logs"
@@ -188,32 +252,79 @@ start() {
   log "$engine healthy on 127.0.0.1:$ES_HTTP_PORT after $((SECONDS - started))s (pid $(cat "$PIDFILE"), logs $NODE_DIR/logs)"
 }
 
-stop() {
-  stop_pid "$PIDFILE" "search server on port $ES_HTTP_PORT"
+node_failed() {
+  tail -n 40 "$NODE_DIR/logs/console.log" >&2 || true
+  die "$(engine) on port $ES_HTTP_PORT did not start; see $NODE_DIR/logs"
 }
 
-status() {
-  if ready; then
-    echo "elasticsearch: up on 127.0.0.1:$ES_HTTP_PORT ($(cat "$ES_ROOT/dist/home" 2>/dev/null || echo 'not ours'))"
+# The selected node is part of a cluster of all NODES nodes (not just listening on its own).
+joined() {
+  [[ "$(http_status "$ES_HTTP_PORT" "/_cluster/health?wait_for_nodes=$NODES&timeout=1s" 2>/dev/null)" == 200 ]]
+}
+
+# Readiness of the whole cluster: every node in, every shard (replicas too) allocated.
+green() {
+  [[ "$(http_status "$ES_HTTP_PORT" "/_cluster/health?wait_for_status=green&wait_for_nodes=$NODES&timeout=1s" 2>/dev/null)" == 200 ]]
+}
+
+start_cluster() {
+  mkdir -p "$CLUSTER_DIR"
+  local i launchers=()
+  pending_nodes
+  local started=$SECONDS
+  for i in "${PENDING[@]}"; do
+    select_node "$i"
+    prepare_node
+    log "starting $(cat "$ES_ROOT/dist/home") node $i of $NODES on 127.0.0.1:$ES_HTTP_PORT (transport $ES_TRANSPORT_PORT) as $ES_USER"
+    # In the background: the first node's launcher returns only once a majority of masters runs.
+    launch &
+    launchers[i]=$!
+    # One JVM at a time (2 cores): the next starts once this one can be discovered.
+    wait_until 120 "$(engine) node $i's transport port $ES_TRANSPORT_PORT" listening_or_dead "$ES_TRANSPORT_PORT" "${launchers[i]}" || true
+    port_open "$ES_TRANSPORT_PORT" || node_failed
+  done
+  for i in "${PENDING[@]}"; do
+    select_node "$i"
+    wait "${launchers[i]}" || node_failed
+  done
+  if [[ -n "$ONLY_NODE" ]]; then
+    wait_until 180 "$(engine) node $ONLY_NODE to join the cluster" joined || node_failed
   else
-    echo "elasticsearch: down (port $ES_HTTP_PORT)"
+    select_node 1
+    wait_until 180 "$(engine) cluster of $NODES nodes to turn green" green || die "the cluster did not turn green; logs: $CLUSTER_DIR/node-*/logs"
+  fi
+  ((${#PENDING[@]} == 0)) || log "$(engine) node(s) ${PENDING[*]} of $NODES up after $((SECONDS - started))s (logs $CLUSTER_DIR/node-*/logs)"
+  echo "ELASTICSEARCH_URL=http://127.0.0.1:$HTTP_BASE_PORT"
+  echo "ELASTICSEARCH_NODES=$(cluster_list urls)"
+}
+
+# Body of a GET on loopback; HTTP/1.0, so the server closes the connection after it.
+http_body() {
+  local line
+  exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3
+  while IFS= read -r -t 10 line <&3 && [[ -n "${line%$'\r'}" ]]; do :; done
+  timeout 10 cat <&3
+  exec 3>&-
+}
+
+node_status() {
+  if ! ready; then
+    if ((NODES == 1)); then echo "elasticsearch: down (port $ES_HTTP_PORT)"; else echo "elasticsearch node $NODE_ID: down (port $ES_HTTP_PORT)"; fi
     return 1
   fi
+  if ((NODES == 1)); then
+    echo "elasticsearch: up on 127.0.0.1:$ES_HTTP_PORT ($(cat "$ES_ROOT/dist/home" 2>/dev/null || echo 'not ours'))"
+    return 0
+  fi
+  echo "elasticsearch node $NODE_ID: up on 127.0.0.1:$ES_HTTP_PORT, transport $ES_TRANSPORT_PORT$(pid_alive "$PIDFILE" && echo " (pid $(cat "$PIDFILE"))")"
+  # The cluster's own view, from the first node that answers.
+  [[ -n "${HEALTH:-}" ]] || HEALTH="$(http_body "$ES_HTTP_PORT" '/_cluster/health?filter_path=status,number_of_nodes' 2>/dev/null || true)"
 }
 
-# Stops the node and deletes its data (the download stays): for throwaway nodes in tests.
-purge() {
-  stop
-  rm -rf "$NODE_DIR"
+cluster_summary() {
+  echo "elasticsearch cluster: $1 of $2 nodes up${HEALTH:+, health $HEALTH}; ELASTICSEARCH_URL=http://127.0.0.1:$HTTP_BASE_PORT"
 }
 
 mkdir -p "$ES_ROOT"
-case "${1:-}" in
-  install | start | stop | purge)
-    exec 9>"$ES_ROOT/.lock"
-    flock 9
-    "$1"
-    ;;
-  status) status ;;
-  *) die "usage: $0 install|start|stop|purge|status" ;;
-esac
+dispatch "$ES_ROOT"

@@ -59,12 +59,16 @@ async function isHealthy(url: string): Promise<boolean> {
   }
 }
 
-async function infra(script: string, action: 'start' | 'stop' | 'purge', env: Record<string, string>): Promise<void> {
+export type InfraScript = 'kafka.sh' | 'elasticsearch.sh';
+export type InfraAction = 'start' | 'stop' | 'purge' | 'kill';
+
+/** Runs an infra/ script; `args` are its cluster options (`--nodes`, `--base-port`, `--node`). */
+export async function infra(script: InfraScript, action: InfraAction, env: Record<string, string> = {}, args: string[] = []): Promise<void> {
   try {
-    await run(join(INFRA, script), [action], { env: { ...process.env, ...env }, timeout: START_TIMEOUT_MS, maxBuffer: 16 << 20 });
+    await run(join(INFRA, script), [action, ...args], { env: { ...process.env, ...env }, timeout: START_TIMEOUT_MS, maxBuffer: 16 << 20 });
   } catch (error) {
     const { stderr, message } = error as { stderr?: string; message: string };
-    throw new Error(`infra/${script} ${action} failed: ${message}\n${stderr ?? ''}`);
+    throw new Error(`infra/${script} ${[action, ...args].join(' ')} failed: ${message}\n${stderr ?? ''}`);
   }
 }
 
