@@ -27,16 +27,16 @@ describe('docker-compose.yml', () => {
     expect(resolved.match(/KAFKA_BROKERS: kafka:9092/g)).toHaveLength(5);
   });
 
-  it('gives the collector, alerter and api one state volume, and the api every stage’s address', async () => {
+  it('shares no volume between the five services (state is in Kafka and Elasticsearch), and gives the api every stage’s address', async () => {
     const { stdout } = await run('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: root });
     type Volume = string | { source: string; target: string };
-    const services = parse(stdout).services as Record<string, { environment: Record<string, string>; volumes?: Volume[] }>;
-    // docker-compose 1.x prints the short form (`name:/data:rw`), Compose v2 the long one.
-    const mount = (volume: Volume) => (typeof volume === 'string' ? { source: volume.split(':')[0], target: volume.split(':')[1] } : volume);
-    const stateVolume = (service: string) => services[service].volumes?.map(mount).find((volume) => volume.target === '/data')?.source;
-    expect(stateVolume('collector')).toBeDefined();
-    expect(stateVolume('alerter')).toBe(stateVolume('collector'));
-    expect(stateVolume('api')).toBe(stateVolume('collector'));
+    const services = parse(stdout).services as Record<string, { environment: Record<string, string>; volumes?: Volume[]; ports?: unknown[] }>;
+    for (const service of ['collector', 'classifier', 'indexer', 'alerter', 'api']) {
+      expect({ service, volumes: services[service].volumes ?? [] }).toEqual({ service, volumes: [] });
+      expect(services[service].environment.DATA_DIR).toBeUndefined();
+    }
+    // `--scale` needs workers without a fixed host port.
+    for (const service of ['collector', 'classifier', 'indexer', 'alerter']) expect(services[service].ports).toBeUndefined();
     for (const [variable, service] of [['COLLECTOR_URL', 'collector'], ['CLASSIFIER_URL', 'classifier'], ['INDEXER_URL', 'indexer'], ['ALERTER_URL', 'alerter']]) {
       expect(services.api.environment[variable]).toBe(`http://${service}:${services[service].environment.SERVICE_PORT}`);
     }

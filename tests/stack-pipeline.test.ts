@@ -104,6 +104,9 @@ describe('the stack end to end (five processes, Kafka, Elasticsearch)', () => {
       expect(ledger.filter((entry) => entry.subscriptionId === analyst.subscriptionId)).toHaveLength(opiateIds.length + 1);
       alerts.close();
       await expectHealthy(STACK_SERVICES.map((service) => stack!.url(service)));
+      // Stateless services: every process ran with a DATA_DIR of its own, and none of them
+      // created or opened a SQLite file there (all state is in Kafka and Elasticsearch).
+      expect(stack!.sqliteFiles()).toEqual([]);
     } catch (error) {
       throw new Error(`${(error as Error).message}\n${stack!.output()}`);
     }

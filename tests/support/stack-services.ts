@@ -1,7 +1,7 @@
 import { Client } from '@elastic/elasticsearch';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, MonitorProcess, startMonitor } from './monitor-process';
@@ -15,8 +15,9 @@ export interface StackOptions {
   /** Which services run as processes (default: all five). */
   services?: StackService[];
   /**
-   * Processes per service (default 1). Replicas share the service's environment, state directory
-   * and consumer group, each on a port of its own; the other services are told replica 0's address.
+   * Processes per service (default 1). Replicas share the service's environment and consumer
+   * group, each on a port of its own and with a DATA_DIR of its own (as if on a host of its own);
+   * the other services are told replica 0's address.
    */
   replicas?: Partial<Record<StackService, number>>;
   /** More environment for every service (SOURCES_FILE, ALLOW_PRIVATE_FEED_HOSTS, …). */
@@ -45,6 +46,8 @@ export interface RunningStack {
   stop(service: StackService, signal?: NodeJS.Signals, replica?: number): Promise<void>;
   /** Every service's output (the last `limit` characters of each), for a failing test's message. */
   output(limit?: number): string;
+  /** Every SQLite file (or its WAL) any process left in its DATA_DIR: none, in stack mode. */
+  sqliteFiles(): string[];
   /** Stops every service and removes the stack's topics, groups, index and state. */
   close(): Promise<void>;
 }
@@ -95,8 +98,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const outputs = new Map<string, string[]>();
 
   const start = async (service: StackService, replica = 0): Promise<MonitorProcess> => {
+    const ownDir = join(dataDir, instanceName(service, replica));
+    mkdirSync(ownDir, { recursive: true });
     const own = options.replicaEnv?.(service, replica, dataDir) ?? {};
-    const child = await startMonitor({ ...env, ...own, PORT: String(portOf(service, replica)) }, `services/${service}/src/main.ts`);
+    const child = await startMonitor({ ...env, DATA_DIR: ownDir, ...own, PORT: String(portOf(service, replica)) }, `services/${service}/src/main.ts`);
     running.set(instanceName(service, replica), child);
     return child;
   };
@@ -133,6 +138,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     start,
     stop,
     output,
+    sqliteFiles: () => (readdirSync(dataDir, { recursive: true }) as string[]).filter((file) => /\.(db|sqlite)(-wal|-shm|-journal)?$/.test(file)),
     async close() {
       await Promise.all([...running.keys()].map((instance) => stopInstance(instance)));
       // STACK_TEST_LOGS=DIR keeps every service's output of the run, for reading after the fact.

@@ -46,8 +46,14 @@ export const MonitorConfigSchema = z.object({
    * to the others: also how long the sources of a collector replica that died stay unpolled.
    */
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
-  ELASTICSEARCH_URL: z.string().url().default('http://127.0.0.1:9200'),
+  /** One node's URL, or several comma-separated: the client spreads requests and fails over among them. */
+  ELASTICSEARCH_URL: z
+    .string()
+    .refine((value) => value.split(',').every((url) => z.string().url().safeParse(url.trim()).success), 'a URL, or several separated by commas')
+    .default('http://127.0.0.1:9200'),
   ELASTICSEARCH_INDEX: z.string().regex(/^[a-z0-9-]+$/).default('articles'),
+  /** Replicas of every index the monitor creates (articles, alerts state, source state): 1 or more on a cluster. */
+  ELASTICSEARCH_REPLICAS: z.coerce.number().int().min(0).max(5).default(0),
   SMTP_URL: z.string().optional(),
   ALERT_EMAIL_FROM: z.string().default('Drug-control monitor <alerts@localhost>'),
   PUBLIC_BASE_URL: z.string().url().optional(),

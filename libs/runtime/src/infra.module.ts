@@ -1,4 +1,5 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, Optional, Provider } from '@nestjs/common';
+import { Client } from '@elastic/elasticsearch';
 import Database from 'better-sqlite3';
 import { MonitorConfig } from '@monitor/config';
 import { KafkaBus } from '@monitor/messaging-kafka';
@@ -7,7 +8,9 @@ import { SqliteBus, WalCheckpointer } from '@monitor/messaging-sqlite';
 import { ARTICLE_STORE, ArticleStore } from '@monitor/search';
 import { ElasticArticleStore } from '@monitor/search-elastic';
 import { SqliteArticleStore } from '@monitor/search-sqlite';
+import { StateIndices } from '@monitor/state-elastic';
 import { Logger, MONITOR_LOGGER } from '@monitor/observability';
+import { ELASTIC_CLIENT, STATE_INDICES } from './elastic-state';
 import { ensureMonitorTopics } from './monitor-topics';
 import { STATE_DB, STATE_DB_CHECKPOINTER, checkpointInBackground, openStateDatabase } from './state-database';
 
@@ -15,80 +18,112 @@ class InfraLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Optional() @Inject(ARTICLE_STORE) private readonly store: ArticleStore | undefined,
-    @Inject(STATE_DB) private readonly db: Database.Database,
-    @Inject(STATE_DB_CHECKPOINTER) private readonly checkpointer: WalCheckpointer,
+    @Optional() @Inject(STATE_DB) private readonly db: Database.Database | undefined,
+    @Optional() @Inject(STATE_DB_CHECKPOINTER) private readonly checkpointer: WalCheckpointer | undefined,
+    @Optional() @Inject(ELASTIC_CLIENT) private readonly client: Client | undefined,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.bus.close();
     await this.store?.close();
-    await this.checkpointer.stop();
-    if (this.db.open) this.db.close();
+    await this.checkpointer?.stop();
+    if (this.db?.open) this.db.close();
+    await this.client?.close();
   }
 }
 
 /**
- * Chooses the adapters behind the ports. Embedded: the durable SQLite bus and the SQLite FTS5
- * store in one file. Stack: Kafka and Elasticsearch. Everything above this module is the same
- * code in both modes.
+ * Chooses the adapters behind the ports. Embedded: the durable SQLite bus, the SQLite FTS5 store
+ * and every piece of state in one file. Stack: Kafka and Elasticsearch only, and no file on the
+ * host at all, so any replica of any service runs on any host. Everything above this module is
+ * the same code in both modes.
  */
 @Global()
 @Module({})
 export class InfraModule {
   static forConfig(config: MonitorConfig, options: { store: boolean } = { store: true }): DynamicModule {
     const embedded = config.MONITOR_MODE === 'embedded';
-    // A stack service that does not search or index (collector, classifier) does not open the
-    // article store, so an Elasticsearch outage cannot stop it (the collector's source state is
-    // there too, see SourcesModule, but a failed read of it only postpones a poll).
-    const storeProviders = options.store || embedded ? [storeProvider(config, embedded)] : [];
+    const providers = embedded ? embeddedProviders(config) : stackProviders(config, options);
     return {
       module: InfraModule,
-      providers: [
-        {
-          provide: STATE_DB,
-          useFactory: () => openStateDatabase(config.dataDir, embedded ? 'monitor.db' : 'state.db'),
-        },
-        {
-          provide: STATE_DB_CHECKPOINTER,
-          inject: [STATE_DB, MONITOR_LOGGER],
-          useFactory: (db: Database.Database, logger: Logger) => checkpointInBackground(db, logger),
-        },
-        {
-          provide: MESSAGE_BUS,
-          inject: [STATE_DB, MONITOR_LOGGER],
-          useFactory: async (db: Database.Database, logger: Logger) => {
-            const bus: MessageBus = embedded
-              ? new SqliteBus({ db, defaultPartitions: config.KAFKA_PARTITIONS })
-              : new KafkaBus({
-                  brokers: config.KAFKA_BROKERS.split(','),
-                  clientId: config.KAFKA_CLIENT_ID,
-                  topicPrefix: config.KAFKA_TOPIC_PREFIX,
-                  // The broker wants heartbeats well within a session (a third at most).
-                  consumer: { sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, heartbeatIntervalMs: Math.min(3_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 5)) },
-                  logger: logger.child({ component: 'kafka' }),
-                });
-            await ensureMonitorTopics(bus, config);
-            return bus;
-          },
-        },
-        ...storeProviders,
-        InfraLifecycle,
-      ],
-      exports: [STATE_DB, MESSAGE_BUS, ...(storeProviders.length ? [ARTICLE_STORE] : [])],
+      providers: [...providers, InfraLifecycle],
+      exports: providers.map((provider) => (provider as { provide: symbol }).provide),
     };
   }
 }
 
-function storeProvider(config: MonitorConfig, embedded: boolean) {
-  return {
-    provide: ARTICLE_STORE,
-    inject: [STATE_DB],
-    useFactory: async (db: Database.Database) => {
-      const store: ArticleStore = embedded
-        ? new SqliteArticleStore({ db })
-        : new ElasticArticleStore({ node: config.ELASTICSEARCH_URL, alias: config.ELASTICSEARCH_INDEX });
-      await store.init();
-      return store;
+function embeddedProviders(config: MonitorConfig): Provider[] {
+  return [
+    { provide: STATE_DB, useFactory: () => openStateDatabase(config.dataDir, 'monitor.db') },
+    {
+      provide: STATE_DB_CHECKPOINTER,
+      inject: [STATE_DB, MONITOR_LOGGER],
+      useFactory: (db: Database.Database, logger: Logger) => checkpointInBackground(db, logger),
     },
-  };
+    {
+      provide: MESSAGE_BUS,
+      inject: [STATE_DB],
+      useFactory: async (db: Database.Database) => {
+        const bus = new SqliteBus({ db, defaultPartitions: config.KAFKA_PARTITIONS });
+        await ensureMonitorTopics(bus, config);
+        return bus;
+      },
+    },
+    {
+      provide: ARTICLE_STORE,
+      inject: [STATE_DB],
+      useFactory: async (db: Database.Database) => {
+        const store = new SqliteArticleStore({ db });
+        await store.init();
+        return store;
+      },
+    },
+  ];
+}
+
+function stackProviders(config: MonitorConfig, options: { store: boolean }): Provider[] {
+  const providers: Provider[] = [
+    {
+      provide: MESSAGE_BUS,
+      inject: [MONITOR_LOGGER],
+      useFactory: async (logger: Logger) => {
+        const bus = new KafkaBus({
+          brokers: config.KAFKA_BROKERS.split(','),
+          clientId: config.KAFKA_CLIENT_ID,
+          topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          // The broker wants heartbeats well within a session (a third at most).
+          consumer: { sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, heartbeatIntervalMs: Math.min(3_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 5)) },
+          logger: logger.child({ component: 'kafka' }),
+        });
+        await ensureMonitorTopics(bus, config);
+        return bus;
+      },
+    },
+    // One client per process, shared by the article store and every state adapter. Creating it
+    // connects to nothing, so the classifier, which never uses it, is not held up by an outage.
+    // Its own retries move a request to another node of a cluster when one is down.
+    {
+      provide: ELASTIC_CLIENT,
+      useFactory: () => new Client({ node: config.ELASTICSEARCH_URL.split(',').map((url) => url.trim()), requestTimeout: 30_000, maxRetries: 2 }),
+    },
+    {
+      provide: STATE_INDICES,
+      inject: [ELASTIC_CLIENT],
+      useFactory: (client: Client) => new StateIndices({ client, prefix: `${config.ELASTICSEARCH_INDEX}-state`, replicas: config.ELASTICSEARCH_REPLICAS }),
+    },
+  ];
+  // A service that does not search or index (collector, classifier, alerter) does not open the
+  // article store, so it does not wait for the articles index to exist.
+  if (options.store) {
+    providers.push({
+      provide: ARTICLE_STORE,
+      inject: [ELASTIC_CLIENT],
+      useFactory: async (client: Client) => {
+        const store = new ElasticArticleStore({ client, alias: config.ELASTICSEARCH_INDEX, replicas: config.ELASTICSEARCH_REPLICAS });
+        await store.init();
+        return store;
+      },
+    });
+  }
+  return providers;
 }

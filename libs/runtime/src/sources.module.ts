@@ -1,4 +1,5 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { Client } from '@elastic/elasticsearch';
 import Database from 'better-sqlite3';
 import { MONITOR_CONFIG, MonitorConfig } from '@monitor/config';
 import { BusSourceOverrides, SOURCE_OVERRIDES, SOURCE_STATE, SourceOverrideStore, SourceRegistry, SourceStateStore, loadSourcesFile } from '@monitor/feeds';
@@ -6,6 +7,7 @@ import { MESSAGE_BUS, MessageBus } from '@monitor/messaging';
 import { Logger, MONITOR_LOGGER } from '@monitor/observability';
 import { ElasticSourceStateStore } from '@monitor/state-elastic';
 import { SqliteSourceOverrides, SqliteSourceStateStore } from '@monitor/state-sqlite';
+import { ELASTIC_CLIENT } from './elastic-state';
 import { STATE_DB } from './state-database';
 
 class SourcesLifecycle implements OnApplicationShutdown {
@@ -47,9 +49,10 @@ export class SourcesModule {
     const state: Provider = stack
       ? {
           provide: SOURCE_STATE,
-          useFactory: async () => {
+          inject: [ELASTIC_CLIENT],
+          useFactory: async (client: Client) => {
             // Next to the articles' alias, so that one monitor's indices share its name.
-            const store = new ElasticSourceStateStore({ node: config.ELASTICSEARCH_URL, indexPrefix: config.ELASTICSEARCH_INDEX });
+            const store = new ElasticSourceStateStore({ client, indexPrefix: config.ELASTICSEARCH_INDEX, replicas: config.ELASTICSEARCH_REPLICAS });
             await store.init();
             return store;
           },

@@ -9,7 +9,7 @@ export class AlerterServiceModule {
   static forConfig(config: MonitorConfig): DynamicModule {
     return {
       module: AlerterServiceModule,
-      imports: [PlatformModule.forService('alerter', config), InfraModule.forConfig(config, { store: false }), AlertsModule, AlerterStageModule],
+      imports: [PlatformModule.forService('alerter', config), InfraModule.forConfig(config, { store: false }), AlertsModule.forConfig(config), AlerterStageModule],
       controllers: [OpsController],
     };
   }

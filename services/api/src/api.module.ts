@@ -12,7 +12,7 @@ export class ApiServiceModule {
   static forConfig(config: MonitorConfig): DynamicModule {
     return {
       module: ApiServiceModule,
-      imports: [PlatformModule.forService('api', config), InfraModule.forConfig(config, { store: true }), AccessModule, AlertsModule, SourcesModule.forConfig(config), TopicClassifierModule],
+      imports: [PlatformModule.forService('api', config), InfraModule.forConfig(config, { store: true }), AccessModule.forConfig(config), AlertsModule.forConfig(config), SourcesModule.forConfig(config), TopicClassifierModule],
       providers: [
         { provide: SOURCE_OPERATIONS, useClass: RemoteSourceOperations },
         { provide: STAGE_ACTIVITY, useClass: RemoteStageActivity },

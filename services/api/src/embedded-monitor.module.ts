@@ -21,8 +21,8 @@ export class EmbeddedMonitorModule {
       imports: [
         PlatformModule.forService('monitor', config),
         InfraModule.forConfig(config),
-        AccessModule,
-        AlertsModule,
+        AccessModule.forConfig(config),
+        AlertsModule.forConfig(config),
         SourcesModule.forConfig(config),
         CollectorStageModule,
         ClassifierStageModule,

@@ -10,7 +10,7 @@ export class CollectorServiceModule {
   static forConfig(config: MonitorConfig): DynamicModule {
     return {
       module: CollectorServiceModule,
-      imports: [PlatformModule.forService('collector', config), InfraModule.forConfig(config, { store: false }), AccessModule, SourcesModule.forConfig(config), CollectorStageModule],
+      imports: [PlatformModule.forService('collector', config), InfraModule.forConfig(config, { store: false }), AccessModule.forConfig(config), SourcesModule.forConfig(config), CollectorStageModule],
       controllers: [OpsController, SourcePollController],
     };
   }
