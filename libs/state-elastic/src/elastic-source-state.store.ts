@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Client, errors, type estypes } from '@elastic/elasticsearch';
-import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
-import { MonitorError } from '@monitor/contracts';
+import { StateStoreError, elasticRequest } from './elastic-requests';
 import { emptyHealth, type ConditionalState, type SeenEntry, type SourceHealth, type SourceStateStore } from '@monitor/feeds';
 
 export interface ElasticSourceStateOptions {
@@ -12,37 +11,6 @@ export interface ElasticSourceStateOptions {
   /** Put before the three index names (`<prefix>-source-health`, `-source-validators`, `-source-seen`). */
   indexPrefix: string;
   replicas?: number;
-  /** Attempts of a call that failed retriably (Elasticsearch away, 429, 5xx) before it fails. */
-  maxAttempts?: number;
-  retryInitialDelayMs?: number;
-}
-
-/** Some items of a bulk failed for another reason than "already there". */
-class BulkItemsFailed extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The source state could not be read or written; retriable when Elasticsearch was away, overloaded (429) or failing (5xx). */
-export class SourceStateStoreError extends MonitorError {
-  readonly status?: number;
-
-  constructor(what: string, cause: unknown) {
-    const status = cause instanceof errors.ResponseError ? cause.meta.statusCode : cause instanceof BulkItemsFailed ? cause.status : undefined;
-    const answered = cause instanceof errors.ResponseError || cause instanceof BulkItemsFailed;
-    const retriable = answered
-      ? status === 429 || (status ?? 0) >= 500
-      : cause instanceof errors.ConnectionError || cause instanceof errors.TimeoutError || cause instanceof errors.NoLivingConnectionsError;
-    super(retriable ? 'SOURCE_STATE_UNAVAILABLE' : 'SOURCE_STATE_REJECTED', `Elasticsearch ${what} failed${status ? ` (${status})` : ''}: ${(cause as Error).message}`, {
-      retriable,
-      cause,
-    });
-    this.status = status;
-  }
 }
 
 const MAPPINGS: Record<'health' | 'validators' | 'seen', estypes.MappingTypeMapping> = {
@@ -78,7 +46,6 @@ export class ElasticSourceStateStore implements SourceStateStore {
   readonly indices: { health: string; validators: string; seen: string };
   private readonly client: Client;
   private readonly ownsClient: boolean;
-  private readonly policy: RetryPolicy;
 
   constructor(private readonly options: ElasticSourceStateOptions) {
     this.indices = {
@@ -88,10 +55,6 @@ export class ElasticSourceStateStore implements SourceStateStore {
     };
     this.ownsClient = !options.client;
     this.client = options.client ?? new Client({ node: options.node ?? 'http://127.0.0.1:9200', requestTimeout: 30_000, maxRetries: 0 });
-    this.policy = retry(
-      handleWhen((error) => error instanceof SourceStateStoreError && error.retriable),
-      { maxAttempts: options.maxAttempts ?? 4, backoff: new ExponentialBackoff({ initialDelay: options.retryInitialDelayMs ?? 200, maxDelay: 5_000 }) },
-    );
   }
 
   /** Creates the three indices if missing (idempotent; several processes may race to do it). */
@@ -144,7 +107,7 @@ export class ElasticSourceStateStore implements SourceStateStore {
     );
     const seen = new Set<string>();
     for (const doc of response.docs) {
-      if ('error' in doc) throw new SourceStateStoreError('reading seen items', new Error(`${doc._id}: ${doc.error.reason ?? doc.error.type}`));
+      if ('error' in doc) throw new StateStoreError(`Elasticsearch reading seen items failed: ${doc._id}: ${doc.error.reason ?? doc.error.type}`, { retriable: true });
       if (doc.found) seen.add(doc._id);
     }
     return ids.filter((id) => !seen.has(id));
@@ -166,7 +129,8 @@ export class ElasticSourceStateStore implements SourceStateStore {
       const failed = response.items.map((item) => item.create).filter((item) => item?.error && item.status !== 409);
       if (failed.length) {
         const worst = Math.max(...failed.map((item) => item!.status));
-        throw new BulkItemsFailed(worst, `${failed.length} item(s) not marked seen: ${failed[0]!.error!.reason ?? failed[0]!.error!.type}`);
+        const retriable = worst === 429 || worst >= 500;
+        throw new StateStoreError(`${failed.length} item(s) not marked seen: ${failed[0]!.error!.reason ?? failed[0]!.error!.type}`, { retriable }, worst);
       }
     });
   }
@@ -185,15 +149,9 @@ export class ElasticSourceStateStore implements SourceStateStore {
     if (this.ownsClient) await this.client.close();
   }
 
-  /** One call, retried while it fails retriably; every failure comes out as a SourceStateStoreError. */
+  /** One call, again on passing trouble (the lib's one policy); a failure comes out as a StateStoreError. */
   private call<T>(what: string, run: () => Promise<T>): Promise<T> {
-    return this.policy.execute(async () => {
-      try {
-        return await run();
-      } catch (error) {
-        throw error instanceof SourceStateStoreError ? error : new SourceStateStoreError(what, error);
-      }
-    });
+    return elasticRequest(what, run);
   }
 }
 
