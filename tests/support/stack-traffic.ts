@@ -21,13 +21,21 @@ const OFF_TOPIC = {
     'Officials said the change would lower costs for farmers and traders and make deliveries to ports more predictable during the winter months.',
 };
 
-/** Raw events as the collector would publish them; every third one is about Afghan opiates. */
+/**
+ * Raw events as the collector would publish them; every third one is about Afghan opiates. With a
+ * `tag`, article n also carries the word tag(n) in its title and text, so that a subscription's
+ * query can single out a known share of the stream.
+ */
 export class ArticleStream {
   private readonly run = randomBytes(4).toString('hex');
   private next = 0;
   /** Ids of everything handed out, and of the ones an opiates subscriber must be alerted to. */
   readonly ids: string[] = [];
   readonly alertIds: string[] = [];
+  /** The tag word of each article handed out, by id (when the stream has a `tag`). */
+  readonly tags = new Map<string, string>();
+
+  constructor(private readonly tag?: (n: number) => string) {}
 
   take(count: number): RawArticle[] {
     return Array.from({ length: count }, () => this.article(this.next++));
@@ -45,16 +53,19 @@ export class ArticleStream {
     const id = articleIdFromUrl(url);
     if (counted) this.ids.push(id);
     if (counted && onTopic) this.alertIds.push(id);
+    const word = this.tag?.(n);
+    if (word) this.tags.set(id, word);
+    const text = word ? `${body.text} ${word}` : body.text;
     return {
       schema: 'news.raw.v1',
       id,
       sourceId: 'stack-test',
       sourceName: 'Stack test wire',
       url,
-      title: `${body.title} (${n})`,
-      content: `<p>${body.text}</p>`,
+      title: `${body.title} (${n})${word ? ` ${word}` : ''}`,
+      content: `<p>${text}</p>`,
       contentType: 'html',
-      text: body.text,
+      text,
       declaredLanguage: 'en',
       publishedAt: new Date(Date.UTC(2026, 10, 1) + n * 60_000).toISOString(),
       fetchedAt: new Date().toISOString(),

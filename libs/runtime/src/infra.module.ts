@@ -10,6 +10,7 @@ import { ElasticArticleStore } from '@monitor/search-elastic';
 import { SqliteArticleStore } from '@monitor/search-sqlite';
 import { StateIndices } from '@monitor/state-elastic';
 import { Logger, MONITOR_LOGGER } from '@monitor/observability';
+import { elasticClient } from './elastic-client';
 import { ELASTIC_CLIENT, STATE_INDICES } from './elastic-state';
 import { ensureMonitorTopics } from './monitor-topics';
 import { STATE_DB, STATE_DB_CHECKPOINTER, checkpointInBackground, openStateDatabase } from './state-database';
@@ -104,7 +105,7 @@ function stackProviders(config: MonitorConfig, options: { store: boolean }): Pro
     // Its own retries move a request to another node of a cluster when one is down.
     {
       provide: ELASTIC_CLIENT,
-      useFactory: () => new Client({ node: config.ELASTICSEARCH_URL.split(',').map((url) => url.trim()), requestTimeout: 30_000, maxRetries: 2 }),
+      useFactory: () => elasticClient(config.ELASTICSEARCH_URL),
     },
     {
       provide: STATE_INDICES,
