@@ -21,12 +21,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadDefaultClassifier } from '@monitor/classifier';
-import { BUS_TOPICS, RawArticle, articleIdFromUrl } from '@monitor/contracts';
+import { BUS_TOPICS, RawArticle, StoredArticle, articleIdFromUrl } from '@monitor/contracts';
 import { loadSampleAnnouncements } from '@monitor/demo';
 import { KafkaBus } from '@monitor/messaging-kafka';
 import { publishEvents } from '@monitor/messaging';
 import { ArticleDocument, ElasticArticleStore } from '@monitor/search-elastic';
-import { StoredArticle } from '@monitor/search';
 import { classifyRawArticle } from '@monitor/classifier-stage';
 
 const ROOT = join(__dirname, '..', '..');

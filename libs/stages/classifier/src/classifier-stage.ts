@@ -8,12 +8,15 @@ import { Logger, MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIV
 
 export const TOPIC_CLASSIFIER = Symbol('TOPIC_CLASSIFIER');
 
-/** Turns a raw item into a classified article: language and topics with evidence, over the collector's text. */
+/**
+ * Turns a raw item into a classified article: language and topics with evidence, over the
+ * collector's text. The sanitised HTML travels on as `html` for display when the feed gave HTML.
+ */
 export function classifyRawArticle(classifier: TopicClassifier, raw: RawArticle, now = new Date()): ClassifiedArticle {
   const text = raw.text;
   const title = raw.title.trim();
   const result = classifier.classify({ title, text, lang: raw.declaredLanguage });
-  return {
+  const article: ClassifiedArticle = {
     schema: 'news.classified.v1',
     id: raw.id,
     sourceId: raw.sourceId,
@@ -28,6 +31,8 @@ export function classifyRawArticle(classifier: TopicClassifier, raw: RawArticle,
     taxonomyVersion: result.taxonomyVersion,
     topics: result.topics,
   };
+  if (raw.contentType === 'html') article.html = raw.content;
+  return article;
 }
 
 /** Consumes news.raw.v1 and publishes news.classified.v1, keyed by the article id. */
