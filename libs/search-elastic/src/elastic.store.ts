@@ -1,7 +1,7 @@
 import { estypes, Client, errors } from '@elastic/elasticsearch';
 import { Checked, MonitorError, StoredArticle, TopicId, TopicMatch, TopicMatchSchema, validationErrorFromZod } from '@monitor/contracts';
 import { positiveLeaves, toElasticQuery } from '@monitor/query';
-import { indexTerms } from '@monitor/text';
+import { indexText } from '@monitor/text';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { z } from 'zod';
 import {
@@ -191,8 +191,8 @@ export class ElasticArticleStore implements ArticleStore {
       ...article,
       topicIds: [...new Set(article.topics.map((topic) => topic.id))],
       effectiveAt: effectiveDate(article),
-      title_terms: indexTerms(article.title).join(' '),
-      text_terms: indexTerms(article.text).join(' '),
+      title_terms: indexText(article.title),
+      text_terms: indexText(article.text),
     };
   }
 

@@ -1,6 +1,6 @@
 import { Checked, MonitorError, StoredArticle, TopicMatch, TopicMatchSchema, validationErrorFromZod } from '@monitor/contracts';
 import { positiveLeaves, toFts5Condition, toFts5Match } from '@monitor/query';
-import { indexTerms } from '@monitor/text';
+import { indexText } from '@monitor/text';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import {
@@ -135,8 +135,8 @@ export class SqliteArticleStore implements ArticleStore {
     // Analysis happens outside the transaction so the write lock is held only for the writes.
     const valid = articles.map((article) => ({
       article,
-      title: indexTerms(article.title).join(' '),
-      body: indexTerms(article.text).join(' '),
+      title: indexText(article.title),
+      body: indexText(article.text),
       at: effectiveDate(article),
     }));
     const sql = this.sql;
