@@ -79,8 +79,8 @@ export interface ArticleStore {
   upsertMany(articles: readonly StoredArticle[]): Promise<BulkResult>;
   /**
    * The same write for articles already checked in this process (the indexer's, checked when read
-   * from the bus): a second parse of every article would cost as much as the rest of the indexer's
-   * work on it, and `Checked` lets only parsed values in.
+   * from the bus a moment before): parsing them again would find nothing new and cost a zod parse
+   * and a copy of every article, and `Checked` lets only parsed values in.
    */
   upsertChecked(articles: readonly Checked<StoredArticle>[]): Promise<BulkResult>;
   get(id: string): Promise<StoredArticle | null>;

@@ -50,13 +50,15 @@ export class ClassifierStage {
   async classify(@Payload() events: ReceivedEvent<'news.raw.v1'>[]): Promise<void> {
     const classified: ClassifiedArticle[] = [];
     const traceIds = new Map<string, string>();
+    // Checked once per batch: the per-article line would otherwise build its fields for nothing.
+    const debug = this.logger.isLevelEnabled('debug');
     for (const { event, traceId } of events) {
       const end = this.metrics.classificationDuration.startTimer();
       const article = classifyRawArticle(this.classifier, event);
       end();
       classified.push(article);
       traceIds.set(article.id, traceId);
-      this.logger.debug({ articleId: article.id, traceId, topics: article.topics.map((t) => t.id) }, 'classified');
+      if (debug) this.logger.debug({ articleId: article.id, traceId, topics: article.topics.map((t) => t.id) }, 'classified');
     }
     await publishEvents(this.bus, BUS_TOPICS.classified, classified, traceIds);
     this.metrics.eventsProcessed.inc({ stage: 'classifier' }, classified.length);

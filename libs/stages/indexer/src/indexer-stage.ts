@@ -36,9 +36,8 @@ export class IndexerStage {
     this.activity.recordBulk(documents.length, Date.now() - started);
     this.metrics.eventsProcessed.inc({ stage: 'indexer' }, result.written.length);
     this.activity.recordEvents('indexer', result.written.length);
-    for (const id of result.written) {
-      const received = latest.get(id);
-      this.logger.debug({ articleId: id, traceId: received?.traceId }, 'indexed');
+    if (this.logger.isLevelEnabled('debug')) {
+      for (const id of result.written) this.logger.debug({ articleId: id, traceId: latest.get(id)?.traceId }, 'indexed');
     }
     return result.failed.map<FailedEvent>((failure) => ({ message: latest.get(failure.id)!.message, error: failure.error }));
   }
