@@ -13,7 +13,11 @@
 //     half the measured rate (the latency an article sees when the pipeline is not backlogged).
 // Kafka and Elasticsearch at KAFKA_BROKERS and ELASTICSEARCH_URL (`npm run infra:up` starts them).
 // Options: --articles N (default 20000) --paced-seconds S (default 10) --keep (leave topics and
-// indices for inspection).
+// indices for inspection). BENCH_PROFILE_DIR=dir writes a V8 CPU profile of each service there;
+// for the publisher's, run this file under `node --cpu-prof` as well.
+// The CPU figures read Linux /proc: Elasticsearch and Kafka are the processes listening on the
+// ports this bench uses, so other instances on a shared machine do not count; a machine under other
+// load still inflates every figure, so compare runs made under the same load.
 import { Client } from '@elastic/elasticsearch';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
