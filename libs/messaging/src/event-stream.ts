@@ -1,4 +1,5 @@
 import {
+  Checked,
   EVENT_SCHEMAS,
   EventFor,
   HEADERS,
@@ -14,7 +15,8 @@ import { deadLetterMessage } from './dead-letter-message';
 type EventTopic = keyof typeof EVENT_SCHEMAS;
 
 export interface ReceivedEvent<T extends EventTopic> {
-  event: EventFor<T>;
+  /** Validated here, once: stages use it (and stores write it) without parsing it again. */
+  event: Checked<EventFor<T>>;
   message: IncomingMessage;
   traceId: string;
 }
