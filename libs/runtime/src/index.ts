@@ -16,3 +16,4 @@ export * from './handler-failure-log';
 export * from './rethrow-rpc-errors.filter';
 export * from './stage-controller';
 export * from './sources.module';
+export * from './scheduled-tasks';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AlertDelivery } from './alert-delivery';
+import { AlertRecording } from './alert-recording';
 import { AlerterStage } from './alerter-stage';
 
-@Module({ providers: [AlertDelivery], controllers: [AlerterStage] })
+@Module({ providers: [AlertRecording], controllers: [AlerterStage] })
 export class AlerterStageModule {}

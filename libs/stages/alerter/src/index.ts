@@ -1,3 +1,3 @@
-export * from './alert-delivery';
+export * from './alert-recording';
 export * from './alerter-stage';
 export * from './alerter-stage.module';

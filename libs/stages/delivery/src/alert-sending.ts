@@ -1,8 +1,7 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import {
   ALERT_LEDGER,
   AlertLedger,
-  AlertStreamHub,
   Alerter,
   DELIVERY_LOG,
   DIGEST_PERIODS,
@@ -17,32 +16,31 @@ import {
   WebhookUrlPolicy,
   createAlerter,
 } from '@monitor/alerts';
-import { BUS_TOPICS, ClassifiedArticle, HEADERS, deadLetterTopic } from '@monitor/contracts';
+import { Alert, BUS_TOPICS, HEADERS, deadLetterTopic } from '@monitor/contracts';
 import { MONITOR_CONFIG, MonitorConfig } from '@monitor/config';
 import { MESSAGE_BUS, MessageBus, deadLetterMessage } from '@monitor/messaging';
 import { Logger, MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineActivity } from '@monitor/observability';
+import { ScheduledTasks } from '@monitor/runtime';
 
 /** Where deliveries that failed for good go, with their reason: alerts.v1.dlq. */
 export const ALERT_DEAD_LETTER_TOPIC = deadLetterTopic(BUS_TOPICS.alerts);
 
 /**
- * Everything the alerter does with an alert after matching: the ledger records it (exactly once),
- * then its pending webhook and email deliveries are written under ids derived from it (the outbox,
- * written again when the article comes again, which repairs a crash in between), the SSE hub
- * wakes its owner's streams, and the dispatcher sends the deliveries with retries. A delivery that
- * fails for good is published to alerts.v1.dlq with its reason and stays visible through the API
- * (GET /alerts/deliveries). Timers that start and stop with the application resume deliveries a
- * crash or stop left pending, send due hourly and daily digests, and look for topic spikes.
+ * Everything that goes out on the push channels (webhook, email): the alerts read from alerts.v1
+ * (deliverAlerts, called by the DeliveryStage with each batch), the hourly and daily digests, and
+ * the deliveries a crash, a stop or a long retry left pending. Each delivery and each attempt is
+ * in the delivery log (GET /alerts/deliveries); one that fails for good is published to
+ * alerts.v1.dlq with its reason.
+ *
+ * The timers run on every replica of the stage: resumeStale() claims rows (conditionally, so one
+ * replica wins each) whose lease ran out, which covers a dead replica's rows and parked ones
+ * (AlertDispatcher.run) once they are due; the digest scheduler's digests are create-only per
+ * period, so replicas that make one at once send it once.
  */
 @Injectable()
-export class AlertDelivery implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AlertSending implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly alerter: Alerter;
-  // Alerts carry their source's name; alerts recorded before they did are named from the
-  // classified articles that pass by this process.
-  private readonly sourceNames = new Map<string, string>();
-  private readonly timers: NodeJS.Timeout[] = [];
-  private readonly busy = new Set<string>();
-  private ticks = 0;
+  private readonly tasks: ScheduledTasks;
 
   constructor(
     @Inject(MONITOR_CONFIG) private readonly config: MonitorConfig,
@@ -53,11 +51,11 @@ export class AlertDelivery implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(SPIKE_BASELINES) spikeBaselines: SpikeBaselineStore,
     @Inject(DIGEST_PERIODS) digestPeriods: DigestPeriodStore,
     @Inject(WebhookUrlPolicy) policy: WebhookUrlPolicy,
-    @Inject(AlertStreamHub) stream: AlertStreamHub,
     @Inject(MONITOR_METRICS) private readonly metrics: MonitorMetrics,
     @Inject(PIPELINE_ACTIVITY) private readonly activity: PipelineActivity,
     @Inject(MONITOR_LOGGER) private readonly logger: Logger,
   ) {
+    this.tasks = new ScheduledTasks(logger);
     this.alerter = createAlerter({
       subscriptions,
       ledger,
@@ -65,8 +63,7 @@ export class AlertDelivery implements OnApplicationBootstrap, OnApplicationShutd
       spikeBaselines,
       digestPeriods,
       webhook: { policy },
-      email: config.SMTP_URL ? { smtpUrl: config.SMTP_URL, from: config.ALERT_EMAIL_FROM, sourceName: (id) => this.sourceNames.get(id) } : undefined,
-      alsoDeliverTo: [stream],
+      email: config.SMTP_URL ? { smtpUrl: config.SMTP_URL, from: config.ALERT_EMAIL_FROM } : undefined,
       delivery: {
         maxAttempts: config.ALERT_DELIVERY_MAX_ATTEMPTS,
         initialDelayMs: config.ALERT_RETRY_INITIAL_DELAY_MS,
@@ -78,38 +75,24 @@ export class AlertDelivery implements OnApplicationBootstrap, OnApplicationShutd
     });
   }
 
-  /** Alerts for these classified articles: recorded once, then delivered on every channel. */
-  handleClassified(articles: ClassifiedArticle[]) {
-    for (const article of articles) if (article.sourceName) this.sourceNames.set(article.sourceId, article.sourceName);
-    return this.alerter.handleClassified(articles);
+  /** Sends these alerts where their subscriptions want them; resolves once each delivery is done, failed, parked or held by another worker. */
+  deliverAlerts(alerts: Alert[]): Promise<DeliveryRecord[]> {
+    return this.alerter.deliverAlerts(alerts);
   }
 
   onApplicationBootstrap(): void {
     const every = this.config.ALERT_SCHEDULER_INTERVAL_MS;
-    this.schedule('resume', () => this.alerter.resumeStale());
-    this.timers.push(
-      setInterval(() => {
-        this.ticks += 1;
-        this.schedule('resume', () => this.alerter.resumeStale());
-        this.schedule('digests', () => this.alerter.runDueDigests());
-        if (this.ticks % 5 === 1) this.schedule('spikes', async () => this.alerter.checkSpikes());
-      }, every),
-    );
-    for (const timer of this.timers) timer.unref();
+    this.tasks.every('resume', every, () => this.alerter.resumeStale());
+    this.tasks.every('digests', every, () => this.alerter.runDueDigests());
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    for (const timer of this.timers) clearInterval(timer);
+  /**
+   * Before the transport closes, which waits for the batches in hand: their deliveries let go
+   * (pending and free, for the next start or a sibling replica), so the batches end, recorded.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.tasks.stop();
     await this.alerter.stop();
-  }
-
-  // One run of each task at a time: a slow digest round must not pile up behind the timer.
-  private schedule(task: string, run: () => Promise<unknown>): void {
-    if (this.busy.has(task)) return;
-    this.busy.add(task);
-    run()
-      .catch((error: unknown) => this.logger.error({ err: error, task }, 'alert task failed'))
-      .finally(() => this.busy.delete(task));
   }
 
   private recordFailure(record: DeliveryRecord): void {
