@@ -17,3 +17,4 @@ export * from './rethrow-rpc-errors.filter';
 export * from './stage-controller';
 export * from './sources.module';
 export * from './scheduled-tasks';
+export * from './alerter-state';

@@ -1,27 +1,10 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import {
-  ALERT_LEDGER,
-  AlertDeliverer,
-  AlertLedger,
-  AlertStreamHub,
-  Alerter,
-  DELIVERY_LOG,
-  DIGEST_PERIODS,
-  DeliveryLog,
-  DigestPeriodStore,
-  LedgerEntry,
-  SPIKE_BASELINES,
-  SUBSCRIPTION_STORE,
-  SpikeBaselineStore,
-  SubscriptionStore,
-  WebhookUrlPolicy,
-  createAlerter,
-} from '@monitor/alerts';
+import { AlertDeliverer, AlertStreamHub, Alerter, LedgerEntry, createAlerter } from '@monitor/alerts';
 import { Alert, BUS_TOPICS } from '@monitor/contracts';
 import { MONITOR_CONFIG, MonitorConfig } from '@monitor/config';
 import { MESSAGE_BUS, MessageBus, ReceivedEvent, publishEvents } from '@monitor/messaging';
 import { Logger, MONITOR_LOGGER } from '@monitor/observability';
-import { ScheduledTasks } from '@monitor/runtime';
+import { AlerterState, ScheduledTasks } from '@monitor/runtime';
 
 /** Spikes are looked for every this many scheduler intervals. */
 const SPIKE_CHECK_EVERY = 5;
@@ -69,23 +52,14 @@ export class AlertRecording implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     @Inject(MONITOR_CONFIG) private readonly config: MonitorConfig,
     @Inject(MESSAGE_BUS) bus: MessageBus,
-    @Inject(SUBSCRIPTION_STORE) subscriptions: SubscriptionStore,
-    @Inject(ALERT_LEDGER) ledger: AlertLedger,
-    @Inject(DELIVERY_LOG) deliveries: DeliveryLog,
-    @Inject(SPIKE_BASELINES) spikeBaselines: SpikeBaselineStore,
-    @Inject(DIGEST_PERIODS) digestPeriods: DigestPeriodStore,
-    @Inject(WebhookUrlPolicy) policy: WebhookUrlPolicy,
+    @Inject(AlerterState) state: AlerterState,
     @Inject(AlertStreamHub) stream: AlertStreamHub,
     @Inject(MONITOR_LOGGER) logger: Logger,
   ) {
     this.tasks = new ScheduledTasks(logger);
     this.alerter = createAlerter({
-      subscriptions,
-      ledger,
-      deliveries,
-      spikeBaselines,
-      digestPeriods,
-      webhook: { policy },
+      ...state.ports,
+      webhook: { policy: state.webhookPolicy },
       alsoDeliverTo: [new AlertLogPublisher(bus, (alert) => this.traces.get(alert.articleId ?? '')), stream],
     });
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AlerterState } from '@monitor/runtime';
 import { AlertRecording } from './alert-recording';
 import { AlerterStage } from './alerter-stage';
 
-@Module({ providers: [AlertRecording], controllers: [AlerterStage] })
+@Module({ providers: [AlerterState, AlertRecording], controllers: [AlerterStage] })
 export class AlerterStageModule {}

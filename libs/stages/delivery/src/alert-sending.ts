@@ -1,26 +1,15 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import {
-  ALERT_LEDGER,
-  AlertLedger,
   Alerter,
-  DELIVERY_LOG,
-  DIGEST_PERIODS,
-  DeliveryLog,
   DeliveryRecord,
-  DigestPeriodStore,
   PushMessage,
-  SPIKE_BASELINES,
-  SUBSCRIPTION_STORE,
-  SpikeBaselineStore,
-  SubscriptionStore,
-  WebhookUrlPolicy,
   createAlerter,
 } from '@monitor/alerts';
 import { Alert, BUS_TOPICS, HEADERS, deadLetterTopic } from '@monitor/contracts';
 import { MONITOR_CONFIG, MonitorConfig } from '@monitor/config';
 import { MESSAGE_BUS, MessageBus, deadLetterMessage } from '@monitor/messaging';
 import { Logger, MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineActivity } from '@monitor/observability';
-import { ScheduledTasks } from '@monitor/runtime';
+import { AlerterState, ScheduledTasks } from '@monitor/runtime';
 
 /** Where deliveries that failed for good go, with their reason: alerts.v1.dlq. */
 export const ALERT_DEAD_LETTER_TOPIC = deadLetterTopic(BUS_TOPICS.alerts);
@@ -45,24 +34,15 @@ export class AlertSending implements OnApplicationBootstrap, BeforeApplicationSh
   constructor(
     @Inject(MONITOR_CONFIG) private readonly config: MonitorConfig,
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
-    @Inject(SUBSCRIPTION_STORE) subscriptions: SubscriptionStore,
-    @Inject(ALERT_LEDGER) ledger: AlertLedger,
-    @Inject(DELIVERY_LOG) deliveries: DeliveryLog,
-    @Inject(SPIKE_BASELINES) spikeBaselines: SpikeBaselineStore,
-    @Inject(DIGEST_PERIODS) digestPeriods: DigestPeriodStore,
-    @Inject(WebhookUrlPolicy) policy: WebhookUrlPolicy,
+    @Inject(AlerterState) state: AlerterState,
     @Inject(MONITOR_METRICS) private readonly metrics: MonitorMetrics,
     @Inject(PIPELINE_ACTIVITY) private readonly activity: PipelineActivity,
     @Inject(MONITOR_LOGGER) private readonly logger: Logger,
   ) {
     this.tasks = new ScheduledTasks(logger);
     this.alerter = createAlerter({
-      subscriptions,
-      ledger,
-      deliveries,
-      spikeBaselines,
-      digestPeriods,
-      webhook: { policy },
+      ...state.ports,
+      webhook: { policy: state.webhookPolicy },
       email: config.SMTP_URL ? { smtpUrl: config.SMTP_URL, from: config.ALERT_EMAIL_FROM } : undefined,
       delivery: {
         maxAttempts: config.ALERT_DELIVERY_MAX_ATTEMPTS,
