@@ -89,7 +89,8 @@ describe('alerts across api and alerter replicas on the stack', () => {
       expect(fromA.status).toBe(200);
       await eventually(async () => sseAlerts(fromA).length >= 10, 'ten alerts from api replica A', 30_000);
       fromA.close();
-      const readFromA = sseAlerts(fromA);
+      // The client went away after its tenth alert (more may have been on the wire): it resumes from there.
+      const readFromA = sseAlerts(fromA).slice(0, 10);
       const lastEventId = readFromA.at(-1)!.id!;
       const fromB = await SseClient.connect(`${apiB.baseUrl}/alerts/stream`, { 'X-API-Key': key, 'Last-Event-ID': lastEventId });
       clients.push(fromB);

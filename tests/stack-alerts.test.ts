@@ -469,6 +469,8 @@ describe('every alert channel on the stack, with two alerter replicas', () => {
         expect(message.from?.value[0].address).toBe('alerts@monitor.test');
         expect(message.text).toContain('Source: Test Wire');
       }
+      const repeats = { webhookMain: dropRepeats(good.receipts()).repeats.length, webhookRetried: dropRepeats(flaky.receipts()).repeats.length, email: dropRepeats(emailReceipts()).repeats.length };
+      console.log(`repeats (same delivery id, dropped by the receiver): ${JSON.stringify(repeats)} of ${everything.length} alerts per channel`);
       const others = STACK_SERVICES.filter((service) => service !== 'alerter').map((service) => stack!.url(service));
       await expectHealthy([...others, stack!.url('alerter', survivor)]);
     } catch (error) {
