@@ -1,40 +1,14 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AlertDeliverer, AlertStreamHub, Alerter, LedgerEntry, createAlerter } from '@monitor/alerts';
-import { Alert, BUS_TOPICS } from '@monitor/contracts';
+import { AlertStreamHub, Alerter, createAlerter } from '@monitor/alerts';
+import { Alert } from '@monitor/contracts';
 import { MONITOR_CONFIG, MonitorConfig } from '@monitor/config';
-import { MESSAGE_BUS, MessageBus, ReceivedEvent, publishEvents } from '@monitor/messaging';
+import { MESSAGE_BUS, MessageBus, ReceivedEvent } from '@monitor/messaging';
 import { Logger, MONITOR_LOGGER } from '@monitor/observability';
 import { AlerterState, ScheduledTasks } from '@monitor/runtime';
+import { AlertLogPublisher } from './alert-log-publisher';
 
 /** Spikes are looked for every this many scheduler intervals. */
 const SPIKE_CHECK_EVERY = 5;
-
-/**
- * Publishes every alert the ledger holds for a batch to alerts.v1, the log of alerts, keyed by
- * subscription: the new ones and, again, those recorded before. The ledger write comes first; a
- * crash between it and the publish leaves the batch uncommitted, and its redelivery finds the
- * alerts in the ledger and publishes them then. Delivery workers and receivers tell a repeat by
- * the alert id, which is its delivery id.
- */
-class AlertLogPublisher implements AlertDeliverer {
-  constructor(
-    private readonly bus: MessageBus,
-    private readonly traceOf: (alert: Alert) => string | undefined,
-  ) {}
-
-  async outbox(entries: LedgerEntry[]): Promise<void> {
-    const alerts = entries.map((entry) => entry.alert);
-    const traces = new Map(alerts.flatMap((alert) => {
-      const trace = this.traceOf(alert);
-      return trace ? [[alert.id, trace] as const] : [];
-    }));
-    await publishEvents(this.bus, BUS_TOPICS.alerts, alerts, traces, { keyOf: (alert) => alert.subscriptionId });
-  }
-
-  deliver(): void {
-    // Nothing to start: the delivery workers read what outbox() published.
-  }
-}
 
 /**
  * What the alerter stage does with classified articles: matches them, records their alerts in the
