@@ -126,4 +126,28 @@ describe('AlertStreamHub over real HTTP', () => {
     while (hub.connectionCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     expect(hub.connectionCount()).toBe(0);
   });
+
+  it('does not move past an entry whose predecessor is not visible yet, when the ledger says searches may lag', async () => {
+    const first = await record(alertFor('k1'));
+    const second = await record(alertFor('k1'));
+    // As Elasticsearch may: the first read shows the second alert but not the first, which another
+    // alerter wrote and which becomes visible right after that read.
+    let hidden = true;
+    const lagging = Object.assign(Object.create(ledger) as MemoryAlertLedger, {
+      visibilityLagMs: 300,
+      afterSeq: async (owner: string, after: number, limit?: number) => {
+        const entries = await ledger.afterSeq(owner, after, limit);
+        if (!hidden) return entries;
+        hidden = false;
+        return entries.filter((entry) => entry.seq !== first.seq);
+      },
+    });
+    hub = new AlertStreamHub({ ledger: lagging, pollMs: 0 });
+    server = http.createServer((req, res) => hub.serve(res, { ownerKeyId: String(req.headers['x-owner']), lastEventId: lastEventIdFrom(req) }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts/stream`;
+    const client = await connect('k1', { 'Last-Event-ID': '0' });
+    await client.waitFor((c) => c.events.length === 2);
+    expect(client.events.map((event) => event.id)).toEqual([String(first.seq), String(second.seq)]);
+  });
 });
