@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Alert } from '@monitor/contracts';
+import { Alert, MonitorError } from '@monitor/contracts';
 import { alertIdFor } from './alert-id';
 import { AlertStreamHub, lastEventIdFrom } from './alert-stream';
 import { MemoryAlertLedger } from './testing/memory-alert-ledger';
@@ -115,6 +115,43 @@ describe('AlertStreamHub over real HTTP', () => {
     const a = alertFor('k1');
     await otherConnection.record(a.subscriptionId, a.articleId!, a);
     await client.waitFor((c) => c.events.length === 1);
+  });
+
+  it('keeps a stream open while the ledger is away, and goes on from its cursor when it is back', async () => {
+    await start({ pollMs: 30 });
+    const client = await connect('k1');
+    await client.waitFor(() => hub.connectionCount('k1') === 1);
+    const first = alertFor('k1');
+    await record(first);
+    hub.publish(first);
+    await client.waitFor((c) => c.events.length === 1);
+
+    const read = ledger.afterSeq.bind(ledger);
+    let failures = 0;
+    ledger.afterSeq = async () => {
+      failures += 1;
+      throw new MonitorError('STATE_STORE_UNAVAILABLE', 'the ledger is away', { retriable: true });
+    };
+    const second = alertFor('k1');
+    await record(second);
+    hub.publish(second);
+    await client.waitFor(() => failures >= 3);
+    expect(hub.connectionCount('k1')).toBe(1);
+
+    ledger.afterSeq = read;
+    await client.waitFor((c) => c.events.length === 2);
+    expect(client.events.map((e) => JSON.parse(e.data).id)).toEqual([first.id, second.id]);
+  });
+
+  it('ends a stream when the ledger refuses for good, so the client resumes elsewhere', async () => {
+    await start({ pollMs: 30 });
+    const client = await connect('k1');
+    await client.waitFor(() => hub.connectionCount('k1') === 1);
+    ledger.afterSeq = async () => {
+      throw new MonitorError('STATE_STORE_REJECTED', 'bad query', { retriable: false });
+    };
+    hub.publish(alertFor('k1'));
+    await client.waitFor(() => hub.connectionCount('k1') === 0);
   });
 
   it('sends heartbeat comments and forgets closed streams', async () => {

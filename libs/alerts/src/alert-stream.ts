@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Alert } from '@monitor/contracts';
+import { Alert, isRetriable } from '@monitor/contracts';
 import { AlertLedger, LedgerEntry } from './alert-ledger.port';
 import type { AlertDeliverer } from './alert-service';
 
@@ -169,8 +169,13 @@ export class AlertStreamHub implements AlertDeliverer {
         }
       } while (stream.dirty && !stream.closed);
     } catch (error) {
-      stream.res.destroy(error as Error);
-      this.drop(stream);
+      // A ledger that is away for a while (Elasticsearch restarting) is no reason to hang up:
+      // the stream keeps its cursor and the next wake-up reads on from it. Anything else ends it,
+      // and the client resumes with its Last-Event-ID.
+      if (!isRetriable(error)) {
+        stream.res.destroy(error as Error);
+        this.drop(stream);
+      }
     } finally {
       stream.pumping = false;
     }
