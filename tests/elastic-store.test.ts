@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ArticleDocument, ElasticArticleStore, ElasticStoreOptions } from '@monitor/search-elastic';
-import { ArticleStore, StoredArticle } from '@monitor/search';
+import { StoredArticle } from '@monitor/contracts';
+import { ArticleStore } from '@monitor/search';
 import { describeStoreContract, FIXTURES, storedArticle } from '@monitor/search/testing';
 import { ensureElasticsearch } from './infra-servers';
 

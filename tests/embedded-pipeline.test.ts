@@ -129,6 +129,12 @@ describe('embedded monitor end to end', () => {
     expect(hit.article.text).not.toContain('alert(1)');
     expect(JSON.stringify(hit.highlights)).toContain('<mark>');
     expect(found.facets.topics).toEqual(expect.arrayContaining([{ key: 'afghanistan-opiates', count: 1 }]));
+    // The feed's HTML, as sanitised at the collector, is kept for display; search hits leave it out.
+    expect(hit.article).not.toHaveProperty('html');
+    const opened = await api(`/articles/${hit.article.id}`);
+    expect(opened.status).toBe(200);
+    expect(opened.body.html).toMatch(/^<p>Customs and drug-control agencies .* heroin smuggling networks\.<\/p>/);
+    expect(opened.body.html).not.toContain('script');
 
     const sources = await api('/sources');
     const a = sources.body.find((s: { id: string }) => s.id === 'test-a');

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
-import { ClassifiedArticle } from '@monitor/contracts';
+import { ClassifiedArticle, StoredArticle } from '@monitor/contracts';
 import { Subscription, SubscriptionMatcher, parseSubscriptionInput } from '@monitor/alerts';
-import { ArticleStore, StoredArticle } from '@monitor/search';
+import { ArticleStore } from '@monitor/search';
 import { ElasticArticleStore } from '@monitor/search-elastic';
 import { SqliteArticleStore } from '@monitor/search-sqlite';
 import { storedArticle } from '@monitor/search/testing';

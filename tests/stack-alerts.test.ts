@@ -1,8 +1,7 @@
 import type { DeliveryRecord } from '@monitor/alerts';
 import { Alert, BUS_TOPICS, CONSUMER_GROUPS, HEADERS, deadLetterTopic } from '@monitor/contracts';
 import { ConsumerHandle, IncomingMessage } from '@monitor/messaging';
-import { KafkaBus, kafkaGroupId } from '@monitor/messaging-kafka';
-import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
+import { KafkaBus } from '@monitor/messaging-kafka';
 import { ParsedMail, simpleParser } from 'mailparser';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +16,7 @@ import { eventually } from './support/monitor-process';
 import { SseClient } from './support/sse-client';
 import { StackApi, expectHealthy } from './support/stack-checks';
 import { RunningStack, STACK_SERVICES, startStack } from './support/stack-services';
-import { testBus } from './support/stack-traffic';
+import { groupPartitions, metricValue, testBus } from './support/stack-traffic';
 
 // Every alert channel of the production stack end to end, with the alerter scaled to two replicas
 // in one consumer group: a feed site, webhook receivers, an SMTP server, an SSE client and an Atom
@@ -296,25 +295,10 @@ describe('every alert channel on the stack, with two alerter replicas', () => {
   });
 
   /** The alerter group on the broker: the partitions of news.classified.v1 each member holds, and all there are. */
-  const alerterGroup = async () => {
-    const topic = `${stack!.topicPrefix}${BUS_TOPICS.classified}`;
-    const admin = new Kafka({ brokers, clientId: 'stack-alerts-test', logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    try {
-      const [group] = (await admin.describeGroups([kafkaGroupId(CONSUMER_GROUPS.alerter, topic)])).groups;
-      const partitions = group.members.map((member) => AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment[topic] ?? []);
-      const all = (await admin.fetchTopicOffsets(topic)).map((offsets) => offsets.partition).sort();
-      return { state: group.state, partitions, all };
-    } finally {
-      await admin.disconnect();
-    }
-  };
+  const alerterGroup = () => groupPartitions(brokers, stack!.topicPrefix, CONSUMER_GROUPS.alerter, BUS_TOPICS.classified);
 
   /** Classified articles one alerter replica has handled, from its own /metrics. */
-  const handledBy = async (replica: number): Promise<number> => {
-    const metrics = await (await fetch(`${stack!.url('alerter', replica)}/metrics`)).text();
-    return Number(/^monitor_events_processed_total\{[^}]*stage="alerter"[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? 0);
-  };
+  const handledBy = (replica: number): Promise<number> => metricValue(stack!.url('alerter', replica), 'monitor_events_processed_total', 'stage="alerter"');
 
   it('delivers each alert once on webhook, email, SSE and Atom across two alerter replicas, and after one is killed', async () => {
     try {
@@ -485,6 +469,8 @@ describe('every alert channel on the stack, with two alerter replicas', () => {
         expect(message.from?.value[0].address).toBe('alerts@monitor.test');
         expect(message.text).toContain('Source: Test Wire');
       }
+      const repeats = { webhookMain: dropRepeats(good.receipts()).repeats.length, webhookRetried: dropRepeats(flaky.receipts()).repeats.length, email: dropRepeats(emailReceipts()).repeats.length };
+      console.log(`repeats (same delivery id, dropped by the receiver): ${JSON.stringify(repeats)} of ${everything.length} alerts per channel`);
       const others = STACK_SERVICES.filter((service) => service !== 'alerter').map((service) => stack!.url(service));
       await expectHealthy([...others, stack!.url('alerter', survivor)]);
     } catch (error) {

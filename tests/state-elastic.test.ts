@@ -1,6 +1,7 @@
 import { Client } from '@elastic/elasticsearch';
 import { randomUUID } from 'node:crypto';
-import { SubscriptionConflictError } from '@monitor/alerts';
+import { SubscriptionConflictError, alertIdFor } from '@monitor/alerts';
+import type { Alert } from '@monitor/contracts';
 import {
   describeAlertLedgerContract,
   describeApiKeyRegistryContract,
@@ -154,5 +155,53 @@ describe('the Elasticsearch state adapters', () => {
     const failure = await ledger.latestSeq('k1').catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StateStoreError);
     expect(failure).toMatchObject({ code: 'STATE_STORE_UNAVAILABLE', retriable: true });
+  });
+
+  it('shows a later seq before an earlier one for less than the ledger\'s visibility lag, under concurrent writers', async () => {
+    // The SSE stream's rule (AlertStreamHub): it sends an entry once it has seen it for
+    // visibilityLagMs. This measures, for seqs that showed out of order, how long the later one was
+    // visible alone, with two alerter replicas writing at once and a reader searching all along.
+    const prefix = `${run}-${++n}`;
+    const indices = new StateIndices({ client: client(), prefix, refreshInterval: '200ms' });
+    created.push(indices);
+    await indices.ensure(['alert-ledger']);
+    const writers = [new ElasticAlertLedger(indices), new ElasticAlertLedger(new StateIndices({ client: client(), prefix, refreshInterval: '200ms' }))];
+    const reader = new ElasticAlertLedger(new StateIndices({ client: client(), prefix, refreshInterval: '200ms' }));
+    const alert = (writer: number, i: number): Alert => {
+      const subjectId = `w${writer}-${i}`;
+      return { schema: 'alerts.v1', id: alertIdFor('s1', subjectId), kind: 'article', subscriptionId: 's1', ownerKeyId: 'k1', articleId: subjectId, title: subjectId, topics: [], createdAt: new Date().toISOString() };
+    };
+    const firstSeen = new Map<number, number>();
+    let writing = true;
+    const reading = (async () => {
+      while (writing) {
+        const now = Date.now();
+        for (const entry of await reader.afterSeq('k1', 0, 10_000)) if (!firstSeen.has(entry.seq)) firstSeen.set(entry.seq, now);
+      }
+    })();
+    await Promise.all(
+      writers.map(async (writer, w) => {
+        for (let batch = 0; batch < 15; batch += 1) await writer.recordMany(Array.from({ length: 8 }, (_, i) => ({ subscriptionId: 's1', subjectId: `w${w}-${batch * 8 + i}`, alert: alert(w, batch * 8 + i) })));
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    writing = false;
+    await reading;
+    const seqs = [...firstSeen.keys()].sort((a, b) => a - b);
+    expect(seqs).toHaveLength(2 * 15 * 8);
+    // For each seq, how long some later seq had been visible before it showed.
+    let worst = 0;
+    let outOfOrder = 0;
+    let latestBefore = Infinity;
+    for (const seq of [...seqs].reverse()) {
+      const seen = firstSeen.get(seq)!;
+      if (latestBefore < seen) {
+        outOfOrder += 1;
+        worst = Math.max(worst, seen - latestBefore);
+      }
+      latestBefore = Math.min(latestBefore, seen);
+    }
+    console.log(`ledger visibility: ${outOfOrder} of ${seqs.length} seqs showed after a later one, by ${worst} ms at most (the ledger's lag at a 200 ms refresh interval: ${reader.visibilityLagMs} ms)`);
+    expect(worst).toBeLessThan(reader.visibilityLagMs);
   });
 });

@@ -116,8 +116,9 @@ async function benchLatency(): Promise<void> {
   const ledger = new SqliteAlertLedger(db);
   const log = new SqliteDeliveryLog(db);
   const hub = new AlertStreamHub({ ledger });
-  // Built as the monitor's alerter stage builds it (AlertDelivery in @monitor/alerter-stage).
-  const { service, dispatcher } = createAlerter({
+  // Built as the monitor's stages build it: AlertRecording in @monitor/alerter-stage records and
+  // publishes to alerts.v1, AlertSending in @monitor/delivery-stage sends from there.
+  const { service, dispatcher, deliverAlerts } = createAlerter({
     subscriptions: store,
     ledger,
     deliveries: log,
@@ -134,8 +135,14 @@ async function benchLatency(): Promise<void> {
     handle: async (events) => {
       const fresh = await service.handleClassified(events.map((e) => e.event));
       alerts += fresh.length;
-      await publishEvents(bus, BUS_TOPICS.alerts, fresh);
+      await publishEvents(bus, BUS_TOPICS.alerts, fresh, undefined, { keyOf: (alert) => alert.subscriptionId });
     },
+  });
+  const delivery = await consumeEvents(bus, {
+    topic: BUS_TOPICS.alerts,
+    group: 'alert-delivery',
+    maxBatchSize: 100,
+    handle: async (events) => void (await deliverAlerts(events.map((e) => e.event))),
   });
 
   const debug = process.env.BENCH_DEBUG
@@ -167,6 +174,7 @@ async function benchLatency(): Promise<void> {
   if (debug) clearInterval(debug);
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline && (await bus.lag('alerter', BUS_TOPICS.classified)).some((l) => l.lag > 0)) await new Promise((r) => setTimeout(r, 50));
+  while (Date.now() < deadline && (await bus.lag('alert-delivery', BUS_TOPICS.alerts)).some((l) => l.lag > 0)) await new Promise((r) => setTimeout(r, 50));
   await dispatcher.idle();
   await new Promise((resolve) => setTimeout(resolve, 200));
   const latencies = arrivals.filter((a) => measured.has(a.articleId)).map((a) => a.at - publishedAt.get(a.articleId)!);
@@ -184,6 +192,7 @@ async function benchLatency(): Promise<void> {
   }
 
   await consumer.stop();
+  await delivery.stop();
   hub.close();
   await dispatcher.stop();
   await bus.close();

@@ -1,7 +1,7 @@
 import { articleIdFromUrl, BUS_TOPICS, RawArticle } from '@monitor/contracts';
-import { KafkaBus } from '@monitor/messaging-kafka';
+import { KafkaBus, kafkaGroupId } from '@monitor/messaging-kafka';
 import { publishEvents } from '@monitor/messaging';
-import { logLevel } from 'kafkajs';
+import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 
 // Texts written for these tests. The first is about Afghan opiates (an analyst subscribed to
@@ -129,4 +129,26 @@ export class SteadyPublisher {
       await new Promise((resolve) => setTimeout(resolve, this.intervalMs));
     }
   }
+}
+
+/** A consumer group of the stack on the broker: its state, the partitions of `topic` each member holds, and all there are. */
+export async function groupPartitions(brokers: string[], topicPrefix: string, group: string, topic: string) {
+  const prefixed = `${topicPrefix}${topic}`;
+  const admin = new Kafka({ brokers, clientId: 'stack-test-groups', logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const [described] = (await admin.describeGroups([kafkaGroupId(group, prefixed)])).groups;
+    const partitions = described.members.map((member) => AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment[prefixed] ?? []);
+    const all = (await admin.fetchTopicOffsets(prefixed)).map((offsets) => offsets.partition).sort();
+    return { state: described.state, partitions, all };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** A counter of a service's /metrics with one label set (0 when absent), e.g. monitor_events_processed_total and stage="alerter". */
+export async function metricValue(baseUrl: string, name: string, label: string): Promise<number> {
+  const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+  const line = metrics.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(label));
+  return Number(line?.split(' ').at(-1) ?? 0);
 }

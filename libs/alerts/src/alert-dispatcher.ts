@@ -1,20 +1,14 @@
-import { ExponentialBackoff, IBackoff, IBackoffFactory, IRetryBackoffContext, TaskCancelledError, handleWhen, retry } from 'cockatiel';
 import { setMaxListeners } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Alert } from '@monitor/contracts';
 import { DeliveryError } from './alert-errors';
-import { AlertLedger, LedgerEntry } from './alert-ledger.port';
+import { AlertLedger } from './alert-ledger.port';
 import { DeliveryKey, DeliveryLog, DeliveryRecord, NewDelivery } from './delivery-log.port';
 import { PushChannelSender, PushMessage } from './push-channel';
-import type { AlertDeliverer } from './alert-service';
 import { Subscription } from './subscription';
 
 export interface DigestMessages {
   messageFor(digestId: string): Promise<PushMessage | null>;
-}
-
-/** A pending row this worker just wrote, with the message it sends. */
-export interface OutboxDelivery {
-  row: NewDelivery;
-  message: PushMessage;
 }
 
 export interface AlertDispatcherOptions {
@@ -28,6 +22,14 @@ export interface AlertDispatcherOptions {
   maxAttempts?: number;
   initialDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * The longest a delivery waits between attempts inside one run (one batch of alerts.v1, one
+   * digest round). A longer wait (a late attempt of a long backoff, a Retry-After of minutes)
+   * parks the delivery instead: see run(). 10 s by default.
+   */
+  parkAfterMs?: number;
+  /** A Retry-After beyond this is cut to it (one hour by default): a receiver cannot park a delivery forever. */
+  maxRetryAfterMs?: number;
   /**
    * How long a worker's hold on a pending row lasts unless renewed; after that another replica may
    * resume the row. The worker renews it every third of that while the delivery runs (retries and
@@ -61,13 +63,15 @@ function intervalHeartbeat(everyMs: number, beat: () => void): () => void {
 
 /**
  * Sends alerts and digests over the push channels, one delivery per (alert, channel), retried with
- * capped exponential backoff and jitter (cockatiel's decorrelated jitter), every attempt written to
- * the delivery log. A Retry-After from the receiver stretches the wait (within the cap).
+ * capped exponential backoff and jitter, every attempt written to the delivery log. Only a
+ * retriable failure is tried again; a Retry-After from the receiver stretches the wait.
  */
-export class AlertDispatcher implements AlertDeliverer<OutboxDelivery[]> {
+export class AlertDispatcher {
   private readonly maxAttempts: number;
   private readonly initialDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly parkAfterMs: number;
+  private readonly maxRetryAfterMs: number;
   private readonly leaseMs: number;
   private readonly inFlight = new Set<Promise<unknown>>();
   /** The rows this worker has claimed and is running, whose leases it renews. */
@@ -79,15 +83,17 @@ export class AlertDispatcher implements AlertDeliverer<OutboxDelivery[]> {
     this.maxAttempts = options.maxAttempts ?? 6;
     this.initialDelayMs = options.initialDelayMs ?? 500;
     this.maxDelayMs = options.maxDelayMs ?? 60_000;
+    this.parkAfterMs = options.parkAfterMs ?? 10_000;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 3_600_000;
     this.leaseMs = options.leaseMs ?? 30_000;
     // Every delivery in flight listens for the stop; thousands at once are normal, not a leak.
     setMaxListeners(0, this.stopping.signal);
   }
 
   /** The pending rows an alert needs: one per push channel its subscription wants, for immediate delivery. */
-  deliveriesFor(entries: LedgerEntry[], subscriptions: ReadonlyMap<string, Subscription>): NewDelivery[] {
+  deliveriesFor(alerts: Alert[], subscriptions: ReadonlyMap<string, Subscription>): NewDelivery[] {
     const out: NewDelivery[] = [];
-    for (const { alert } of entries) {
+    for (const alert of alerts) {
       const sub = subscriptions.get(alert.subscriptionId);
       if (!sub || sub.delivery.mode !== 'immediate') continue;
       for (const channel of this.options.channels) {
@@ -98,22 +104,37 @@ export class AlertDispatcher implements AlertDeliverer<OutboxDelivery[]> {
   }
 
   /**
-   * Writes the pending rows of these alerts; only the rows this call added (not those written
-   * before, by another replica or an earlier attempt) are handed to deliver() to start.
+   * Delivers alerts read from alerts.v1 (the log of alerts): writes the pending row of each push
+   * channel its subscription wants (create-only, so a row that exists is kept with its attempts and
+   * status), then runs every row to its end. A row already delivered or failed is not sent again
+   * (a redelivered batch), and a row another worker holds is left to it (or, should it die, to the
+   * resumeStale() of whichever replica claims it first once its lease runs out). Resolves when each
+   * delivery ended, was parked or is held elsewhere: every one is then recorded in the log, so the
+   * batch may be committed. Digest-mode subscriptions get nothing here: their digests carry them.
    */
-  async outbox(entries: LedgerEntry[], subscriptions: ReadonlyMap<string, Subscription>): Promise<OutboxDelivery[]> {
-    const rows = this.deliveriesFor(entries, subscriptions);
-    if (rows.length === 0) return [];
-    const added = await this.options.log.enqueue(rows);
-    const byAlert = new Map(entries.map((e) => [e.alert.id, e.alert]));
-    return added.map((row) => {
-      const alert = byAlert.get(row.alertId)!;
-      return { row, message: { kind: 'alert', id: alert.id, alert } };
-    });
+  async deliverAlerts(alerts: Alert[]): Promise<DeliveryRecord[]> {
+    const work = this.deliverNow(alerts);
+    this.track(work);
+    return work;
   }
 
-  deliver(_fresh: LedgerEntry[], added: OutboxDelivery[] = []): void {
-    for (const { row, message } of added) this.track(this.run(row, message));
+  private async deliverNow(alerts: Alert[]): Promise<DeliveryRecord[]> {
+    const subscriptions = new Map<string, Subscription>();
+    for (const id of new Set(alerts.map((a) => a.subscriptionId))) {
+      const sub = await this.options.subscriptions.findById(id);
+      if (sub) subscriptions.set(id, sub);
+    }
+    const rows = this.deliveriesFor(alerts, subscriptions);
+    if (rows.length === 0) return [];
+    await this.options.log.enqueue(rows);
+    const byAlert = new Map(alerts.map((a) => [a.id, a]));
+    const results = await Promise.all(
+      rows.map((row) => {
+        const alert = byAlert.get(row.alertId)!;
+        return this.run(row, { kind: 'alert', id: alert.id, alert });
+      }),
+    );
+    return results.filter((r): r is DeliveryRecord => r !== null);
   }
 
   /** Runs the pending deliveries of each message (digests just recorded); resolves with the final rows this worker ran. */
@@ -122,59 +143,99 @@ export class AlertDispatcher implements AlertDeliverer<OutboxDelivery[]> {
     return results.filter((r): r is DeliveryRecord => r !== null);
   }
 
-  /** Runs one pending delivery to its end; resolves with the final row (or null when another worker holds it). */
+  /**
+   * Runs one pending delivery to its end, or parks it; resolves with its row (or null when another
+   * worker holds it).
+   *
+   * Parking is how a long retry keeps from holding a partition of alerts.v1: when the next wait
+   * would go past `parkAfterMs`, the row stays pending with its lease set to run out at the due
+   * time, and this worker lets it go. resumeStale(), which every replica runs on a timer, claims
+   * pending rows whose lease ran out, so whichever replica looks first after the due time (the
+   * claim is conditional: one of them wins) makes the next attempt, with the attempts so far
+   * counted in the row. Until then the row is "recorded as pending", which is enough to commit.
+   */
   async run(key: DeliveryKey, message: PushMessage, claimed = false): Promise<DeliveryRecord | null> {
     const { log } = this.options;
     if (this.stopping.signal.aborted) return null;
     const record = await log.get(key);
     if (!record || record.status !== 'pending' || (!claimed && !(await log.claim(key, this.leaseMs)))) return null;
     this.hold(key);
+    let parkFor: number | null = null;
     try {
-      return await this.runHeld(key, record, message);
+      parkFor = await this.runHeld(key, record, message);
     } finally {
       this.letGo(key);
     }
+    // After letting go, so that no renewal of the held rows stretches the lease past the due time.
+    if (parkFor !== null) await log.renew([key], parkFor);
+    return log.get(key);
   }
 
-  private async runHeld(key: DeliveryKey, record: DeliveryRecord, message: PushMessage): Promise<DeliveryRecord | null> {
+  /** Attempts the delivery; resolves with how long to park it, or null when it ended (or was let go for a stop). */
+  private async runHeld(key: DeliveryKey, record: DeliveryRecord, message: PushMessage): Promise<number | null> {
     const { log } = this.options;
     const sender = this.options.channels.find((c) => c.channel === key.channel);
     const subscription = await this.options.subscriptions.findById(record.subscriptionId);
     if (!sender || !subscription || !sender.wants(subscription)) {
       await log.markFailed(key, !subscription ? 'subscription deleted before delivery' : `channel ${key.channel} no longer configured`);
-      return log.get(key);
+      return null;
     }
-    const remaining = Math.max(1, this.maxAttempts - record.attempts);
-    const policy = retry(
-      handleWhen((e) => e instanceof DeliveryError && e.retriable),
-      { maxAttempts: remaining - 1, backoff: new RetryAfterBackoff(new ExponentialBackoff({ initialDelay: this.initialDelayMs, maxDelay: this.maxDelayMs }), this.maxDelayMs) },
-    );
-    try {
-      await policy.execute(async ({ signal }) => {
-        try {
-          await sender.send(message, subscription, signal);
-          await log.recordAttempt(key, null);
-        } catch (error) {
-          if (signal.aborted) throw new TaskCancelledError();
-          await log.recordAttempt(key, describe(error));
-          throw error;
-        }
-      }, this.stopping.signal);
-      await log.markDelivered(key);
-      this.options.onDelivered?.((await log.get(key))!);
-    } catch (error) {
-      if (error instanceof TaskCancelledError || this.stopping.signal.aborted) {
+    const signal = this.stopping.signal;
+    let attempts = record.attempts;
+    let waited = 0;
+    for (;;) {
+      let failure: unknown;
+      try {
+        await sender.send(message, subscription, signal);
+      } catch (error) {
+        failure = error;
+      }
+      if (signal.aborted) {
         // Stopping: the row stays pending and free, so the next start (or a sibling replica) resumes it at once.
         await log.release(key);
-        return log.get(key);
+        return null;
       }
-      const attempts = (await log.get(key))?.attempts ?? 0;
-      await log.markFailed(key, `${describe(error)} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`, this.options.deadLetter ? this.leaseMs : undefined);
-      const failed = (await log.get(key))!;
-      this.options.onFailed?.(failed, message);
-      await this.sendDeadLetter(failed, message);
+      attempts += 1;
+      await log.recordAttempt(key, failure === undefined ? null : describe(failure));
+      if (failure === undefined) {
+        await log.markDelivered(key);
+        this.options.onDelivered?.((await log.get(key))!);
+        return null;
+      }
+      const retriable = failure instanceof DeliveryError && failure.retriable;
+      if (!retriable || attempts >= this.maxAttempts) {
+        await this.fail(key, message, `${describe(failure)} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`);
+        return null;
+      }
+      const wait = this.waitBefore(attempts + 1, failure as DeliveryError);
+      if (waited + wait > this.parkAfterMs) return wait;
+      waited += wait;
+      try {
+        await sleep(wait, undefined, { signal });
+      } catch {
+        await log.release(key);
+        return null;
+      }
     }
-    return log.get(key);
+  }
+
+  /**
+   * The wait before attempt `attempt` (2 or more): exponential from initialDelayMs, capped at
+   * maxDelayMs, with jitter (a random half of it) so that deliveries failed together do not come
+   * back together; a receiver's Retry-After, when longer, wins (up to maxRetryAfterMs).
+   */
+  private waitBefore(attempt: number, error: DeliveryError): number {
+    const ceiling = Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** (attempt - 2));
+    const backoff = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+    return Math.max(backoff, Math.min(error.retryAfterMs ?? 0, this.maxRetryAfterMs));
+  }
+
+  private async fail(key: DeliveryKey, message: PushMessage, reason: string): Promise<void> {
+    const { log } = this.options;
+    await log.markFailed(key, reason, this.options.deadLetter ? this.leaseMs : undefined);
+    const failed = (await log.get(key))!;
+    this.options.onFailed?.(failed, message);
+    await this.sendDeadLetter(failed, message);
   }
 
   /** Publishes a dead letter this worker holds; on failure lets the row go to the next resumeStale(). */
@@ -269,20 +330,4 @@ export class AlertDispatcher implements AlertDeliverer<OutboxDelivery[]> {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-// Wraps an exponential backoff so that a receiver's Retry-After is honoured, never beyond the cap.
-class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
-  constructor(
-    private readonly inner: IBackoffFactory<unknown>,
-    private readonly maxDelayMs: number,
-  ) {}
-
-  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
-    const base = this.inner.next(context);
-    const error = 'error' in context.result ? context.result.error : undefined;
-    const hint = error instanceof DeliveryError ? error.retryAfterMs : undefined;
-    const duration = hint === undefined ? base.duration : Math.min(this.maxDelayMs, Math.max(base.duration, hint));
-    return { duration, next: (c) => new RetryAfterBackoff(base, this.maxDelayMs).next(c) };
-  }
 }

@@ -29,14 +29,21 @@ export interface RecordResult {
 /**
  * Every method is asynchronous: an adapter may be a network store shared by replicas on several
  * hosts. There is no transaction spanning the ledger and another store (a network store has
- * none); what must follow an alert (its pending deliveries) is written after it, create-only under
- * ids derived from the alert, and written again by whoever records the same pair later and is told
- * it exists (see AlertService.record), so a crash between the two writes is repaired, never doubled.
+ * none); what must follow an alert (its publication to alerts.v1) is done after it, under the
+ * alert's id, and done again by whoever records the same pair later and is told it exists (see
+ * AlertService.record), so a crash between the two is repaired, and the repeat is recognisable.
  */
 export interface AlertLedger {
   record(subscriptionId: string, subjectId: string, alert: Alert): Promise<RecordResult>;
   /** Records several, in order; each pair is decided on its own (there is no all-or-nothing). */
   recordMany(writes: LedgerWrite[]): Promise<RecordResult[]>;
+  /**
+   * How long after a write a search may still miss it while showing a later seq (Elasticsearch:
+   * a refresh interval and a margin); 0 or absent when seq order is visibility order (SQLite's
+   * single writer). A reader that resumes after a seq (SSE) waits this long before it moves past
+   * what it has seen.
+   */
+  readonly visibilityLagMs?: number;
   /** An owner's alerts with seq > afterSeq, oldest first (SSE replay). */
   afterSeq(ownerKeyId: string, afterSeq: number, limit?: number): Promise<LedgerEntry[]>;
   /** The highest seq of an owner's alerts (0 when none). */

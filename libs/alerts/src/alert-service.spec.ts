@@ -2,6 +2,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { parseEvent } from '@monitor/contracts';
 import { AlerterPorts, createAlerter } from './alerter';
+import type { AlertDeliverer } from './alert-service';
 import { DeliveryRecord } from './delivery-log.port';
 import { WebhookUrlPolicy } from './webhook-url-policy';
 import { memoryAlerterPorts } from './testing/memory-alerter-ports';
@@ -58,21 +59,38 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
   beforeEach(() => {
     now = Date.parse('2025-03-15T12:00:00Z');
     ports = memoryAlerterPorts(clock);
+    publishRefusals = 0;
   });
 
-  /** One alerter process: its own matcher, dispatcher and leases, over the shared state; its lease heartbeat beats when the test says. */
-  function replica(options: { maxAttempts?: number; deadLetter?: (record: DeliveryRecord) => Promise<void> } = {}) {
+  /** Refusals the in-process log of alerts has left to give (a crash between the ledger write and the publish). */
+  let publishRefusals = 0;
+
+  /**
+   * One alerter process: its own matcher, dispatcher and leases, over the shared state; its lease
+   * heartbeat beats when the test says. Its log of alerts is in-process: what it records is handed
+   * to its own deliverAlerts() at once, without waiting, as a delivery worker reading alerts.v1 would.
+   */
+  function replica(options: { maxAttempts?: number; parkAfterMs?: number; deadLetter?: (record: DeliveryRecord) => Promise<void> } = {}) {
     let dead = false;
     const beats = new Set<() => void>();
     const failed = signal<DeliveryRecord>();
     const views = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, killable(port, () => dead)])) as unknown as AlerterPorts;
+    const log: AlertDeliverer = {
+      outbox: async (entries) => {
+        if (publishRefusals > 0 && publishRefusals--) throw new Error('killed between the writes');
+        void alerter.deliverAlerts(entries.map((entry) => entry.alert)).catch(() => undefined);
+      },
+      deliver: () => undefined,
+    };
     const alerter = createAlerter({
       ...views,
       webhook: { policy: new WebhookUrlPolicy(['127.0.0.1']), timeoutMs: 2000 },
+      alsoDeliverTo: [log],
       delivery: {
         maxAttempts: options.maxAttempts ?? 5,
         initialDelayMs: 5,
         maxDelayMs: 20,
+        parkAfterMs: options.parkAfterMs,
         leaseMs: LEASE_MS,
         onFailed: (record) => failed.push(record),
         deadLetter: options.deadLetter,
@@ -115,26 +133,54 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     }
   });
 
-  it('an alert whose delivery row a crash kept from being written gets it, and is sent once, when its article comes again', async () => {
+  it('an alert whose publication a crash interrupted is published again, and sent once, when its article comes again', async () => {
     const receiver = await startWebhookReceiver([204]);
     try {
       await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
       const article = sampleArticle();
-      // The replica died between the two writes: the ledger has the alert, the log has no row.
+      // The replica died between the two writes: the ledger has the alert, the log of alerts does not.
       const crashed = replica();
-      jest.spyOn(ports.deliveries, 'enqueue').mockRejectedValueOnce(new Error('killed between the writes'));
+      publishRefusals = 1;
       await expect(crashed.handleClassified([article])).rejects.toThrow('killed between the writes');
       expect(await ports.ledger.latest(10)).toHaveLength(1);
       expect(await ports.deliveries.list({})).toEqual([]);
 
-      // The bus redelivers the uncommitted batch: nothing is new, and the row is written and run.
+      // The bus redelivers the uncommitted batch: nothing is new, but the alert is published and sent.
       const next = replica();
       expect(await next.handleClassified([article])).toEqual([]);
       await next.dispatcher.idle();
       expect(await ports.deliveries.list({})).toEqual([expect.objectContaining({ status: 'delivered', attempts: 1 })]);
+      // Published once more (a redelivery after the publish): the delivery log keeps it from going out twice.
       expect(await next.handleClassified([article])).toEqual([]);
       await next.dispatcher.idle();
       expect(receiver.received).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('parks a delivery whose receiver asks for a long wait, and a replica resumes it once it is due', async () => {
+    const answers = signal<string>();
+    const receiver = await listen((req, res) => {
+      req.resume();
+      answers.push(String(req.headers['x-monitor-delivery']));
+      if (answers.seen.length === 1) res.writeHead(503, { 'Retry-After': '120' }).end();
+      else res.writeHead(204).end();
+    });
+    try {
+      const first = replica({ parkAfterMs: 1_000 });
+      const other = replica();
+      await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      const [alert] = await first.handleClassified([sampleArticle()]);
+      await first.dispatcher.idle();
+      // Not waited out in the batch: recorded as pending with one attempt, and held until it is due.
+      const key = { alertId: alert.id, channel: 'webhook' as const };
+      expect(await ports.deliveries.get(key)).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringMatching(/HTTP 503/) });
+      expect(await other.resumeStale()).toBe(0);
+      now += 120_000 + 1;
+      expect(await other.resumeStale()).toBe(1);
+      expect(await ports.deliveries.get(key)).toMatchObject({ status: 'delivered', attempts: 2 });
+      expect(answers.seen).toEqual([alert.id, alert.id]);
     } finally {
       await receiver.close();
     }

@@ -7,15 +7,15 @@ import { SubscriptionMatcher } from './subscription-matcher';
 import { SubscriptionStore } from './subscription.port';
 import type { SpikeDetector, TopicSpike } from './spike-detector';
 
-/** Something that acts on new alerts: the push dispatcher, the SSE hub, a bus publisher. */
+/** Something that acts on recorded alerts: the publisher to the log of alerts (alerts.v1), the SSE hub. */
 export interface AlertDeliverer<Written = unknown> {
   /**
    * Runs once the ledger has recorded the alerts, with every entry of the batch: the new ones and
    * those recorded before (by another replica, or by this one before a crash). What must not be
-   * lost (pending delivery rows) is written here, create-only under ids derived from the alert, so
-   * writing it again for an alert that has it already changes nothing, and an alert that a crash
-   * left without it gets it when its article comes again (the bus redelivers what was not
-   * committed). What it returns is handed to deliver().
+   * lost is done here, where a throw fails the batch: the publisher to alerts.v1 publishes every
+   * entry, the old ones again, so that a crash between the ledger write and the publish loses
+   * nothing when the bus redelivers the batch (receivers drop the repeats by alert id). What it
+   * returns is handed to deliver().
    */
   outbox?(entries: LedgerEntry[], subscriptions: ReadonlyMap<string, Subscription>): Promise<Written>;
   /** Runs after the outbox, with the new alerts and what outbox() wrote; must not throw (it starts work, it does not wait for it). */
@@ -82,7 +82,8 @@ export function articleAlert(
 /**
  * The alerter's use case: classified articles in, new alerts out. Matching proposes, the ledger
  * disposes: only an alert the ledger had not seen is new, so the same article arriving again (bus
- * redelivery, re-polling, restart, re-classification, another replica) yields nothing.
+ * redelivery, re-polling, restart, re-classification, another replica) yields nothing new; it is
+ * handed to the outboxes again all the same (see AlertDeliverer.outbox).
  */
 export class AlertService {
   private readonly now: () => Date;
@@ -135,7 +136,7 @@ export class AlertService {
     if (writes.length === 0) return [];
     const results = await this.options.ledger.recordMany(writes);
     // Every entry, not only the new ones, goes through the outboxes: that is how an alert whose
-    // outbox write a crash interrupted gets it when the batch comes again (see AlertDeliverer.outbox).
+    // publish a crash interrupted is published when the batch comes again (see AlertDeliverer.outbox).
     const entries = results.map((r) => r.entry);
     const written = new Map<AlertDeliverer, unknown>();
     for (const d of this.deliverers) if (d.outbox) written.set(d, await d.outbox(entries, subscriptions));

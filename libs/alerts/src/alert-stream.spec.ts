@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Alert } from '@monitor/contracts';
+import { Alert, MonitorError } from '@monitor/contracts';
 import { alertIdFor } from './alert-id';
 import { AlertStreamHub, lastEventIdFrom } from './alert-stream';
 import { MemoryAlertLedger } from './testing/memory-alert-ledger';
@@ -117,6 +117,43 @@ describe('AlertStreamHub over real HTTP', () => {
     await client.waitFor((c) => c.events.length === 1);
   });
 
+  it('keeps a stream open while the ledger is away, and goes on from its cursor when it is back', async () => {
+    await start({ pollMs: 30 });
+    const client = await connect('k1');
+    await client.waitFor(() => hub.connectionCount('k1') === 1);
+    const first = alertFor('k1');
+    await record(first);
+    hub.publish(first);
+    await client.waitFor((c) => c.events.length === 1);
+
+    const read = ledger.afterSeq.bind(ledger);
+    let failures = 0;
+    ledger.afterSeq = async () => {
+      failures += 1;
+      throw new MonitorError('STATE_STORE_UNAVAILABLE', 'the ledger is away', { retriable: true });
+    };
+    const second = alertFor('k1');
+    await record(second);
+    hub.publish(second);
+    await client.waitFor(() => failures >= 3);
+    expect(hub.connectionCount('k1')).toBe(1);
+
+    ledger.afterSeq = read;
+    await client.waitFor((c) => c.events.length === 2);
+    expect(client.events.map((e) => JSON.parse(e.data).id)).toEqual([first.id, second.id]);
+  });
+
+  it('ends a stream when the ledger refuses for good, so the client resumes elsewhere', async () => {
+    await start({ pollMs: 30 });
+    const client = await connect('k1');
+    await client.waitFor(() => hub.connectionCount('k1') === 1);
+    ledger.afterSeq = async () => {
+      throw new MonitorError('STATE_STORE_REJECTED', 'bad query', { retriable: false });
+    };
+    hub.publish(alertFor('k1'));
+    await client.waitFor(() => hub.connectionCount('k1') === 0);
+  });
+
   it('sends heartbeat comments and forgets closed streams', async () => {
     await start({ heartbeatMs: 20 });
     const client = await connect('k1');
@@ -125,5 +162,29 @@ describe('AlertStreamHub over real HTTP', () => {
     const deadline = Date.now() + 2000;
     while (hub.connectionCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     expect(hub.connectionCount()).toBe(0);
+  });
+
+  it('does not move past an entry whose predecessor is not visible yet, when the ledger says searches may lag', async () => {
+    const first = await record(alertFor('k1'));
+    const second = await record(alertFor('k1'));
+    // As Elasticsearch may: the first read shows the second alert but not the first, which another
+    // alerter wrote and which becomes visible right after that read.
+    let hidden = true;
+    const lagging = Object.assign(Object.create(ledger) as MemoryAlertLedger, {
+      visibilityLagMs: 300,
+      afterSeq: async (owner: string, after: number, limit?: number) => {
+        const entries = await ledger.afterSeq(owner, after, limit);
+        if (!hidden) return entries;
+        hidden = false;
+        return entries.filter((entry) => entry.seq !== first.seq);
+      },
+    });
+    hub = new AlertStreamHub({ ledger: lagging, pollMs: 0 });
+    server = http.createServer((req, res) => hub.serve(res, { ownerKeyId: String(req.headers['x-owner']), lastEventId: lastEventIdFrom(req) }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts/stream`;
+    const client = await connect('k1', { 'Last-Event-ID': '0' });
+    await client.waitFor((c) => c.events.length === 2);
+    expect(client.events.map((event) => event.id)).toEqual([String(first.seq), String(second.seq)]);
   });
 });

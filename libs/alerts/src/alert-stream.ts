@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Alert } from '@monitor/contracts';
+import { Alert, isRetriable } from '@monitor/contracts';
 import { AlertLedger, LedgerEntry } from './alert-ledger.port';
 import type { AlertDeliverer } from './alert-service';
 
@@ -32,6 +32,10 @@ interface Stream {
   dirty: boolean;
   closed: boolean;
   heartbeat: NodeJS.Timeout;
+  /** When this stream first saw each entry it holds back (see settled()), by seq. */
+  firstSeen: Map<number, number>;
+  /** Wakes the stream when the oldest entry held back has settled. */
+  settleTimer?: NodeJS.Timeout;
 }
 
 /** The client's resume point: the Last-Event-ID header (EventSource sends it on reconnect) or `?lastEventId=`. */
@@ -48,6 +52,14 @@ export function lastEventIdFrom(req: IncomingMessage): string | undefined {
  * alert's owner, which then send what the ledger holds after their last sent seq. Replay after
  * Last-Event-ID and live alerts are therefore the same query, so the seam between them can have
  * neither a gap nor a duplicate, and alerts recorded by another replica reach the stream too.
+ *
+ * The cursor (the last sent seq, the client's Last-Event-ID) moves past an entry only when every
+ * entry before it is surely visible, so a resume on any api replica returns exactly what follows.
+ * With a ledger whose searches may show seq n + 1 before n (Elasticsearch: n is written by another
+ * alerter and not refreshed yet; the ledger says so with visibilityLagMs), an entry is sent only
+ * once this stream has seen it for visibilityLagMs: by then whatever had a lower seq is visible
+ * too, and since every read starts again after the last sent seq, it comes first. Measured on the
+ * clock of the reader alone (no clock of the writers is trusted), it delays alerts by that lag.
  */
 export class AlertStreamHub implements AlertDeliverer {
   private readonly streams = new Map<string, Set<Stream>>();
@@ -86,6 +98,7 @@ export class AlertStreamHub implements AlertDeliverer {
       pumping: false,
       dirty: false,
       closed: false,
+      firstSeen: new Map(),
       heartbeat: setInterval(() => {
         if (!stream.closed) res.write(': heartbeat\n\n');
       }, this.heartbeatMs),
@@ -141,30 +154,60 @@ export class AlertStreamHub implements AlertDeliverer {
       do {
         stream.dirty = false;
         for (;;) {
-          const entries = await this.options.ledger.afterSeq(stream.ownerKeyId, stream.lastSent, this.batchSize);
+          const read = await this.options.ledger.afterSeq(stream.ownerKeyId, stream.lastSent, this.batchSize);
+          const entries = this.settled(stream, read);
           let writable = true;
           for (const entry of entries) {
             if (stream.closed) return;
             writable = stream.res.write(`id: ${entry.seq}\nevent: alert\ndata: ${JSON.stringify(entry.alert)}\n\n`);
             stream.lastSent = entry.seq;
+            stream.firstSeen.delete(entry.seq);
           }
           // A slow client gets no more until its socket drains, instead of piling up in memory.
           if (!writable && !stream.closed) await new Promise<void>((resolve) => stream.res.once('drain', resolve).once('close', resolve));
-          if (entries.length < this.batchSize) break;
+          if (read.length < this.batchSize || entries.length < read.length) break;
         }
       } while (stream.dirty && !stream.closed);
     } catch (error) {
-      stream.res.destroy(error as Error);
-      this.drop(stream);
+      // A ledger that is away for a while (Elasticsearch restarting) is no reason to hang up:
+      // the stream keeps its cursor and the next wake-up reads on from it. Anything else ends it,
+      // and the client resumes with its Last-Event-ID.
+      if (!isRetriable(error)) {
+        stream.res.destroy(error as Error);
+        this.drop(stream);
+      }
     } finally {
       stream.pumping = false;
     }
+  }
+
+  /**
+   * The leading entries of `read` this stream has seen for the ledger's visibility lag (all of
+   * them when it has none); the rest wait, and the stream wakes when the first of them is due.
+   */
+  private settled(stream: Stream, read: LedgerEntry[]): LedgerEntry[] {
+    const lag = this.options.ledger.visibilityLagMs ?? 0;
+    if (lag <= 0) return read;
+    const now = Date.now();
+    let ready = 0;
+    while (ready < read.length && now - (stream.firstSeen.get(read[ready].seq) ?? now) >= lag) ready += 1;
+    for (const entry of read.slice(ready)) if (!stream.firstSeen.has(entry.seq)) stream.firstSeen.set(entry.seq, now);
+    if (ready < read.length && !stream.settleTimer) {
+      const due = stream.firstSeen.get(read[ready].seq)! + lag - now;
+      stream.settleTimer = setTimeout(() => {
+        stream.settleTimer = undefined;
+        void this.pump(stream);
+      }, Math.max(1, due));
+      stream.settleTimer.unref();
+    }
+    return read.slice(0, ready);
   }
 
   private drop(stream: Stream): void {
     if (stream.closed) return;
     stream.closed = true;
     clearInterval(stream.heartbeat);
+    clearTimeout(stream.settleTimer);
     const set = this.streams.get(stream.ownerKeyId);
     set?.delete(stream);
     if (set?.size === 0) this.streams.delete(stream.ownerKeyId);

@@ -26,7 +26,10 @@ export interface AlerterOptions {
   webhook: WebhookChannelOptions;
   /** Email goes out only when given (SMTP_URL is set). */
   email?: EmailChannelOptions;
-  /** Deliverers beside the push channels, such as the SSE hub. */
+  /**
+   * What acts on recorded alerts: the publisher to alerts.v1 (the log of alerts the delivery
+   * workers read, see deliverAlerts), the SSE hub.
+   */
   alsoDeliverTo?: AlertDeliverer[];
   /** Retries, leases and what to do with a delivery's outcome (metrics, dead letters). */
   delivery?: Omit<AlertDispatcherOptions, 'log' | 'ledger' | 'subscriptions' | 'channels' | 'digests'>;
@@ -41,13 +44,15 @@ export interface Alerter {
   readonly digests: DigestScheduler;
   readonly spikes: SpikeDetector;
   readonly channels: readonly PushChannelSender[];
-  /** Alerts for these classified articles: recorded once, then delivered on every channel. */
+  /** Alerts for these classified articles: recorded once, and every one (new or not) handed to the deliverers' outbox. */
   handleClassified(articles: ClassifiedArticle[]): Promise<Alert[]>;
+  /** Sends alerts read from the log of alerts (alerts.v1) on the push channels their subscriptions want (AlertDispatcher.deliverAlerts). */
+  deliverAlerts(alerts: Alert[]): Promise<DeliveryRecord[]>;
   /** Spike alerts for `day` (UTC, default today); call it every few minutes. */
   checkSpikes(day?: string): Promise<Alert[]>;
   /** Records and sends the digests whose period has ended; resolves with their final delivery rows. */
   runDueDigests(): Promise<DeliveryRecord[]>;
-  /** Resumes deliveries and dead letters a crash or stop left behind. */
+  /** Resumes deliveries and dead letters a crash or stop left behind, and parked deliveries that are due. */
   resumeStale(limit?: number): Promise<number>;
   /** Lets deliveries in flight go (pending, for whoever starts next) and closes the channels. */
   stop(graceMs?: number): Promise<void>;
@@ -59,6 +64,11 @@ export interface Alerter {
  * Dependencies run one way: the digest scheduler writes digests and their pending deliveries but
  * never sends, and the dispatcher, built after it, gets it as the place to find a digest's message
  * when it resumes one. runDueDigests() hands what the scheduler made to the dispatcher.
+ *
+ * Recording and sending meet only through the log of alerts: the service records an alert and
+ * hands it to the deliverers (the monitor's publishes it to alerts.v1), and deliverAlerts() is
+ * what a delivery worker calls with what it reads there. The monitor runs the two in different
+ * consumer groups (the alerter and delivery stages); a test may join them in one process.
  */
 export function createAlerter(deps: AlerterPorts & AlerterOptions): Alerter {
   const { subscriptions, ledger, deliveries: log, now } = deps;
@@ -71,7 +81,7 @@ export function createAlerter(deps: AlerterPorts & AlerterOptions): Alerter {
     matcher: SubscriptionMatcher.fromStore(subscriptions),
     ledger,
     subscriptions,
-    deliverers: [dispatcher, ...(deps.alsoDeliverTo ?? [])],
+    deliverers: deps.alsoDeliverTo ?? [],
     spikes,
     now,
   });
@@ -82,6 +92,7 @@ export function createAlerter(deps: AlerterPorts & AlerterOptions): Alerter {
     spikes,
     channels,
     handleClassified: (articles) => service.handleClassified(articles),
+    deliverAlerts: (alerts) => dispatcher.deliverAlerts(alerts),
     checkSpikes: (day) => service.checkSpikes(day),
     runDueDigests: async () => dispatcher.runAll(await digests.due()),
     resumeStale: (limit) => dispatcher.resumeStale(limit),

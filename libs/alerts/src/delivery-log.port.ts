@@ -1,9 +1,11 @@
 /**
  * Every push delivery (webhook, email) and every attempt at it, so that nothing fails silently:
- * a row is written 'pending' right after the alert is recorded (an outbox; its id follows from the
- * alert and channel, so writing it again is harmless and repairs a crash in between), each
- * attempt counts and keeps its error, and the row ends 'delivered' or 'failed' with the reason.
- * Pending rows survive a crash and are resumed; a lease keeps two replicas from sending one row.
+ * a row is written 'pending' when a delivery worker takes the alert from alerts.v1 (its id follows
+ * from the alert and channel, so writing it again for a redelivered alert is harmless and keeps
+ * what the row says: a delivered row is not sent again), each attempt counts and keeps its error,
+ * and the row ends 'delivered' or 'failed' with the reason. Pending rows survive a crash and are
+ * resumed; a lease keeps two replicas from sending one row, and a lease set to a later time parks
+ * a row until then (AlertDispatcher.run).
  */
 export const DELIVERY_LOG = Symbol('DELIVERY_LOG');
 

@@ -78,6 +78,15 @@ export class SubscriptionMatcher {
   /**
    * Reloads when another process changed the store (replicas share the store but not listeners).
    * Cheap when nothing changed: one read of a counter.
+   *
+   * This is how a change made through any api replica reaches every alerter replica: the alerter
+   * calls it before each batch it matches (AlertService), so a batch is matched against the store
+   * as it was when the batch began, on every replica, with no delay of its own. The store is the
+   * one source of truth and its revision a realtime read (Elasticsearch: a GET by id, refreshed or
+   * not), so there is nothing to lose between them. A changelog topic (subscriptions.v1, as
+   * sources.v1 does for sources) was the alternative; it would add a second copy kept by a publish
+   * after each store write, which a crash in between could leave behind the store, and it would
+   * save one small read per batch.
    */
   async sync(store: SubscriptionStore): Promise<boolean> {
     const revision = await store.revision();

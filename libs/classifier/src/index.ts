@@ -3,5 +3,5 @@ export { loadTaxonomy, parseTaxonomy, DEFAULT_TAXONOMY_PATH } from './taxonomy-l
 export { loadDefaultClassifier, loadClassifier } from './load-classifier';
 export { detectLanguage } from './language-detector';
 export { TaxonomyError } from './taxonomy-error';
-export { reclassify, type StoredArticle, type Reclassified } from './reclassify';
+export { reclassify, type ReclassifiableArticle, type Reclassified } from './reclassify';
 export type { Taxonomy, TopicRules, TermGroup, Scoring } from './taxonomy-schema';

@@ -1,6 +1,6 @@
 import { parseTaxonomy } from './taxonomy-loader';
 import { TopicClassifier } from './article-classifier';
-import { reclassify, type StoredArticle } from './reclassify';
+import { reclassify, type ReclassifiableArticle } from './reclassify';
 
 const taxonomy = (version: string, terms: string): TopicClassifier =>
   new TopicClassifier(
@@ -18,9 +18,9 @@ describe('reclassify', () => {
   it('yields only articles whose version or topic set changes', async () => {
     const v1 = taxonomy('v1', 'precursor*');
     const v2 = taxonomy('v2', 'precursor*, ephedrine');
-    const articles: StoredArticle[] = [
+    const articles: ReclassifiableArticle[] = [
       { id: 'a', title: 'Ephedrine shipment stopped', text: '', taxonomyVersion: 'v1', topics: [] },
-      { id: 'b', title: 'Precursor control', text: '', taxonomyVersion: 'v1', topics: [{ id: 'precursors' }] },
+      { id: 'b', title: 'Precursor control', text: '', taxonomyVersion: 'v1', topics: [{ id: 'precursors', score: 2, evidence: [] }] },
       { id: 'c', title: 'Tourism', text: '', taxonomyVersion: 'v2', topics: [] },
     ];
     const changed = [];

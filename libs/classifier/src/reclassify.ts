@@ -1,14 +1,8 @@
-import type { TopicMatch } from '@monitor/contracts';
+import type { StoredArticle, TopicMatch } from '@monitor/contracts';
 import type { TopicClassifier } from './article-classifier';
 
-export interface StoredArticle {
-  id: string;
-  title: string;
-  text: string;
-  language?: string;
-  taxonomyVersion?: string;
-  topics: readonly Pick<TopicMatch, 'id'>[];
-}
+/** What re-classification reads of a stored article. */
+export type ReclassifiableArticle = Pick<StoredArticle, 'id' | 'title' | 'text' | 'taxonomyVersion' | 'topics'>;
 
 export interface Reclassified {
   id: string;
@@ -24,7 +18,7 @@ export interface Reclassified {
  * article whose version or topic set differs, so the caller can update topics in place. Articles
  * already classified by this version with the same topic ids are skipped.
  */
-export async function* reclassify(articles: AsyncIterable<StoredArticle> | Iterable<StoredArticle>, classifier: TopicClassifier): AsyncGenerator<Reclassified> {
+export async function* reclassify(articles: AsyncIterable<ReclassifiableArticle> | Iterable<ReclassifiableArticle>, classifier: TopicClassifier): AsyncGenerator<Reclassified> {
   for await (const article of articles) {
     const topics = classifier.topicsOf(article.title, article.text);
     const before = new Set(article.topics.map((t) => t.id));

@@ -46,15 +46,23 @@ export const TopicMatchSchema = z.object({
 });
 export type TopicMatch = z.infer<typeof TopicMatchSchema>;
 
-/** news.classified.v1: a cleaned, language-tagged, topic-classified article. */
-export const ClassifiedArticleSchema = z.object({
-  schema: z.literal('news.classified.v1'),
+/**
+ * An article as the monitor keeps it after classification: what the search stores hold and
+ * return (`GET /articles/:id`), and the body of news.classified.v1 (which adds only `schema`).
+ */
+export const StoredArticleSchema = z.object({
   id: articleId,
   sourceId: z.string().min(1),
   sourceName: z.string().optional(),
   url: z.string().url(),
   title: z.string(),
   text: z.string(),
+  /**
+   * The feed's body as sanitised HTML (sanitize-html, at the collector), for display only: search
+   * and classification read `text`. Absent when the feed gave plain text, and on articles stored
+   * before it was kept.
+   */
+  html: z.string().optional(),
   language: z.string(),
   publishedAt: isoDate.nullable(),
   fetchedAt: isoDate,
@@ -62,6 +70,10 @@ export const ClassifiedArticleSchema = z.object({
   taxonomyVersion: z.string(),
   topics: z.array(TopicMatchSchema),
 });
+export type StoredArticle = z.infer<typeof StoredArticleSchema>;
+
+/** news.classified.v1: a cleaned, language-tagged, topic-classified article. */
+export const ClassifiedArticleSchema = StoredArticleSchema.extend({ schema: z.literal('news.classified.v1') });
 export type ClassifiedArticle = z.infer<typeof ClassifiedArticleSchema>;
 
 /** alerts.v1: one alert for one subscription and one article (its id says which, so it is unique). */
@@ -94,12 +106,34 @@ export const EVENT_SCHEMAS = {
 
 export type EventFor<T extends keyof typeof EVENT_SCHEMAS> = z.infer<(typeof EVENT_SCHEMAS)[T]>;
 
+declare const checkedBrand: unique symbol;
+
+/**
+ * A value that passed its zod schema in this process. Only the parse functions of this module make
+ * one, so code that takes `Checked<T>` (a store's write from the indexer, say) can skip a second
+ * parse and the compiler still refuses a value nobody checked. Purely a type: nothing at run time.
+ */
+export type Checked<T> = T & { readonly [checkedBrand]: true };
+
 /**
  * Validates an event against its topic's schema, at both ends of the bus. The error names the
  * first offending field so that a dead-letter reason is readable.
  */
-export function parseEvent<T extends keyof typeof EVENT_SCHEMAS>(topic: T, value: unknown): EventFor<T> {
+export function parseEvent<T extends keyof typeof EVENT_SCHEMAS>(topic: T, value: unknown): Checked<EventFor<T>> {
   const result = EVENT_SCHEMAS[topic].safeParse(value);
   if (!result.success) throw validationErrorFromZod(result.error, { context: topic });
-  return result.data as EventFor<T>;
+  return result.data as Checked<EventFor<T>>;
+}
+
+/** Validates an article offered to a search store by a caller the store cannot vouch for. */
+export function parseStoredArticle(value: unknown): Checked<StoredArticle> {
+  const result = StoredArticleSchema.safeParse(value);
+  if (!result.success) throw validationErrorFromZod(result.error, { context: 'article' });
+  return result.data as Checked<StoredArticle>;
+}
+
+/** The stored form of a checked news.classified.v1 event: the same fields without `schema`, still checked. */
+export function storedArticleOf(event: Checked<ClassifiedArticle>): Checked<StoredArticle> {
+  const { schema: _schema, ...article } = event;
+  return article as Checked<StoredArticle>;
 }

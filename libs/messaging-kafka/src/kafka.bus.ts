@@ -7,6 +7,7 @@ import {
   IHeaders,
   Kafka,
   KafkaMessage,
+  Message,
   logCreator,
   logLevel,
   Partitioners,
@@ -263,11 +264,7 @@ export class KafkaBus implements MessageBus {
       // acks -1: resolves only when every in-sync replica has the batch (required when idempotent).
       // One request after the other keeps each key's messages in order.
       for (const chunk of chunksOfBytes(messages, this.maxRequestBytes)) {
-        await producer.send({
-          topic: this.physical(topic),
-          acks: -1,
-          messages: chunk.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-        });
+        await producer.send({ topic: this.physical(topic), acks: -1, messages: chunk });
       }
     } catch (error) {
       // The producer gave up with its sequence numbers in an unknown state: a batch the broker did
@@ -532,21 +529,27 @@ async function disconnectSoon(client: Promise<Producer | Admin> | undefined): Pr
   await Promise.race([disconnect, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
 }
 
-/** Splits messages into runs of at most `maxBytes` (a lone bigger message is a run of its own). */
-function chunksOfBytes(messages: OutgoingMessage[], maxBytes: number): OutgoingMessage[][] {
-  const chunks: OutgoingMessage[][] = [];
-  let current: OutgoingMessage[] = [];
+/**
+ * Splits messages into runs of at most `maxBytes` (a lone bigger message is a run of its own), as
+ * kafkajs messages. The value is encoded to UTF-8 here, once: given a string, kafkajs measures it
+ * twice more before writing it, and the value is nearly all of a message.
+ */
+function chunksOfBytes(messages: OutgoingMessage[], maxBytes: number): Message[][] {
+  const chunks: Message[][] = [];
+  let current: Message[] = [];
   let bytes = 0;
   for (const message of messages) {
-    // Record overhead (lengths, offsets, timestamps) is some tens of bytes; 64 errs on the safe side.
-    let size = 64 + Buffer.byteLength(message.key) + Buffer.byteLength(message.value);
-    for (const [name, value] of Object.entries(message.headers ?? {})) size += Buffer.byteLength(name) + Buffer.byteLength(value) + 8;
+    const value = Buffer.from(message.value, 'utf8');
+    // Record overhead (lengths, offsets, timestamps) is some tens of bytes; 64 errs on the safe side,
+    // as three bytes per UTF-16 unit does for the short key and headers.
+    let size = 64 + message.key.length * 3 + value.length;
+    for (const name in message.headers) size += (name.length + message.headers[name].length) * 3 + 8;
     if (current.length > 0 && bytes + size > maxBytes) {
       chunks.push(current);
       current = [];
       bytes = 0;
     }
-    current.push(message);
+    current.push({ key: message.key, value, headers: message.headers });
     bytes += size;
   }
   if (current.length > 0) chunks.push(current);
@@ -567,7 +570,8 @@ function toIncoming(topic: string, partition: number, message: KafkaMessage): In
 /** Kafka allows a header to repeat; the port carries one value per name, so the last one wins. */
 function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
+  for (const name in headers) {
+    const value = headers[name];
     const last = Array.isArray(value) ? value[value.length - 1] : value;
     if (last !== undefined) out[name] = typeof last === 'string' ? last : last.toString('utf8');
   }

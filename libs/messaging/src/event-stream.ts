@@ -1,4 +1,5 @@
 import {
+  Checked,
   EVENT_SCHEMAS,
   EventFor,
   HEADERS,
@@ -14,7 +15,8 @@ import { deadLetterMessage } from './dead-letter-message';
 type EventTopic = keyof typeof EVENT_SCHEMAS;
 
 export interface ReceivedEvent<T extends EventTopic> {
-  event: EventFor<T>;
+  /** Validated here, once: stages use it (and stores write it) without parsing it again. */
+  event: Checked<EventFor<T>>;
   message: IncomingMessage;
   traceId: string;
 }
@@ -40,24 +42,37 @@ export interface EventConsumerOptions<T extends EventTopic> {
   onBatchFailed?(error: unknown, batch: IncomingMessage[], attempt: number): void;
 }
 
-/** Validates, keys by article id and stamps the trace header; the event is checked before it leaves. */
+export interface PublishOptions<T extends EventTopic> {
+  /**
+   * The message key, which decides the partition and so what stays in order: the event id by
+   * default (the article); alerts.v1 is keyed by subscription, so one subscription's alerts reach
+   * one delivery worker in order.
+   */
+  keyOf?: (event: EventFor<T>) => string;
+}
+
+/**
+ * Validates, keys (by event id unless told otherwise) and stamps the trace header, taken from
+ * `traceIds` by event id; the event is checked before it leaves.
+ */
 export async function publishEvents<T extends EventTopic>(
   bus: MessageBus,
   topic: T,
   events: EventFor<T>[],
   traceIds: Map<string, string> = new Map(),
+  options: PublishOptions<T> = {},
 ): Promise<void> {
   if (events.length === 0) return;
   const messages = events.map((candidate) => {
     const event = parseEvent(topic, candidate);
-    const key = String((event as { id: string }).id);
+    const id = String((event as { id: string }).id);
     return {
-      key,
+      key: options.keyOf?.(event) ?? id,
       value: JSON.stringify(event),
       headers: {
         [HEADERS.schema]: topic,
-        [HEADERS.articleId]: String((event as { articleId?: string }).articleId ?? key),
-        [HEADERS.traceId]: traceIds.get(key) ?? randomUUID(),
+        [HEADERS.articleId]: String((event as { articleId?: string }).articleId ?? id),
+        [HEADERS.traceId]: traceIds.get(id) ?? randomUUID(),
       },
     };
   });

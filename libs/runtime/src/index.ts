@@ -17,3 +17,5 @@ export * from './rethrow-rpc-errors.filter';
 export * from './stage-controller';
 export * from './sources.module';
 export * from './elastic-state';
+export * from './scheduled-tasks';
+export * from './alerter-state';

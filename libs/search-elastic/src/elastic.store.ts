@@ -1,8 +1,8 @@
 import { estypes, Client, errors } from '@elastic/elasticsearch';
-import { MonitorError, TopicId, TopicMatch, TopicMatchSchema, validationErrorFromZod } from '@monitor/contracts';
+import { Checked, MonitorError, StoredArticle, TopicId, TopicMatch, TopicMatchSchema, validationErrorFromZod } from '@monitor/contracts';
 import { isRetriableStatus } from '@monitor/outbound-http';
 import { positiveLeaves, toElasticQuery } from '@monitor/query';
-import { indexTerms } from '@monitor/text';
+import { indexText } from '@monitor/text';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { z } from 'zod';
 import {
@@ -12,16 +12,14 @@ import {
   FacetBucket,
   SearchQuery,
   SearchResult,
-  StoredArticle,
   StoreHealth,
   TopicDayCount,
   dateRangeOf,
   effectiveDate,
   highlightArticle,
-  idOf,
   pagingOf,
   textQueryOf,
-  validateStoredArticle,
+  upsertCheckingEach,
 } from '@monitor/search';
 
 export interface ElasticStoreOptions {
@@ -87,9 +85,11 @@ class ItemsToRetry extends Error {}
 
 const TopicsSchema = z.array(TopicMatchSchema);
 const STORED_FIELDS = [
-  'id', 'sourceId', 'sourceName', 'url', 'title', 'text', 'language', 'publishedAt', 'fetchedAt', 'classifiedAt', 'taxonomyVersion', 'topics',
+  'id', 'sourceId', 'sourceName', 'url', 'title', 'text', 'html', 'language', 'publishedAt', 'fetchedAt', 'classifiedAt', 'taxonomyVersion', 'topics',
 ] as const;
 const TERM_FIELDS = ['title_terms', 'text_terms'];
+/** Search hits leave the display HTML out: a list never shows it, and it is the largest field. */
+const NOT_IN_HITS = [...TERM_FIELDS, 'html'];
 
 /**
  * Mappings of the article index. Titles and texts are analysed by the application (see
@@ -110,6 +110,8 @@ export const ARTICLE_MAPPINGS: estypes.MappingTypeMapping = {
     taxonomyVersion: { type: 'keyword' },
     title: { type: 'text', index: false },
     text: { type: 'text', index: false },
+    // For display only (GET /articles/:id): kept in _source, never analysed.
+    html: { type: 'text', index: false },
     publishedAt: { type: 'date' },
     fetchedAt: { type: 'date' },
     classifiedAt: { type: 'date' },
@@ -191,8 +193,8 @@ export class ElasticArticleStore implements ArticleStore {
       ...article,
       topicIds: [...new Set(article.topics.map((topic) => topic.id))],
       effectiveAt: effectiveDate(article),
-      title_terms: indexTerms(article.title).join(' '),
-      text_terms: indexTerms(article.text).join(' '),
+      title_terms: indexText(article.title),
+      text_terms: indexText(article.text),
     };
   }
 
@@ -202,18 +204,14 @@ export class ElasticArticleStore implements ArticleStore {
     return article as unknown as StoredArticle;
   }
 
-  async upsertMany(articles: StoredArticle[]): Promise<BulkResult> {
+  upsertMany(articles: readonly StoredArticle[]): Promise<BulkResult> {
+    return upsertCheckingEach(articles, (checked) => this.upsertChecked(checked));
+  }
+
+  async upsertChecked(articles: readonly Checked<StoredArticle>[]): Promise<BulkResult> {
     const written: string[] = [];
     const failed: BulkItemFailure[] = [];
-    let pending: { id: string; document: ArticleDocument }[] = [];
-    for (const item of articles) {
-      try {
-        const article = validateStoredArticle(item);
-        pending.push({ id: article.id, document: this.toDocument(article) });
-      } catch (error) {
-        failed.push({ id: idOf(item), error: error as Error });
-      }
-    }
+    let pending = articles.map((article) => ({ id: article.id, document: this.toDocument(article) }));
     if (pending.length === 0) return { written, failed };
 
     // Backpressure: a bulk that Elasticsearch rejects as a whole (429, 5xx, unreachable) or in part
@@ -298,7 +296,7 @@ export class ElasticArticleStore implements ArticleStore {
         from: offset,
         size,
         track_total_hits: true,
-        _source: { excludes: TERM_FIELDS },
+        _source: { excludes: NOT_IN_HITS },
         query: {
           bool: {
             ...(parsed ? { must: [toElasticQuery(parsed, [{ name: 'title_terms', boost: this.titleBoost }, { name: 'text_terms' }])] } : {}),

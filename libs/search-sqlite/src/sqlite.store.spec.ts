@@ -37,6 +37,25 @@ describe('SqliteArticleStore', () => {
     }
   });
 
+  it('reads a database written before the HTML was kept, and keeps HTML in it from then on', async () => {
+    const db = new Database(':memory:');
+    // The tables as the previous version made them, with one article in them.
+    db.exec(`
+      CREATE TABLE search_articles (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, source_id TEXT NOT NULL, language TEXT NOT NULL, at TEXT NOT NULL);
+      CREATE TABLE search_docs (rid INTEGER PRIMARY KEY, doc TEXT NOT NULL);`);
+    const old = FIXTURES.scoChinese;
+    db.prepare('INSERT INTO search_articles (rid, id, source_id, language, at) VALUES (1, ?, ?, ?, ?)').run(old.id, old.sourceId, old.language, old.publishedAt);
+    db.prepare('INSERT INTO search_docs (rid, doc) VALUES (1, ?)').run(JSON.stringify(old));
+
+    const store = new SqliteArticleStore({ db, closeDatabase: true });
+    await store.init();
+    expect(await store.get(old.id)).toEqual(old);
+    const withHtml = { ...FIXTURES.heroinRoutes, html: '<p>Heroin</p>' };
+    await store.upsertMany([withHtml]);
+    expect(await store.get(withHtml.id)).toEqual(withHtml);
+    await store.close();
+  });
+
   it('refuses to page past the 10,000th result, naming the field', async () => {
     const store = new SqliteArticleStore({ db: new Database(':memory:'), closeDatabase: true });
     await store.init();

@@ -1,6 +1,6 @@
-import { MonitorError, TopicMatch, TopicMatchSchema, validationErrorFromZod } from '@monitor/contracts';
+import { Checked, MonitorError, StoredArticle, TopicMatch, TopicMatchSchema, validationErrorFromZod } from '@monitor/contracts';
 import { positiveLeaves, toFts5Condition, toFts5Match } from '@monitor/query';
-import { indexTerms } from '@monitor/text';
+import { indexText } from '@monitor/text';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import {
@@ -9,16 +9,14 @@ import {
   FacetBucket,
   SearchQuery,
   SearchResult,
-  StoredArticle,
   StoreHealth,
   TopicDayCount,
   dateRangeOf,
   effectiveDate,
   highlightArticle,
-  idOf,
   pagingOf,
   textQueryOf,
-  validateStoredArticle,
+  upsertCheckingEach,
 } from '@monitor/search';
 
 export interface SqliteStoreOptions {
@@ -42,13 +40,14 @@ interface Prepared {
   findRid: Database.Statement<[string], { rid: number }>;
   insertArticle: Database.Statement<[string, string, string, string]>;
   updateArticle: Database.Statement<[string, string, string, string, number]>;
-  putDoc: Database.Statement<[number, string]>;
+  putDoc: Database.Statement<[number, string, string | null]>;
+  updateDoc: Database.Statement<[string, number]>;
   deleteFts: Database.Statement<[number]>;
   insertFts: Database.Statement<[number, string, string]>;
   deleteTopics: Database.Statement<[number]>;
   insertTopic: Database.Statement<[string, number, string]>;
-  getDoc: Database.Statement<[string], { rid: number; doc: string; at: string }>;
-  scanPage: Database.Statement<[string, number], { id: string; doc: string }>;
+  getDoc: Database.Statement<[string], { rid: number; doc: string; html: string | null; at: string }>;
+  scanPage: Database.Statement<[string, number], { id: string; doc: string; html: string | null }>;
 }
 
 const TopicsSchema = z.array(TopicMatchSchema);
@@ -80,8 +79,9 @@ export class SqliteArticleStore implements ArticleStore {
         language TEXT NOT NULL,
         at TEXT NOT NULL
       );
-      -- Documents apart from the filter columns, so counts and facets scan narrow rows.
-      CREATE TABLE IF NOT EXISTS search_docs (rid INTEGER PRIMARY KEY, doc TEXT NOT NULL);
+      -- Documents apart from the filter columns, so counts and facets scan narrow rows; the display
+      -- HTML apart from the document, so search pages do not read or parse it.
+      CREATE TABLE IF NOT EXISTS search_docs (rid INTEGER PRIMARY KEY, doc TEXT NOT NULL, html TEXT);
       CREATE INDEX IF NOT EXISTS search_articles_at ON search_articles (at);
       CREATE TABLE IF NOT EXISTS search_article_topics (
         topic TEXT NOT NULL, rid INTEGER NOT NULL, at TEXT NOT NULL,
@@ -91,18 +91,22 @@ export class SqliteArticleStore implements ArticleStore {
         title, body, content = '', contentless_delete = 1,
         tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'");
     `);
+    // A database written before the HTML was kept has the table without the column.
+    const docColumns = this.db.prepare('PRAGMA table_info(search_docs)').all() as { name: string }[];
+    if (!docColumns.some((column) => column.name === 'html')) this.db.exec('ALTER TABLE search_docs ADD COLUMN html TEXT');
     this.statements = {
       findRid: this.db.prepare('SELECT rid FROM search_articles WHERE id = ?'),
       insertArticle: this.db.prepare('INSERT INTO search_articles (id, source_id, language, at) VALUES (?, ?, ?, ?)'),
       updateArticle: this.db.prepare('UPDATE search_articles SET id = ?, source_id = ?, language = ?, at = ? WHERE rid = ?'),
-      putDoc: this.db.prepare('INSERT OR REPLACE INTO search_docs (rid, doc) VALUES (?, ?)'),
+      putDoc: this.db.prepare('INSERT OR REPLACE INTO search_docs (rid, doc, html) VALUES (?, ?, ?)'),
+      updateDoc: this.db.prepare('UPDATE search_docs SET doc = ? WHERE rid = ?'),
       deleteFts: this.db.prepare('DELETE FROM search_fts WHERE rowid = ?'),
       insertFts: this.db.prepare('INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)'),
       deleteTopics: this.db.prepare('DELETE FROM search_article_topics WHERE rid = ?'),
       insertTopic: this.db.prepare('INSERT OR IGNORE INTO search_article_topics (topic, rid, at) VALUES (?, ?, ?)'),
-      getDoc: this.db.prepare('SELECT a.rid, d.doc, a.at FROM search_articles a JOIN search_docs d ON d.rid = a.rid WHERE a.id = ?'),
+      getDoc: this.db.prepare('SELECT a.rid, d.doc, d.html, a.at FROM search_articles a JOIN search_docs d ON d.rid = a.rid WHERE a.id = ?'),
       scanPage: this.db.prepare(
-        'SELECT a.id, d.doc FROM search_articles a JOIN search_docs d ON d.rid = a.rid WHERE a.id > ? ORDER BY a.id LIMIT ?',
+        'SELECT a.id, d.doc, d.html FROM search_articles a JOIN search_docs d ON d.rid = a.rid WHERE a.id > ? ORDER BY a.id LIMIT ?',
       ),
     };
   }
@@ -123,22 +127,23 @@ export class SqliteArticleStore implements ArticleStore {
     return this.statements;
   }
 
-  async upsertMany(articles: StoredArticle[]): Promise<BulkResult> {
-    const result: BulkResult = { written: [], failed: [] };
-    const valid: { article: StoredArticle; title: string; body: string; at: string }[] = [];
-    for (const item of articles) {
-      try {
-        const article = validateStoredArticle(item);
-        // Analysis happens outside the transaction so the write lock is held only for the writes.
-        valid.push({ article, title: indexTerms(article.title).join(' '), body: indexTerms(article.text).join(' '), at: effectiveDate(article) });
-      } catch (error) {
-        result.failed.push({ id: idOf(item), error: error as Error });
-      }
-    }
+  upsertMany(articles: readonly StoredArticle[]): Promise<BulkResult> {
+    return upsertCheckingEach(articles, (checked) => this.upsertChecked(checked));
+  }
+
+  async upsertChecked(articles: readonly Checked<StoredArticle>[]): Promise<BulkResult> {
+    // Analysis happens outside the transaction so the write lock is held only for the writes.
+    const valid = articles.map((article) => ({
+      article,
+      title: indexText(article.title),
+      body: indexText(article.text),
+      at: effectiveDate(article),
+    }));
     const sql = this.sql;
     const write = this.db.transaction(() => {
       for (const { article, title, body, at } of valid) {
-        const doc = JSON.stringify(article);
+        const { html, ...rest } = article;
+        const doc = JSON.stringify(rest);
         const existing = sql.findRid.get(article.id);
         let rid: number;
         if (existing) {
@@ -149,7 +154,7 @@ export class SqliteArticleStore implements ArticleStore {
         } else {
           rid = Number(sql.insertArticle.run(article.id, article.sourceId, article.language, at).lastInsertRowid);
         }
-        sql.putDoc.run(rid, doc);
+        sql.putDoc.run(rid, doc, html ?? null);
         sql.insertFts.run(rid, title, body);
         for (const topic of article.topics) sql.insertTopic.run(topic.id, rid, at);
       }
@@ -160,13 +165,12 @@ export class SqliteArticleStore implements ArticleStore {
     } catch (error) {
       throw new SqliteStoreError(`bulk write of ${valid.length} articles failed: ${(error as Error).message}`, error);
     }
-    result.written.push(...valid.map(({ article }) => article.id));
-    return result;
+    return { written: valid.map(({ article }) => article.id), failed: [] };
   }
 
   async get(id: string): Promise<StoredArticle | null> {
     const row = this.sql.getDoc.get(id);
-    return row ? (JSON.parse(row.doc) as StoredArticle) : null;
+    return row ? withHtml(row) : null;
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
@@ -260,7 +264,7 @@ export class SqliteArticleStore implements ArticleStore {
       if (!row) return false;
       const article = JSON.parse(row.doc) as StoredArticle;
       const updated: StoredArticle = { ...article, topics: parsed.data, taxonomyVersion, classifiedAt: new Date().toISOString() };
-      sql.putDoc.run(row.rid, JSON.stringify(updated));
+      sql.updateDoc.run(JSON.stringify(updated), row.rid);
       sql.deleteTopics.run(row.rid);
       for (const topic of parsed.data) sql.insertTopic.run(topic.id, row.rid, row.at);
       return true;
@@ -273,7 +277,7 @@ export class SqliteArticleStore implements ArticleStore {
     for (;;) {
       const rows = this.sql.scanPage.all(after, size);
       if (rows.length === 0) return;
-      yield rows.map((row) => JSON.parse(row.doc) as StoredArticle);
+      yield rows.map(withHtml);
       after = rows[rows.length - 1].id;
       if (rows.length < size) return;
     }
@@ -304,4 +308,11 @@ export class SqliteArticleStore implements ArticleStore {
   async close(): Promise<void> {
     if (this.options.closeDatabase && this.db.open) this.db.close();
   }
+}
+
+/** A stored row as the article: the document, and its display HTML when it has one. */
+function withHtml(row: { doc: string; html: string | null }): StoredArticle {
+  const article = JSON.parse(row.doc) as StoredArticle;
+  if (row.html !== null) article.html = row.html;
+  return article;
 }

@@ -1,4 +1,4 @@
-import { ClassifiedArticle, TopicId, TopicMatch } from '@monitor/contracts';
+import { Checked, StoredArticle, TopicId, TopicMatch } from '@monitor/contracts';
 
 /**
  * The search port, shaped after Elasticsearch: bulk writes keyed by article id (a write of the
@@ -8,8 +8,6 @@ import { ClassifiedArticle, TopicId, TopicMatch } from '@monitor/contracts';
  * the same contract suite.
  */
 export const ARTICLE_STORE = Symbol('ARTICLE_STORE');
-
-export type StoredArticle = Omit<ClassifiedArticle, 'schema'>;
 
 export interface BulkItemFailure {
   id: string;
@@ -74,7 +72,17 @@ export interface StoreHealth {
 export interface ArticleStore {
   /** Creates the schema, index template or tables if missing (idempotent). */
   init(): Promise<void>;
-  upsertMany(articles: StoredArticle[]): Promise<BulkResult>;
+  /**
+   * Writes articles from any caller: each is validated first, and an invalid one fails alone with
+   * a non-retriable ValidationError while the others are written.
+   */
+  upsertMany(articles: readonly StoredArticle[]): Promise<BulkResult>;
+  /**
+   * The same write for articles already checked in this process (the indexer's, checked when read
+   * from the bus a moment before): parsing them again would find nothing new and cost a zod parse
+   * and a copy of every article, and `Checked` lets only parsed values in.
+   */
+  upsertChecked(articles: readonly Checked<StoredArticle>[]): Promise<BulkResult>;
   get(id: string): Promise<StoredArticle | null>;
   search(query: SearchQuery): Promise<SearchResult>;
   /** Replaces an article's topics in place (re-classification); false when the id is unknown. */

@@ -1,16 +1,26 @@
-import { ClassifiedArticleSchema, validationErrorFromZod } from '@monitor/contracts';
-import { StoredArticle } from './search.port';
-
-const StoredArticleSchema = ClassifiedArticleSchema.omit({ schema: true });
+import { Checked, StoredArticle, parseStoredArticle } from '@monitor/contracts';
+import { BulkItemFailure, BulkResult } from './search.port';
 
 /**
- * Checks one article of a bulk before either adapter writes it, so that a bad item fails alone,
- * with the same ValidationError (never retriable) in embedded and stack mode.
+ * The public write of both stores: each article is checked here, so that a bad item fails alone
+ * with the same ValidationError (never retriable) in embedded and stack mode, and `write` (the
+ * store's trusted path, also used by the indexer for articles checked at the bus) gets the rest.
  */
-export function validateStoredArticle(value: unknown): StoredArticle {
-  const result = StoredArticleSchema.safeParse(value);
-  if (!result.success) throw validationErrorFromZod(result.error, { context: 'article' });
-  return result.data;
+export async function upsertCheckingEach(
+  articles: readonly unknown[],
+  write: (checked: Checked<StoredArticle>[]) => Promise<BulkResult>,
+): Promise<BulkResult> {
+  const checked: Checked<StoredArticle>[] = [];
+  const failed: BulkItemFailure[] = [];
+  for (const item of articles) {
+    try {
+      checked.push(parseStoredArticle(item));
+    } catch (error) {
+      failed.push({ id: idOf(item), error: error as Error });
+    }
+  }
+  const result = checked.length > 0 ? await write(checked) : { written: [], failed: [] };
+  return { written: result.written, failed: [...failed, ...result.failed] };
 }
 
 /** The id to report for an item that may not even be an object. */

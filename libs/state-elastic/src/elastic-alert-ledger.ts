@@ -29,15 +29,22 @@ const NEWEST_FIRST: estypes.Sort = [{ _seq_no: 'desc' }];
  * _seq_no never changes). Writes wait for the refresh, so the writer's own next search sees them.
  * What this cannot give, unlike the SQLite file's single writer lock: a search may see seq n + 1
  * from one replica before seq n from another becomes visible, so a reader resuming after n + 1
- * could miss n; readers that must not (SSE) should stay a refresh interval behind the newest seq.
+ * could miss n; readers that must not (SSE) stay visibilityLagMs behind what they see.
  */
 export class ElasticAlertLedger implements AlertLedger {
   private readonly docs: StateDocuments;
   private readonly index: string;
+  /**
+   * A refresh interval, and a margin for the indexing of seq n still in progress when n + 1 was
+   * refreshed (writes of one shard are indexed concurrently; their order in Lucene is not seq
+   * order). tests/state-elastic.test.ts measures how far apart they show under concurrent writers.
+   */
+  readonly visibilityLagMs: number;
 
   constructor(indices: StateIndices) {
     this.docs = new StateDocuments(indices.client);
     this.index = indices.name('alert-ledger');
+    this.visibilityLagMs = indices.refreshIntervalMs + 500;
   }
 
   async record(subscriptionId: string, subjectId: string, alert: Alert): Promise<RecordResult> {

@@ -67,12 +67,15 @@ export class StateIndices {
   readonly prefix: string;
   private readonly replicas: number;
   private readonly refreshInterval: string;
+  /** The refresh interval in milliseconds: how long a write may stay out of searches. */
+  readonly refreshIntervalMs: number;
 
   constructor(options: StateIndicesOptions) {
     this.client = options.client;
     this.prefix = options.prefix ?? 'monitor-state';
     this.replicas = options.replicas ?? 0;
     this.refreshInterval = options.refreshInterval ?? '1s';
+    this.refreshIntervalMs = durationMs(this.refreshInterval);
   }
 
   name(kind: StateIndexKind): string {
@@ -111,4 +114,11 @@ export class StateIndices {
     // ignore_unavailable: kinds that were never created are no reason to keep the others.
     await elasticRequest('delete state indices', () => this.client.indices.delete({ index: STATE_INDEX_KINDS.map((k) => this.name(k)), ignore_unavailable: true }));
   }
+}
+
+/** An Elasticsearch time value of ms, s or m ("1s", "500ms") in milliseconds. */
+function durationMs(value: string): number {
+  const match = /^(\d+)(ms|s|m)$/.exec(value.trim());
+  if (!match) throw new RangeError(`refresh interval '${value}': expected a number of ms, s or m`);
+  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[match[2] as 'ms' | 's' | 'm'];
 }

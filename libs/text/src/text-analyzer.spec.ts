@@ -1,4 +1,4 @@
-import { analyzeText, foldWord, indexTerms, normalizeWord, phraseTerms } from './text-analyzer';
+import { analyzeText, foldWord, indexTerms, indexText, normalizeWord, phraseTerms } from './text-analyzer';
 
 const indexed = (text: string) => indexTerms(text).join(' ');
 
@@ -26,6 +26,21 @@ describe('indexTerms', () => {
   it('splits words on hyphens and punctuation, and leaves no punctuation inside a term', () => {
     expect(indexTerms('drug-control')).toEqual(['drug', 'control']);
     for (const term of indexTerms("UNODC's O'Neill anti-drug 2,5 t.")) expect(term).not.toMatch(/['’,.-]/);
+  });
+});
+
+describe('indexText', () => {
+  it('gives the term stream of indexTerms, space-separated, for every kind of run', () => {
+    const texts = [
+      '',
+      ' -- ',
+      'Heroin seizures: UNODC’s report on the Afghan opiate trade, 2,5 t.',
+      'Страны ШОС усилят борьбу с незаконным оборотом наркотиков, ещё раз',
+      '上合组织成员国加强禁毒合作。毒 会议',
+      // A compatibility ideograph and half-width katakana: runs not in NFKC.
+      '\uF900毒 ｶﾞｲﾄﾞ 𠀀禁毒 and ＵＮＯＤＣ',
+    ];
+    for (const text of texts) expect(indexText(text)).toBe(indexed(text));
   });
 });
 

@@ -2,10 +2,11 @@ import { h, render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import htm from 'htm';
 import { TopicChart } from './charts.js';
-import { markOnlyHtml, safeHref } from './safe-html.js';
+import { ARTICLE_SANDBOX, articleFrameDocument, markOnlyHtml, safeHref } from './safe-html.js';
 
 // Every text from a feed reaches the DOM through Preact as a text node (escaped); the only HTML
-// inserted is a search highlight that markOnlyHtml passed.
+// inserted is a search highlight that markOnlyHtml passed, and an opened article's HTML, which goes
+// into a sandboxed frame (articleFrameDocument), never into this page.
 const html = htm.bind(h);
 const KEY_STORAGE = 'monitor.apiKey';
 const EMPTY = new Set();
@@ -183,8 +184,34 @@ function Facet({ name, buckets, selected, onToggle, labels = {} }) {
   </div>`;
 }
 
+// One article as GET /articles/:id gives it: the feed's HTML when there is some, else its text.
+function ArticleView({ id, onClose }) {
+  const [article, setArticle] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    let cancelled = false;
+    api(`/articles/${encodeURIComponent(id)}`)
+      .then((data) => !cancelled && (setArticle(data), setError(null)))
+      .catch((e) => !cancelled && setError(e.message));
+    return () => (cancelled = true);
+  }, [id]);
+  const href = article ? safeHref(article.url) : undefined;
+  return html`<article class="article-view" data-article-id=${id}>
+    <button type="button" class="link close" onClick=${onClose}>Close</button>
+    ${error ? html`<p class="bad">${error}</p>` : null}
+    ${article
+      ? html`<h3>${href ? html`<a href=${href} rel="noopener noreferrer" target="_blank">${article.title}</a>` : article.title}</h3>
+          <div class="meta"><code>${article.sourceName ?? article.sourceId}</code> · ${article.language} · ${article.publishedAt ? article.publishedAt.slice(0, 10) : 'undated'}</div>
+          ${article.html
+            ? html`<iframe class="article-body" title="Article" sandbox=${ARTICLE_SANDBOX} referrerpolicy="no-referrer" srcdoc=${articleFrameDocument(article.html)}></iframe>`
+            : html`<div class="article-body text">${article.text}</div>`}`
+      : null}
+  </article>`;
+}
+
 function Search({ request, setRequest, labels }) {
   const [result, setResult] = useState(null);
+  const [opened, setOpened] = useState(null);
   const [error, setError] = useState(null);
   const [draft, setDraft] = useState(request.q);
   useEffect(() => setDraft(request.q), [request.q]);
@@ -229,6 +256,7 @@ function Search({ request, setRequest, labels }) {
           </aside>
           <div class="hits">
             <p class="muted total">${result.total} article${result.total === 1 ? '' : 's'}</p>
+            ${opened ? html`<${ArticleView} key=${opened} id=${opened} onClose=${() => setOpened(null)} />` : null}
             <ol class="hits-list">
               ${result.hits.map((hit) => {
                 const a = hit.article;
@@ -236,7 +264,7 @@ function Search({ request, setRequest, labels }) {
                 const title = hit.highlights.title?.[0];
                 return html`<li class="hit" data-article-id=${a.id}>
                   <h3>${href ? html`<a href=${href} rel="noopener noreferrer" target="_blank"><${Highlight} snippet=${title} fallback=${a.title} /></a>` : html`<${Highlight} snippet=${title} fallback=${a.title} />`}</h3>
-                  <div class="meta"><code>${a.sourceId}</code> · ${a.language} · ${a.publishedAt ? a.publishedAt.slice(0, 10) : 'undated'}</div>
+                  <div class="meta"><code>${a.sourceId}</code> · ${a.language} · ${a.publishedAt ? a.publishedAt.slice(0, 10) : 'undated'} <button type="button" class="link open-article" onClick=${() => setOpened(a.id)}>Read</button></div>
                   <div class="evidence">
                     ${(hit.highlights.text ?? []).slice(0, 2).map((snippet) => html`<p>…<${Highlight} snippet=${snippet} fallback=${''} />…</p>`)}
                     ${!hit.highlights.text?.length ? html`<p>${a.text.slice(0, 240)}${a.text.length > 240 ? '…' : ''}</p>` : null}

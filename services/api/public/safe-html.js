@@ -17,3 +17,15 @@ export function safeHref(url) {
     return undefined;
   }
 }
+
+// An article's HTML (sanitised by sanitize-html at the collector) is shown only inside an iframe
+// with an empty `sandbox` (ARTICLE_SANDBOX) whose document is this: no script or event handler in
+// it can run even if something slipped past the sanitiser, its origin is opaque so it cannot reach
+// this page, the API key or the cookies, and its own policy lets it load nothing (no tracking
+// images). The frame also inherits the page's policy, which only narrows this one.
+export const ARTICLE_SANDBOX = '';
+
+export function articleFrameDocument(articleHtml) {
+  const body = typeof articleHtml === 'string' ? articleHtml : '';
+  return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body>${body}</body></html>`;
+}

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { MonitorConfig } from '@monitor/config';
 import { AccessModule, SourcesModule, AlertsModule, InfraModule, LocalStageActivity, PlatformModule, STAGE_ACTIVITY } from '@monitor/runtime';
 import { AlerterStageModule } from '@monitor/alerter-stage';
+import { DeliveryStageModule } from '@monitor/delivery-stage';
 import { ClassifierStageModule } from '@monitor/classifier-stage';
 import { CollectorStageModule } from '@monitor/collector-stage';
 import { IndexerStageModule } from '@monitor/indexer-stage';
@@ -28,6 +29,7 @@ export class EmbeddedMonitorModule {
         ClassifierStageModule,
         IndexerStageModule,
         AlerterStageModule,
+        DeliveryStageModule,
       ],
       providers: [{ provide: STAGE_ACTIVITY, useClass: LocalStageActivity }],
       controllers: [...API_CONTROLLERS, SourcesController],

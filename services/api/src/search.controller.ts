@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ARTICLE_ID_PATTERN, ValidationError } from '@monitor/contracts';
+import { ARTICLE_ID_PATTERN, StoredArticle, ValidationError } from '@monitor/contracts';
 import { NotFoundError } from '@monitor/runtime';
-import { ARTICLE_STORE, ArticleStore, SearchResult, StoredArticle, parseSearchRequest } from '@monitor/search';
+import { ARTICLE_STORE, ArticleStore, SearchResult, parseSearchRequest } from '@monitor/search';
 
 @ApiTags('search')
 @Controller()
@@ -30,7 +30,7 @@ export class SearchController {
   }
 
   @Get('articles/:id')
-  @ApiOperation({ summary: 'One article with its topics, scores and evidence' })
+  @ApiOperation({ summary: 'One article with its topics, scores and evidence, and its sanitised HTML (`html`) when the feed gave HTML' })
   async article(@Param('id') id: string): Promise<StoredArticle> {
     if (!ARTICLE_ID_PATTERN.test(id)) throw new ValidationError('id: not an article id', 'id');
     const article = await this.store.get(id);

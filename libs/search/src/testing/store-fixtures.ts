@@ -1,5 +1,4 @@
-import { articleIdFromUrl, TopicId } from '@monitor/contracts';
-import { StoredArticle } from '../search.port';
+import { articleIdFromUrl, StoredArticle, TopicId } from '@monitor/contracts';
 
 /** Builds a stored article with the given fields; the id comes from the URL, as in production. */
 export function storedArticle(

@@ -1,5 +1,5 @@
-import { MonitorError, TopicId } from '@monitor/contracts';
-import { ArticleStore, FacetBucket, SearchQuery, SearchResult, StoredArticle } from '../search.port';
+import { MonitorError, StoredArticle, TopicId } from '@monitor/contracts';
+import { ArticleStore, FacetBucket, SearchQuery, SearchResult } from '../search.port';
 import { ALL_FIXTURES, FIXTURES, storedArticle } from './store-fixtures';
 
 export interface StoreContractContext {
@@ -97,6 +97,25 @@ export function describeStoreContract(name: string, context: StoreContractContex
         expect(ids(await store.search({ topics: ['precursors'] }))).toEqual(idsOf(target, FIXTURES.precursorsUndated));
         expect((await store.search({ topics: ['cannabis-legalisation'] })).total).toBe(0);
         expect((await store.search({ q: 'cannabis regulation' })).hits[0].article.id).toBe(target.id);
+      });
+
+      it('keeps the display HTML: by id, in a scan and after re-classification, but not in search hits', async () => {
+        const store = await fresh();
+        const html = '<p>Customs seized <b>heroin</b> at the border.</p><ul><li>300 kg</li></ul>';
+        const article: StoredArticle = { ...storedArticle({ slug: 'with-html', title: 'Heroin at the border', text: 'Customs seized heroin at the border. 300 kg' }), html };
+        expect((await store.upsertMany([article, FIXTURES.onlineMarkets])).failed).toEqual([]);
+        await store.refresh();
+        expect(await store.get(article.id)).toEqual(article);
+        expect(await store.get(FIXTURES.onlineMarkets.id)).not.toHaveProperty('html');
+        const scanned: StoredArticle[] = [];
+        for await (const page of store.scan(10)) scanned.push(...page);
+        expect(scanned.find((a) => a.id === article.id)?.html).toBe(html);
+        const [hit] = (await store.search({ q: 'heroin' })).hits;
+        expect(hit.article.id).toBe(article.id);
+        expect(hit.article).not.toHaveProperty('html');
+        await store.updateTopics(article.id, [{ id: 'precursors', score: 1, evidence: [] }], 'test-2');
+        await store.refresh();
+        expect((await store.get(article.id))?.html).toBe(html);
       });
 
       it('is idempotent to initialise again', async () => {

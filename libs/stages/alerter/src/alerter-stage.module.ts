@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AlertDelivery } from './alert-delivery';
+import { AlerterState } from '@monitor/runtime';
+import { AlertRecording } from './alert-recording';
 import { AlerterStage } from './alerter-stage';
 
-@Module({ providers: [AlertDelivery], controllers: [AlerterStage] })
+@Module({ providers: [AlerterState, AlertRecording], controllers: [AlerterStage] })
 export class AlerterStageModule {}

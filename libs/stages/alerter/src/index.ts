@@ -1,3 +1,4 @@
-export * from './alert-delivery';
+export * from './alert-log-publisher';
+export * from './alert-recording';
 export * from './alerter-stage';
 export * from './alerter-stage.module';

@@ -8,12 +8,15 @@ import { Logger, MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIV
 
 export const TOPIC_CLASSIFIER = Symbol('TOPIC_CLASSIFIER');
 
-/** Turns a raw item into a classified article: language and topics with evidence, over the collector's text. */
+/**
+ * Turns a raw item into a classified article: language and topics with evidence, over the
+ * collector's text. The sanitised HTML travels on as `html` for display when the feed gave HTML.
+ */
 export function classifyRawArticle(classifier: TopicClassifier, raw: RawArticle, now = new Date()): ClassifiedArticle {
   const text = raw.text;
   const title = raw.title.trim();
   const result = classifier.classify({ title, text, lang: raw.declaredLanguage });
-  return {
+  const article: ClassifiedArticle = {
     schema: 'news.classified.v1',
     id: raw.id,
     sourceId: raw.sourceId,
@@ -28,6 +31,8 @@ export function classifyRawArticle(classifier: TopicClassifier, raw: RawArticle,
     taxonomyVersion: result.taxonomyVersion,
     topics: result.topics,
   };
+  if (raw.contentType === 'html') article.html = raw.content;
+  return article;
 }
 
 /** Consumes news.raw.v1 and publishes news.classified.v1, keyed by the article id. */
@@ -45,13 +50,15 @@ export class ClassifierStage {
   async classify(@Payload() events: ReceivedEvent<'news.raw.v1'>[]): Promise<void> {
     const classified: ClassifiedArticle[] = [];
     const traceIds = new Map<string, string>();
+    // Checked once per batch: the per-article line would otherwise build its fields for nothing.
+    const debug = this.logger.isLevelEnabled('debug');
     for (const { event, traceId } of events) {
       const end = this.metrics.classificationDuration.startTimer();
       const article = classifyRawArticle(this.classifier, event);
       end();
       classified.push(article);
       traceIds.set(article.id, traceId);
-      this.logger.debug({ articleId: article.id, traceId, topics: article.topics.map((t) => t.id) }, 'classified');
+      if (debug) this.logger.debug({ articleId: article.id, traceId, topics: article.topics.map((t) => t.id) }, 'classified');
     }
     await publishEvents(this.bus, BUS_TOPICS.classified, classified, traceIds);
     this.metrics.eventsProcessed.inc({ stage: 'classifier' }, classified.length);

@@ -1,10 +1,9 @@
 import Database from 'better-sqlite3';
-import { BUS_TOPICS, articleIdFromUrl, parseEvent } from '@monitor/contracts';
+import { BUS_TOPICS, StoredArticle, articleIdFromUrl, parseEvent } from '@monitor/contracts';
 import { TopicClassifier, parseTaxonomy } from '@monitor/classifier';
 import { IncomingMessage } from '@monitor/messaging';
 import { SqliteBus } from '@monitor/messaging-sqlite';
 import { SqliteArticleStore } from '@monitor/search-sqlite';
-import { StoredArticle } from '@monitor/search';
 import { ReclassificationBusyError, ReclassificationRunner, reclassifyStoredArticles } from './reclassification';
 
 const classifier = (version: string, precursorTerms: string): TopicClassifier =>

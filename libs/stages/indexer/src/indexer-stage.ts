@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { BUS_TOPICS, CONSUMER_GROUPS } from '@monitor/contracts';
+import { BUS_TOPICS, CONSUMER_GROUPS, storedArticleOf } from '@monitor/contracts';
 import { FailedEvent, ReceivedEvent } from '@monitor/messaging';
 import { Logger, MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineActivity } from '@monitor/observability';
 import { StageController, consumes } from '@monitor/runtime';
-import { ARTICLE_STORE, ArticleStore, StoredArticle } from '@monitor/search';
+import { ARTICLE_STORE, ArticleStore } from '@monitor/search';
 
 /**
  * Consumes news.classified.v1 and writes the articles in bulk, document id = article id, so a
@@ -26,21 +26,18 @@ export class IndexerStage {
     // The last event for an id wins: a batch may hold a re-classification of the same article.
     const latest = new Map<string, (typeof events)[number]>();
     for (const received of events) latest.set(received.event.id, received);
-    const documents: StoredArticle[] = [...latest.values()].map(({ event }) => {
-      const { schema: _schema, ...document } = event;
-      return document;
-    });
+    const documents = [...latest.values()].map(({ event }) => storedArticleOf(event));
     const started = Date.now();
     const end = this.metrics.bulkDuration.startTimer();
-    const result = await this.store.upsertMany(documents);
+    // Checked when read from the bus (consumeEvents): the store writes them without a second parse.
+    const result = await this.store.upsertChecked(documents);
     end();
     this.metrics.bulkSize.observe(documents.length);
     this.activity.recordBulk(documents.length, Date.now() - started);
     this.metrics.eventsProcessed.inc({ stage: 'indexer' }, result.written.length);
     this.activity.recordEvents('indexer', result.written.length);
-    for (const id of result.written) {
-      const received = latest.get(id);
-      this.logger.debug({ articleId: id, traceId: received?.traceId }, 'indexed');
+    if (this.logger.isLevelEnabled('debug')) {
+      for (const id of result.written) this.logger.debug({ articleId: id, traceId: latest.get(id)?.traceId }, 'indexed');
     }
     return result.failed.map<FailedEvent>((failure) => ({ message: latest.get(failure.id)!.message, error: failure.error }));
   }
