@@ -1,5 +1,5 @@
 import { startWebhookReceiver } from '@monitor/alerts/testing';
-import { BUS_TOPICS } from '@monitor/contracts';
+import { BUS_TOPICS, CONSUMER_GROUPS } from '@monitor/contracts';
 import { publishEvents } from '@monitor/messaging';
 import { KafkaBus } from '@monitor/messaging-kafka';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -87,6 +87,38 @@ describe('the stack on 3-node Kafka and Elasticsearch clusters, under faults', (
     return notIndexed || notDelivered ? `${notIndexed} of ${ids.length} articles not indexed, ${notDelivered} alerts not delivered` : '';
   };
 
+  /** Where each of these articles got to (on a failure): seen by a collector, on news.raw.v1, on news.classified.v1. */
+  const whereAre = async (ids: string[]): Promise<string> => {
+    const counts = await indexedCounts(elasticsearchUrl(), stack!.alias);
+    const lost = ids.filter((id) => !counts.has(id)).slice(0, 20);
+    if (lost.length === 0) return '';
+    const on = { raw: new Set<string>(), classified: new Set<string>() };
+    const readers = await Promise.all(
+      (['raw', 'classified'] as const).map((kind) =>
+        bus!.consume({ topic: BUS_TOPICS[kind], group: `cluster-faults-diagnosis-${kind}-${Date.now()}`, handleBatch: async (batch) => void batch.forEach((m) => on[kind].add(m.key)) }),
+      ),
+    );
+    await sleep(20_000);
+    await Promise.all(readers.map((reader) => reader.stop()));
+    const response = await fetch(`${elasticsearchUrl()}/${stack!.alias}-source-seen/_mget`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: lost }),
+    });
+    const seen = new Set(((await response.json()) as { docs: { _id: string; found?: boolean }[] }).docs.filter((doc) => doc.found).map((doc) => doc._id));
+    return lost
+      .map((id) => `${id} (${feeds.origin(id) ?? 'straight to news.raw.v1'}): seen by a collector ${seen.has(id)}, on news.raw.v1 ${on.raw.has(id)}, on news.classified.v1 ${on.classified.has(id)}`)
+      .join('\n');
+  };
+
+  /** Waits for `missing(ids)` to be '', or fails saying where the articles still missing got to, and the services' logs. */
+  const untilNothingMissing = async (ids: string[], what: string) => {
+    let last = '';
+    await eventually(async () => (last = await missing(ids)) === '', what, RECOVERY_TIMEOUT_MS).catch(async (error: Error) => {
+      throw new Error(`${error.message}; last: ${last}\n${await whereAre(ids).catch(String)}\n${stack!.output(2_000)}`);
+    });
+  };
+
   /**
    * Waits until everything published straight to the bus by `since` is indexed and alerted (the
    * feeds' share waits for its next poll, up to a minute, which says nothing of the fault), and
@@ -94,12 +126,7 @@ describe('the stack on 3-node Kafka and Elasticsearch clusters, under faults', (
    */
   const recovery = async (fault: string, startedAt: number, endedAt: number) => {
     const ids = stream.ids.filter((id) => !feeds.has(id));
-    let last = '';
-    await eventually(async () => (last = await missing(ids)) === '', `recovery after ${fault} (${last || 'no answer yet'})`, RECOVERY_TIMEOUT_MS).catch(
-      (error: Error) => {
-        throw new Error(`${error.message}; last: ${last}\n${stack!.output(2_000)}`);
-      },
-    );
+    await untilNothingMissing(ids, `recovery after ${fault}`);
     const line = `${fault}: caught up ${seconds(Date.now() - endedAt)} after the fault ended, ${seconds(Date.now() - startedAt)} after it began (${ids.length} articles published directly so far)`;
     figures.push(line);
     console.log(line);
@@ -201,24 +228,26 @@ describe('the stack on 3-node Kafka and Elasticsearch clusters, under faults', (
       console.log(`elasticsearch: killed ${node.name} (held ${busiestNode.primaries} primaries), back after ${seconds(Date.now() - startedAt)}`);
       await recovery(`kill -9 of Elasticsearch node ${node.index}`, startedAt, Date.now());
 
-      // An alerter replica killed mid-batch: a burst gives it a batch of news.classified.v1 in hand
-      // and deliveries in flight; it comes back 10 s later.
+      // An alerter replica killed mid-batch: a burst gives its matching stage a batch of
+      // news.classified.v1 in hand and its delivery workers (a consumer of alerts.v1 in the same
+      // process) alerts to send; it comes back 10 s later.
       await publishEvents(bus!, BUS_TOPICS.raw, stream.take(200));
-      const alerterLag = async () => (await bus!.lag('alerter', BUS_TOPICS.classified)).reduce((sum, partition) => sum + partition.lag, 0);
-      let peak = 0;
-      const lagAtKill = await eventually(
+      const lagOf = async (group: string, topic: string) => (await bus!.lag(group, topic)).reduce((sum, partition) => sum + partition.lag, 0);
+      const lagsAtKill = await eventually(
         async () => {
-          const lag = await alerterLag();
-          peak = Math.max(peak, lag);
-          return lag > 0 && lag < peak && lag;
+          const [matching, delivering] = await Promise.all([lagOf(CONSUMER_GROUPS.alerter, BUS_TOPICS.classified), lagOf(CONSUMER_GROUPS.alertDelivery, BUS_TOPICS.alerts)]);
+          return matching > 0 && delivering > 0 && { matching, delivering };
         },
-        'the alerters to be mid-stream',
+        'the alerters to be mid-stream, matching and delivering',
         120_000,
       );
       const deliveredBeforeKill = delivered().size;
       startedAt = Date.now();
       await stack!.stop('alerter', 'SIGKILL', 1);
-      console.log(`alerter#2 killed with ${lagAtKill} classified articles still to alert on, ${deliveredBeforeKill} alerts delivered so far`);
+      console.log(
+        `alerter#2 killed with ${lagsAtKill.matching} classified articles still to match and ${lagsAtKill.delivering} alerts still to deliver, ` +
+          `${deliveredBeforeKill} alerts delivered so far`,
+      );
       await sleep(10_000);
       await stack!.start('alerter', 1);
       await recovery('kill -9 of alerter#2 mid-batch', startedAt, Date.now());
@@ -257,10 +286,7 @@ describe('the stack on 3-node Kafka and Elasticsearch clusters, under faults', (
     for (const sourceId of feeds.sourceIds) expect((await api.poll(sourceId)).status).toBe(200);
     const ids = [...stream.ids];
     const pairs = expectedPairs(ids);
-    let last = '';
-    await eventually(async () => (last = await missing(ids)) === '', `every article indexed and alerted (${last})`, RECOVERY_TIMEOUT_MS).catch((error: Error) => {
-      throw new Error(`${error.message}; last: ${last}\n${stack!.output(2_000)}`);
-    });
+    await untilNothingMissing(ids, 'every article indexed and alerted');
     // A replay still under way would show its duplicates now rather than after the counting.
     await sleep(5_000);
 

@@ -15,7 +15,8 @@ const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').
  */
 export class GrowingFeeds {
   private readonly items = new Map<string, RawArticle[]>();
-  private readonly ids = new Set<string>();
+  /** The feed and the time each item was added to it, by article id. */
+  private readonly added = new Map<string, string>();
   private server?: Server;
   private port = 0;
 
@@ -54,17 +55,22 @@ export class GrowingFeeds {
         // The collector names an item after its link; the stream's id must be that name to be counted.
         if (itemArticleId(sourceId, { link: article.url }) !== article.id) throw new Error(`the collector would not name ${article.url} ${article.id}`);
         items.push(article);
-        this.ids.add(article.id);
+        this.added.set(article.id, `${sourceId} at ${new Date().toISOString()}`);
       }
     }
   }
 
   has(id: string): boolean {
-    return this.ids.has(id);
+    return this.added.has(id);
+  }
+
+  /** Which feed the item is on and since when (for a failure message). */
+  origin(id: string): string | undefined {
+    return this.added.get(id);
   }
 
   get size(): number {
-    return this.ids.size;
+    return this.added.size;
   }
 
   close(): Promise<void> {

@@ -14,7 +14,7 @@ import {
   Producer,
   RetryOptions,
 } from 'kafkajs';
-import { BusHealth, ConsumeOptions, ConsumerHandle, ConsumerLag, IncomingMessage, MessageBus, OutgoingMessage, TopicSpec } from '@monitor/messaging';
+import { BusHealth, ConsumeOptions, ConsumerHandle, ConsumerLag, IncomingMessage, MessageBus, OutgoingMessage, TopicSpec, partitionForKey } from '@monitor/messaging';
 import { consoleKafkaLogCreator, KafkaLogSink, kafkaLogCreator } from './kafka-log';
 
 /*
@@ -155,6 +155,8 @@ export class KafkaBus implements MessageBus {
   private readonly maxRequestBytes: number;
   private readonly publishRetryMs: number;
   private producer?: Promise<Producer>;
+  /** Partitions per physical topic, read once (see reportAssignments on why not live). */
+  private readonly partitionCounts = new Map<string, Promise<number>>();
   private admin?: Promise<Admin>;
   private probeAdmin?: Promise<Admin>;
   private readonly consumers = new Set<RunningConsumer>();
@@ -259,12 +261,21 @@ export class KafkaBus implements MessageBus {
 
   private async publishOnce(topic: string, messages: OutgoingMessage[]): Promise<void> {
     const connected = this.connectedProducer();
-    const producer = await connected;
     try {
+      const producer = await connected;
+      const physical = this.physical(topic);
+      // One send per partition, naming it. kafkajs (2.2.4) sends one request per leader and, when
+      // one of them is refused (NOT_LEADER_OR_FOLLOWER: leadership moved, as it does when a broker
+      // dies or comes back), retries only towards leaders that have not answered yet; if the
+      // partition's new leader is a broker that already took another partition's share, that share
+      // is never sent and the send resolves anyway: lost, though acknowledged. With one partition
+      // per send there is one leader per send, and a retry goes to whichever leads it now.
       // acks -1: resolves only when every in-sync replica has the batch (required when idempotent).
       // One request after the other keeps each key's messages in order.
-      for (const chunk of chunksOfBytes(messages, this.maxRequestBytes)) {
-        await producer.send({ topic: this.physical(topic), acks: -1, messages: chunk });
+      for (const [partition, share] of messagesByPartition(messages, await this.partitionCount(physical))) {
+        for (const chunk of chunksOfBytes(share, this.maxRequestBytes)) {
+          await producer.send({ topic: physical, acks: -1, messages: chunk.map((message) => ({ ...message, partition })) });
+        }
       }
     } catch (error) {
       // The producer gave up with its sequence numbers in an unknown state: a batch the broker did
@@ -275,6 +286,23 @@ export class KafkaBus implements MessageBus {
       void disconnectSoon(connected);
       throw busError(`could not publish to ${topic}`, error);
     }
+  }
+
+  private partitionCount(physical: string): Promise<number> {
+    let count = this.partitionCounts.get(physical);
+    if (!count) {
+      count = (async () => {
+        const admin = await this.connectedAdmin();
+        const { topics } = await admin.fetchTopicMetadata({ topics: [physical] });
+        const partitions = topics[0]?.partitions.length ?? 0;
+        if (partitions === 0) throw new BusUnavailableError(`topic ${physical} has no partitions yet`);
+        return partitions;
+      })();
+      // A failed read is not remembered: the next publish asks again.
+      count.catch(() => this.partitionCounts.delete(physical));
+      this.partitionCounts.set(physical, count);
+    }
+    return count;
   }
 
   async consume(options: ConsumeOptions): Promise<ConsumerHandle> {
@@ -534,6 +562,18 @@ async function disconnectSoon(client: Promise<Producer | Admin> | undefined): Pr
  * kafkajs messages. The value is encoded to UTF-8 here, once: given a string, kafkajs measures it
  * twice more before writing it, and the value is nearly all of a message.
  */
+/** The messages by the partition their key maps to (as kafkajs's default partitioner would), each partition's in their order. */
+export function messagesByPartition(messages: OutgoingMessage[], partitionCount: number): Map<number, OutgoingMessage[]> {
+  const byPartition = new Map<number, OutgoingMessage[]>();
+  for (const message of messages) {
+    const partition = partitionForKey(message.key, partitionCount);
+    const share = byPartition.get(partition);
+    if (share) share.push(message);
+    else byPartition.set(partition, [message]);
+  }
+  return byPartition;
+}
+
 function chunksOfBytes(messages: OutgoingMessage[], maxBytes: number): Message[][] {
   const chunks: Message[][] = [];
   let current: Message[] = [];
