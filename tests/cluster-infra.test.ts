@@ -1,3 +1,4 @@
+import { KafkaBus } from '@monitor/messaging-kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   ElasticsearchCluster,
@@ -53,11 +54,15 @@ describe('3-node Kafka cluster', () => {
     });
     const admin = kafka.admin();
     await admin.connect();
+    // kafkajs's own wait for leaders fails when a broker does not know the new topic yet, which
+    // happens on a busy machine; wait the way the monitor's bus does instead.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [{ topic, numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
     });
     await admin.disconnect();
+    const bus = new KafkaBus({ brokers: cluster.brokers, clientId: 'cluster-infra-topic-check', logLevel: logLevel.NOTHING });
+    await bus.ensureTopics([{ topic, partitions: 3, replicationFactor: 3 }]).finally(() => bus.close());
 
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
