@@ -22,7 +22,7 @@ import { Client } from '@elastic/elasticsearch';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
+import { freePort } from '../infra-servers';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -207,17 +207,6 @@ class VisibilityWatch {
       this.lastVisibleAt = at;
     }
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** CPU seconds a process has used (Linux /proc), or undefined when it cannot be read. */
