@@ -171,6 +171,30 @@ describe('KafkaBus on a real broker', () => {
     expect(await nowhere.health()).toMatchObject({ up: false });
   });
 
+  it('joins a topic that the cluster starts serving only after consume was called', async () => {
+    // On a cluster, a topic another service has just created is unknown for a moment to the broker
+    // a consumer asks; the consumer must wait for it, not fail its service's start.
+    const kafka = bus();
+    const topic = `test.late-topic.${run}`;
+    const seen: string[] = [];
+    const joined = kafka.consume({ topic, group: 'late', handleBatch: async (batch) => batch.forEach((m) => seen.push(m.value)) });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await bus().ensureTopics([{ topic, partitions: 2, replicationFactor: 1 }]);
+    await joined;
+    await kafka.publish(topic, [{ key: 'a', value: 'first' }]);
+    await until(() => seen.length === 1, 'the message published after the late topic appeared');
+    expect(seen).toEqual(['first']);
+  });
+
+  it('gives up joining a topic that never appears with a retriable error, once its budget is spent', async () => {
+    const kafka = new KafkaBus({ brokers, clientId: 'kafka-bus-test', consumeRetryMs: 1_000, retry: { retries: 1, initialRetryTime: 50 }, logLevel: logLevel.NOTHING });
+    open.push(kafka);
+    await expect(kafka.consume({ topic: `test.never.${run}`, group: 'never', handleBatch: async () => undefined })).rejects.toMatchObject({
+      code: 'BUS_UNAVAILABLE',
+      retriable: true,
+    });
+  });
+
   it('fails a publish with a retriable error when the broker cannot be reached', async () => {
     const nowhere = new KafkaBus({
       brokers: ['127.0.0.1:1'],

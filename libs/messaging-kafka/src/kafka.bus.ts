@@ -105,6 +105,13 @@ export interface KafkaBusOptions {
    * retries (default 30 s; 0: fail at the first unavailability).
    */
   publishRetryMs?: number;
+  /**
+   * How long `consume` keeps trying to join while the cluster cannot serve the topic yet (default
+   * 30 s; 0: fail at the first try). On a cluster, a topic another service has just created is
+   * known to some brokers a moment before the others, and a consumer that asks one of the latter
+   * is told UNKNOWN_TOPIC_OR_PARTITION.
+   */
+  consumeRetryMs?: number;
 }
 
 interface RunningConsumer {
@@ -154,6 +161,7 @@ export class KafkaBus implements MessageBus {
   private readonly topicPrefix: string;
   private readonly maxRequestBytes: number;
   private readonly publishRetryMs: number;
+  private readonly consumeRetryMs: number;
   private producer?: Promise<Producer>;
   /** Partitions per physical topic, read once (see reportAssignments on why not live). */
   private readonly partitionCounts = new Map<string, Promise<number>>();
@@ -168,6 +176,7 @@ export class KafkaBus implements MessageBus {
     this.topicPrefix = options.topicPrefix ?? '';
     this.maxRequestBytes = options.maxRequestBytes ?? 900 * 1024;
     this.publishRetryMs = options.publishRetryMs ?? 30_000;
+    this.consumeRetryMs = options.consumeRetryMs ?? 30_000;
     this.kafka = new Kafka({
       clientId: options.clientId ?? 'drug-monitor',
       brokers: options.brokers,
@@ -306,6 +315,18 @@ export class KafkaBus implements MessageBus {
   }
 
   async consume(options: ConsumeOptions): Promise<ConsumerHandle> {
+    if (this.closed) throw new BusUnavailableError('bus is closed');
+    // Only unavailability is retried (a topic not yet known to the broker asked, a broker away);
+    // a refusal, such as a group id the broker rejects, fails at once.
+    const deadline = Date.now() + this.consumeRetryMs;
+    const policy = retry(
+      handleWhen((error) => error instanceof BusUnavailableError && !this.closed && Date.now() < deadline),
+      { maxAttempts: Infinity, backoff: new ExponentialBackoff({ initialDelay: 250, maxDelay: 5_000 }) },
+    );
+    return policy.execute(() => this.consumeOnce(options));
+  }
+
+  private async consumeOnce(options: ConsumeOptions): Promise<ConsumerHandle> {
     if (this.closed) throw new BusUnavailableError('bus is closed');
     const running: RunningConsumer = { consumer: this.newConsumer(options), timers: new Set(), failures: new Map(), restarts: 0 };
     this.consumers.add(running);
