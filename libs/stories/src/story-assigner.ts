@@ -50,6 +50,13 @@ export interface StoryTuning {
   evidenceWeightSameLanguage: number;
   /** Rarest terms of an article used to look up candidates. */
   candidateTerms: number;
+  /**
+   * A feature held by more articles of the window than this finds no candidates: a word that
+   * common ("police", 会议) is no clue to the event, and its list would cost more than all others.
+   */
+  maxPostings: number;
+  /** Most candidates scored per article, those sharing the most lookup features first. */
+  maxCandidates: number;
 }
 
 export const DEFAULT_STORY_TUNING: StoryTuning = {
@@ -59,6 +66,8 @@ export const DEFAULT_STORY_TUNING: StoryTuning = {
   crossLanguageThreshold: 0.45,
   evidenceWeightSameLanguage: 0.8,
   candidateTerms: 16,
+  maxPostings: 2_000,
+  maxCandidates: 300,
 };
 
 export interface Story {
@@ -168,17 +177,21 @@ export class StoryAssigner {
   }
 
   /** Entries sharing a rare term or any language-free feature with the article, within the window. */
-  private candidates(entry: Entry): Set<Entry> {
-    const found = new Set<Entry>();
+  private candidates(entry: Entry): Entry[] {
+    const shared = new Map<Entry, number>();
     const rare = [...entry.terms.keys()].sort((a, b) => (this.df.get(a) ?? 0) - (this.df.get(b) ?? 0)).slice(0, this.tuning.candidateTerms);
     for (const feature of [...rare, ...entry.evidence]) {
       const list = this.postings.get(feature);
-      if (!list) continue;
+      if (!list || list.size > this.tuning.maxPostings) continue;
       for (const other of list) {
-        if (Math.abs(other.article.publishedAt - entry.article.publishedAt) <= this.tuning.windowMs) found.add(other);
+        if (Math.abs(other.article.publishedAt - entry.article.publishedAt) <= this.tuning.windowMs) shared.set(other, (shared.get(other) ?? 0) + 1);
       }
     }
-    return found;
+    if (shared.size <= this.tuning.maxCandidates) return [...shared.keys()];
+    return [...shared.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, this.tuning.maxCandidates)
+      .map(([e]) => e);
   }
 
   private similarity(a: Entry, b: Entry): number {
