@@ -171,6 +171,24 @@ describe('RobotsPolicy over real HTTP on loopback', () => {
     }
   });
 
+  it('leaves what is not an http(s) URL to the fetcher, asking no robots.txt for it', async () => {
+    await expect(policy().check('mailto:desk@example.org')).resolves.toEqual({});
+    await expect(policy().check('not a url')).resolves.toEqual({});
+    expect(asked).toEqual([]);
+  });
+
+  it('forgets the least recently read origins beyond its limit, and reads them again when needed', async () => {
+    serve('User-agent: *\nDisallow:\n');
+    const rules = policy({ maxOrigins: 1 });
+    const byName = base.replace('127.0.0.1', 'localhost');
+    await rules.check(`${base}/a`);
+    await rules.check(`${byName}/a`);
+    await rules.check(`${byName}/b`);
+    expect(asked).toHaveLength(2);
+    await rules.check(`${base}/b`);
+    expect(asked).toHaveLength(3);
+  });
+
   it('asks through the schedule it is given (the per-host politeness queue)', async () => {
     serve('User-agent: *\nDisallow:\n');
     const scheduled: string[] = [];

@@ -71,7 +71,8 @@ export class RobotsPolicy {
     this.token = robotsProductToken(options.userAgent);
     this.ttlMs = options.ttlMs ?? DAY_MS;
     this.unreachableTtlMs = options.unreachableTtlMs ?? 10 * 60_000;
-    this.maxOrigins = options.maxOrigins ?? 1000;
+    // A parsed robots.txt may be up to 500 KiB of rules; an origin forgotten is only read again.
+    this.maxOrigins = options.maxOrigins ?? 256;
     this.now = options.now ?? Date.now;
   }
 
@@ -87,12 +88,14 @@ export class RobotsPolicy {
    * does not answer at all (FETCH_NETWORK, FETCH_TIMEOUT, FETCH_ADDRESS_REFUSED).
    */
   async check(url: string): Promise<RobotsPermission> {
-    let origin: string;
+    let parsed: URL;
     try {
-      origin = new URL(url).origin;
+      parsed = new URL(url);
     } catch {
       return {}; // not a URL: the fetcher refuses it with its own FETCH_BAD_URL
     }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return {}; // no robots.txt; the fetcher refuses it too
+    const origin = parsed.origin;
     const robotsUrl = `${origin}/robots.txt`;
     const entry = await this.rulesFor(origin, robotsUrl);
     if (entry.rules === undefined) {
