@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Parser from 'rss-parser';
 import { SMTPServer } from 'smtp-server';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { MonitorProcess, eventually, startMonitor } from './support/monitor-process';
 import { SseClient } from './support/sse-client';
 
@@ -53,7 +54,23 @@ async function receiver(statuses: number[]) {
   return { server, got, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` };
 }
 
-/** What a receiver does with X-Monitor-Signature: recompute the HMAC over the raw body, compare in constant time. */
+/** What a receiver does with the Standard Webhooks headers: the off-the-shelf library over the raw body. */
+function verified(raw: string, headers: IncomingHttpHeaders, signingSecret: string): unknown {
+  return new Webhook(signingSecret).verify(raw, headers as Record<string, string>);
+}
+
+/** Why the library refuses a delivery (its message), or a failure when it does not. */
+function refusal(raw: string, headers: IncomingHttpHeaders, signingSecret: string): string {
+  try {
+    verified(raw, headers, signingSecret);
+  } catch (error) {
+    expect(error).toBeInstanceOf(WebhookVerificationError);
+    return (error as Error).message;
+  }
+  throw new Error('the library accepted a delivery it should have refused');
+}
+
+/** What a receiver does with the legacy X-Monitor-Signature: recompute the HMAC over the raw body, compare in constant time. */
 function signatureValid(raw: string, header: string | string[] | undefined, secret: string): boolean {
   const expected = Buffer.from('sha256=' + createHmac('sha256', secret).update(raw).digest('hex'));
   const given = Buffer.from(String(header ?? ''));
@@ -191,12 +208,28 @@ describe('alert channels end to end (embedded monitor)', () => {
     expect(stream.status).toBe(200);
     expect((await api('/sources/test-a/poll', { method: 'POST', key: adminKey })).status).toBe(200);
 
-    // Webhook: one POST, signed over the exact bytes with the subscription's secret.
+    // Webhook: one POST, signed over the exact bytes with the subscription's secret. The answer showed the
+    // secret's whsec_ form; the Standard Webhooks library verifies the delivery with it.
+    const signingSecret = main.body.channels.webhook.signingSecret as string;
+    expect(signingSecret).toBe('whsec_' + Buffer.from(secret).toString('base64'));
+    expect((await api(`/subscriptions/${main.body.id}`, { key })).body.channels.webhook).toEqual({ url: good.url, secret, signingSecret });
     await eventually(async () => good.got.length >= 1, 'the webhook');
     const hook = good.got[0];
+    expect(verified(hook.raw, hook.headers, signingSecret)).toEqual(JSON.parse(hook.raw));
+    expect(refusal(hook.raw.replace('Afghan heroin', 'Afghan opium'), hook.headers, signingSecret)).toMatch(/No matching signature/);
+    expect(refusal(hook.raw, hook.headers, 'whsec_' + Buffer.from('another-secret-0123456789').toString('base64'))).toMatch(/No matching signature/);
+    // Replayed as captured six minutes later: past the library's tolerance (5 minutes), refused.
+    const later = jest.spyOn(Date, 'now').mockReturnValue(Number(hook.headers['webhook-timestamp']) * 1000 + 6 * 60_000);
+    try {
+      expect(refusal(hook.raw, hook.headers, signingSecret)).toMatch(/timestamp too old/);
+    } finally {
+      later.mockRestore();
+    }
+    // The legacy header, for one more release, with the same secret.
     expect(signatureValid(hook.raw, hook.headers['x-monitor-signature'], secret)).toBe(true);
     expect(signatureValid(hook.raw, hook.headers['x-monitor-signature'], 'another-secret-0123456789')).toBe(false);
     const body = JSON.parse(hook.raw);
+    expect(hook.headers['webhook-id']).toBe(body.id);
     expect(body).toMatchObject({ type: 'alert', subscriptionId: main.body.id, subscriptionName: 'Afghan opiates <desk>' });
     expect(body.alert).toMatchObject({ schema: 'alerts.v1', kind: 'article', title: HOSTILE_TITLE, sourceId: 'test-a', subscriptionId: main.body.id });
     expect(body.alert.topics.map((t: { id: string }) => t.id)).toContain('afghanistan-opiates');
@@ -209,6 +242,14 @@ describe('alert channels end to end (embedded monitor)', () => {
     expect(retriedRow).toMatchObject({ channel: 'webhook', attempts: 4, status: 'delivered' });
     expect(flaky.got.filter((h) => h.headers['x-monitor-delivery'] === retriedRow.alertId)).toHaveLength(4);
     expect(flaky.got.map((h) => JSON.parse(h.raw).id)).toEqual(Array(4).fill(retriedRow.alertId));
+    // Every attempt verifies with the generated secret and carries the same webhook-id, so a receiver can drop repeats.
+    const generated = retried.body.channels.webhook as { secret: string; signingSecret: string };
+    expect(generated.secret).toMatch(/^whsec_/);
+    expect(generated.signingSecret).toBe(generated.secret);
+    for (const attempt of flaky.got) expect(verified(attempt.raw, attempt.headers, generated.signingSecret)).toMatchObject({ id: retriedRow.alertId });
+    expect(flaky.got.map((h) => h.headers['webhook-id'])).toEqual(Array(4).fill(retriedRow.alertId));
+    const stamps = flaky.got.map((h) => Number(h.headers['webhook-timestamp']));
+    expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
 
     // A receiver that always fails: the delivery ends failed, the reason visible, and it goes to alerts.v1.dlq.
     const failedRow = await eventually(async () => (await deliveries('?status=failed')).find((d) => d.subscriptionId === failing.body.id), 'the failed delivery');

@@ -31,6 +31,14 @@ function rss(items: { link: string; title: string; description: string }[], base
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Test feed</title><link>${base}</link>${body}</channel></rss>`;
 }
 
+// A site read as an HTML listing whose robots.txt keeps crawlers out of one listing and one article page.
+const SITE_ROBOTS = 'User-agent: *\nDisallow: /closed/\nDisallow: /site/news/secret.html\n';
+const SITE_LISTING = `<html><body><ul>
+  <li class="news-item"><a href="/site/news/allowed.html">Customs seize precursor chemicals at the border</a><p class="teaser">A short teaser.</p></li>
+  <li class="news-item"><a href="/site/news/secret.html">Ministers meet behind closed doors</a><p class="teaser">The listing's own teaser.</p></li>
+</ul></body></html>`;
+const sitePage = (text: string) => `<html><body><nav>menu</nav><div class="article-body"><p>${text}</p></div></body></html>`;
+
 function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -42,10 +50,21 @@ describe('embedded monitor end to end', () => {
   let monitor: MonitorProcess | undefined;
   const adminKey = 'test-admin-key-0123456789abcdef';
   let env: Record<string, string>;
+  const siteRequests: string[] = [];
 
   beforeAll(async () => {
     feedServer = createServer((req, res) => {
-      if (req.url === '/a.xml') {
+      if (req.url === '/robots.txt' || req.url?.startsWith('/site/') || req.url?.startsWith('/closed/')) siteRequests.push(req.url);
+      const html = { 'Content-Type': 'text/html; charset=utf-8' };
+      if (req.url === '/robots.txt') {
+        res.writeHead(200, { 'Content-Type': 'text/plain' }).end(SITE_ROBOTS);
+      } else if (req.url === '/site/news/' || req.url === '/closed/news/') {
+        res.writeHead(200, html).end(SITE_LISTING);
+      } else if (req.url === '/site/news/allowed.html') {
+        res.writeHead(200, html).end(sitePage('Customs officers seized forty tonnes of acetic anhydride, a heroin precursor, in a warehouse near the border.'));
+      } else if (req.url === '/site/news/secret.html') {
+        res.writeHead(200, html).end(sitePage('Text a crawler was asked not to read.'));
+      } else if (req.url === '/a.xml') {
         res.writeHead(200, { 'Content-Type': 'application/rss+xml; charset=utf-8' });
         res.end(rss([HEROIN_ITEM, OFF_TOPIC_ITEM], feedBase));
       } else if (req.url === '/b.xml') {
@@ -168,6 +187,46 @@ describe('embedded monitor end to end', () => {
 
     const again = await api('/search?q=heroin');
     expect(again.body.total).toBe(1);
+  });
+
+  it("reads no listing or article page that the site's robots.txt disallows, shows why in the source's health, and collects the rest", async () => {
+    const add = async (body: object) => expect((await api('/sources', { method: 'POST', key: adminKey, body: JSON.stringify(body) })).status).toBe(201);
+    const site = { organisation: 'SCO', language: 'en', enabled: true, pollIntervalMinutes: 60, listing: { item: '.news-item', link: 'a', summary: '.teaser' }, article: { content: '.article-body' } };
+    await add({ ...site, id: 'robots-site', name: 'Site', candidates: [{ url: `${feedBase}/site/news/`, kind: 'listing' }] });
+    await add({ ...site, id: 'robots-closed', name: 'Closed', candidates: [{ url: `${feedBase}/closed/news/`, kind: 'listing' }] });
+
+    expect(await poll('robots-closed')).toMatchObject({ ok: false, error: { code: 'ROBOTS_DISALLOWED' } });
+    expect(await poll('robots-site')).toMatchObject({ ok: true, published: 2 });
+
+    const sources = (await api('/sources')).body as Array<{ id: string; health: Record<string, unknown> }>;
+    const closed = sources.find((s) => s.id === 'robots-closed')!.health;
+    expect(closed).toMatchObject({
+      status: 'failing',
+      lastError: { code: 'ROBOTS_DISALLOWED', message: `not fetched: ${feedBase}/robots.txt disallows ${feedBase}/closed/news/ for drug-control-monitor (line 2)` },
+    });
+    const open = sources.find((s) => s.id === 'robots-site')!.health;
+    expect(open).toMatchObject({
+      status: 'healthy',
+      lastError: null,
+      pagesNotRead: [
+        {
+          url: `${feedBase}/site/news/secret.html`,
+          code: 'ROBOTS_DISALLOWED',
+          message: `not fetched: ${feedBase}/robots.txt disallows ${feedBase}/site/news/secret.html for drug-control-monitor (line 3)`,
+        },
+      ],
+    });
+    // The dashboard's rows: the closed source red with its reason, the other green with why a page was not read.
+    const rows = (await api('/ops/overview')).body.sources.items as Array<{ id: string; severity: string; reason: string | null }>;
+    expect(rows.find((r) => r.id === 'robots-closed')).toMatchObject({ severity: 'error', reason: expect.stringMatching(/^ROBOTS_DISALLOWED: .*\/closed\/news\//) });
+    expect(rows.find((r) => r.id === 'robots-site')).toMatchObject({ severity: 'ok', reason: expect.stringMatching(/^ROBOTS_DISALLOWED: .*\/site\/news\/secret\.html/) });
+
+    // The allowed page was read in full; the disallowed one went out with what the listing said, its page never asked for.
+    const allowed = await eventually(async () => (await api('/search?q=anhydride&sources=robots-site')).body?.hits?.[0]?.article, 'the allowed article to be searchable');
+    expect(allowed.url).toBe(`${feedBase}/site/news/allowed.html`);
+    const secret = await eventually(async () => (await api('/search?q=ministers&sources=robots-site')).body?.hits?.[0]?.article, 'the listed article to be searchable');
+    expect(secret.text).toBe("The listing's own teaser.");
+    expect(siteRequests).toEqual(['/robots.txt', '/site/news/', '/site/news/allowed.html']);
   });
 
   it('answers bad requests with the field named, 401 without a key and 404 for another key’s subscription', async () => {

@@ -16,6 +16,7 @@ export * from './push-channel';
 export * from './alert-dispatcher';
 export * from './webhook-url-policy';
 export * from './webhook-channel';
+export * from './webhook-signing';
 export * from './alert-html';
 export * from './email-channel';
 export * from './atom-feed';

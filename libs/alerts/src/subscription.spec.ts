@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { ValidationError } from '@monitor/contracts';
-import { parseSubscriptionInput } from './subscription';
+import { Subscription, parseSubscriptionInput, subscriptionView } from './subscription';
+import { patchedSubscription } from './subscription-write';
+import { signWebhookBody } from './webhook-signing';
 
 function fieldOf(fn: () => unknown): string {
   try {
@@ -38,8 +42,75 @@ describe('parseSubscriptionInput', () => {
     expect(fieldOf(() => parseSubscriptionInput({ spikeAlerts: 'yes' }))).toBe('spikeAlerts');
   });
 
-  it('generates a webhook secret when none is given', () => {
+  it('generates a webhook secret when none is given, in Standard Webhooks form', () => {
     const spec = parseSubscriptionInput({ channels: { webhook: { url: 'https://hooks.example.org/in' } } });
-    expect(spec.channels.webhook?.secret.length).toBeGreaterThanOrEqual(16);
+    const secret = spec.channels.webhook!.secret;
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+    expect(Buffer.from(secret.slice('whsec_'.length), 'base64')).toHaveLength(32);
+    expect(parseSubscriptionInput({ channels: { webhook: { url: 'https://hooks.example.org/in' } } }).channels.webhook!.secret).not.toBe(secret);
+  });
+});
+
+describe('webhook secrets and their whsec_ form', () => {
+  const url = 'https://hooks.example.org/in';
+  const subscription = (webhook: object): Subscription => ({
+    id: 's1', ownerKeyId: 'k1', createdAt: '', updatedAt: '',
+    ...parseSubscriptionInput({ channels: { webhook: { url, ...webhook } } }),
+  });
+  const messageOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValidationError);
+      // The message starts with the field it names.
+      expect((error as Error).message.startsWith(`${(error as ValidationError).field}: `)).toBe(true);
+      return (error as Error).message;
+    }
+    throw new Error('expected a ValidationError');
+  };
+
+  it('shows a passphrase as the whsec_ key of its UTF-8 bytes, the key the legacy signature always used', () => {
+    const passphrase = 'секрет-получателя-0123';
+    const { signingSecret } = subscriptionView(subscription({ secret: passphrase })).channels.webhook!;
+    expect(signingSecret).toBe('whsec_' + Buffer.from(passphrase, 'utf8').toString('base64'));
+    // The library, given the whsec_ form, computes the same HMAC as the legacy header over "id.timestamp.body".
+    const signed = new Webhook(signingSecret).sign('al1', new Date(1_700_000_000_000), '{"a":1}');
+    const legacy = signWebhookBody('al1.1700000000.{"a":1}', passphrase).slice('sha256='.length);
+    expect(signed).toBe('v1,' + Buffer.from(legacy, 'hex').toString('base64'));
+  });
+
+  it('takes a whsec_ secret as the key it encodes, and refuses a malformed or short one naming the field', () => {
+    const brought = 'whsec_' + randomBytes(24).toString('base64');
+    const shown = subscriptionView(subscription({ secret: brought })).channels.webhook!;
+    expect(shown).toEqual({ url, secret: brought, signingSecret: brought });
+    expect(messageOf(() => parseSubscriptionInput({ channels: { webhook: { url, secret: 'whsec_not base64 at all!' } } }))).toMatch(
+      /^channels\.webhook\.secret: .*whsec_ followed by base64/,
+    );
+    expect(messageOf(() => parseSubscriptionInput({ channels: { webhook: { url, secret: 'whsec_' + randomBytes(8).toString('base64') } } }))).toMatch(
+      /^channels\.webhook\.secret: .*16 to 64 bytes \(this one has 8\)/,
+    );
+    expect(messageOf(() => parseSubscriptionInput({ channels: { webhook: { url, secret: 'too-short' } } }))).toMatch(/^channels\.webhook\.secret: .*at least 16 characters/);
+  });
+
+  it('accepts channels sent back as read (signingSecret included), and refuses a signingSecret that is not the secret\'s', () => {
+    const current = subscription({ secret: 'a-passphrase-of-some-length' });
+    const { channels } = subscriptionView(current);
+    expect(patchedSubscription(current, { name: 'renamed', channels }, 't').channels).toEqual(current.channels);
+    const other = 'whsec_' + randomBytes(32).toString('base64');
+    expect(messageOf(() => patchedSubscription(current, { channels: { webhook: { url, signingSecret: other } } }, 't'))).toMatch(
+      /^channels\.webhook\.signingSecret: read-only/,
+    );
+    expect(messageOf(() => patchedSubscription(current, { channels: { webhook: { url, secret: other, signingSecret: channels.webhook!.signingSecret } } }, 't'))).toMatch(
+      /^channels\.webhook\.signingSecret/,
+    );
+  });
+
+  it('keeps a secret stored before these rules through any update, and shows a whsec_ form for it', () => {
+    // Before, any 16+ characters were a secret, this one included; today it would be refused as a malformed whsec_ key.
+    const stored: Subscription = { ...subscription({ secret: 'a-passphrase-of-some-length' }) };
+    stored.channels = { sse: true, webhook: { url, secret: 'whsec_my own secret, not base64' } };
+    const updated = patchedSubscription(stored, { name: 'still works', minScore: 2 }, 't');
+    expect(updated.channels.webhook).toEqual(stored.channels.webhook);
+    expect(subscriptionView(updated).channels.webhook!.signingSecret).toBe('whsec_' + Buffer.from('whsec_my own secret, not base64').toString('base64'));
   });
 });

@@ -1,14 +1,23 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { TOPIC_IDS, TopicId, ValidationError, validationErrorFromZod } from '@monitor/contracts';
 import { parseQuery } from '@monitor/query';
+import { generateWebhookSecret, webhookSecretProblem, webhookSigningSecret } from './webhook-signing';
 
 export type DeliveryMode = 'immediate' | 'hourly' | 'daily';
 
 export interface WebhookTarget {
   url: string;
-  /** HMAC-SHA256 key for X-Monitor-Signature; generated when the subscriber gives none. */
+  /**
+   * The signing key: a Standard Webhooks `whsec_<base64>` secret (what is generated when the
+   * subscriber gives none), or a passphrase of 16+ characters whose UTF-8 bytes are the key.
+   */
   secret: string;
+}
+
+/** A webhook target as its owner sees it: with the secret in the form Standard Webhooks libraries take. */
+export interface WebhookTargetView extends WebhookTarget {
+  /** `whsec_<base64>`: `new Webhook(signingSecret).verify(body, headers)`. Derived from `secret`, never stored. */
+  signingSecret: string;
 }
 
 export interface Subscription {
@@ -85,7 +94,9 @@ export const SubscriptionInputSchema = z.strictObject({
       webhook: z
         .strictObject({
           url: webhookUrl,
-          secret: z.string().min(16, 'at least 16 characters').max(500).optional(),
+          secret: z.string().max(500).optional(),
+          // Read-only (derived from secret); accepted so that a subscription's channels can be sent back as read.
+          signingSecret: z.string().max(1000).optional(),
         })
         .optional(),
       email: z.strictObject({ to: z.string().trim().pipe(z.email()) }).optional(),
@@ -113,7 +124,19 @@ export function parseSubscriptionInput(input: unknown, previous?: SubscriptionSp
   if (v.query !== undefined) parseQuery(v.query, { field: 'query' });
   const channels: Subscription['channels'] = { sse: true };
   if (v.channels.webhook) {
-    const secret = v.channels.webhook.secret ?? previousSecret(previous, v.channels.webhook.url) ?? randomBytes(24).toString('base64url');
+    const given = v.channels.webhook.secret;
+    const kept = previousSecret(previous, v.channels.webhook.url);
+    // A secret stored before today's rules (the update restates it) is kept as it is: no subscription breaks.
+    const problem = given !== undefined && given !== kept ? webhookSecretProblem(given) : undefined;
+    if (problem) throw new ValidationError(`channels.webhook.secret: ${problem}`, 'channels.webhook.secret');
+    const secret = given ?? kept ?? generateWebhookSecret();
+    const shown = v.channels.webhook.signingSecret;
+    if (shown !== undefined && shown !== webhookSigningSecret(secret)) {
+      throw new ValidationError(
+        'channels.webhook.signingSecret: read-only, derived from secret; leave it out (or send it as read) and set secret to change the key',
+        'channels.webhook.signingSecret',
+      );
+    }
     channels.webhook = { url: v.channels.webhook.url, secret };
   }
   if (v.channels.email) channels.email = { to: v.channels.email.to };
@@ -134,6 +157,17 @@ export function parseSubscriptionInput(input: unknown, previous?: SubscriptionSp
 // Updating a subscription without restating the secret keeps the one the receiver already knows.
 function previousSecret(previous: SubscriptionSpec | undefined, url: string): string | undefined {
   return previous?.channels.webhook?.url === url ? previous.channels.webhook.secret : undefined;
+}
+
+/** A subscription as the API shows it to its owner: the webhook secret also in `whsec_` form. */
+export type SubscriptionView = Omit<Subscription, 'channels'> & {
+  channels: Omit<Subscription['channels'], 'webhook'> & { webhook?: WebhookTargetView };
+};
+
+export function subscriptionView(subscription: Subscription): SubscriptionView {
+  const { webhook, ...channels } = subscription.channels;
+  if (!webhook) return { ...subscription, channels };
+  return { ...subscription, channels: { ...channels, webhook: { ...webhook, signingSecret: webhookSigningSecret(webhook.secret) } } };
 }
 
 /** The subscription as its owner may see it: everything, including the webhook secret it set. */

@@ -1,16 +1,34 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { DeliveryError } from './alert-errors';
 import { PushMessage } from './push-channel';
-import { Subscription, parseSubscriptionInput } from './subscription';
-import { SIGNATURE_HEADER, WebhookChannel, signWebhookBody } from './webhook-channel';
+import { Subscription, parseSubscriptionInput, subscriptionView } from './subscription';
+import { SIGNATURE_HEADER, WebhookChannel } from './webhook-channel';
+import { signWebhookBody } from './webhook-signing';
 import { WebhookUrlPolicy } from './webhook-url-policy';
 import { startWebhookReceiver } from './testing/webhook-receiver';
 
-function subscriptionTo(url: string): Subscription {
+/** `secret` null: none given, so one is generated. */
+function subscriptionTo(url: string, secret: string | null = 'a-shared-secret-of-length'): Subscription {
   return {
     id: 's1', ownerKeyId: 'k1', createdAt: '', updatedAt: '',
-    ...parseSubscriptionInput({ name: 'Opiates desk', channels: { webhook: { url, secret: 'a-shared-secret-of-length' } } }),
+    ...parseSubscriptionInput({ name: 'Opiates desk', channels: { webhook: { url, ...(secret ? { secret } : {}) } } }),
   };
+}
+
+/** What a receiver does: the Standard Webhooks library over the raw bytes and the headers it got. */
+function verify(signingSecret: string, raw: string, headers: Record<string, unknown>): unknown {
+  return new Webhook(signingSecret).verify(raw, headers as Record<string, string>);
+}
+
+function rejection(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(WebhookVerificationError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the library to reject the delivery');
 }
 const message: PushMessage = {
   kind: 'alert', id: 'al1',
@@ -41,6 +59,59 @@ describe('WebhookChannel', () => {
       expect(got.headers['content-type']).toMatch(/^application\/json/);
       expect(got.body).toEqual({ type: 'alert', id: 'al1', subscriptionId: 's1', subscriptionName: 'Opiates desk', alert: message.alert });
     } finally {
+      await receiver.close();
+    }
+  });
+
+  it('signs every attempt as Standard Webhooks: the library verifies it, the id stays, a tampered body or a late replay fails', async () => {
+    const channel = new WebhookChannel({ policy: new WebhookUrlPolicy(['127.0.0.1']) });
+    // A passphrase secret (the only kind before Standard Webhooks), a whsec_ one the subscriber brought, a generated one.
+    const brought = 'whsec_' + randomBytes(32).toString('base64');
+    for (const secret of ['a-shared-secret-of-length', brought, null]) {
+      const receiver = await startWebhookReceiver([503, 200]);
+      try {
+        const subscription = subscriptionTo(receiver.url, secret);
+        const { signingSecret } = subscriptionView(subscription).channels.webhook!;
+        expect(signingSecret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+        if (secret === brought) expect(signingSecret).toBe(brought);
+        if (secret === null) expect(subscription.channels.webhook!.secret).toBe(signingSecret);
+
+        await expect(channel.send(message, subscription)).rejects.toMatchObject({ retriable: true });
+        await channel.send(message, subscription);
+        expect(receiver.received).toHaveLength(2);
+        for (const got of receiver.received) {
+          expect(verify(signingSecret, got.raw, got.headers)).toEqual(got.body);
+          expect(got.headers['webhook-id']).toBe('al1');
+          expect(got.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
+          expect(Math.abs(Number(got.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
+          // The old header still comes, keyed with the same secret, for receivers not yet moved over.
+          expect(got.headers[SIGNATURE_HEADER.toLowerCase()]).toBe(signWebhookBody(got.raw, subscription.channels.webhook!.secret));
+        }
+
+        const [got] = receiver.received;
+        expect(rejection(() => verify(signingSecret, got.raw.replace('Heroin', 'Cocaine'), got.headers))).toMatch(/No matching signature/);
+        expect(rejection(() => verify(signingSecret, got.raw, { ...got.headers, 'webhook-id': 'al2' }))).toMatch(/No matching signature/);
+        // A replay with a fresh timestamp pasted on no longer matches the signature...
+        const fresh = String(Math.floor(Date.now() / 1000) + 1);
+        expect(rejection(() => verify(signingSecret, got.raw, { ...got.headers, 'webhook-timestamp': fresh }))).toMatch(/No matching signature/);
+        expect(rejection(() => verify('whsec_' + randomBytes(32).toString('base64'), got.raw, got.headers))).toMatch(/No matching signature/);
+      } finally {
+        await receiver.close();
+      }
+    }
+    await channel.close();
+
+    // ...and one replayed as captured is refused once older than the library's tolerance (5 minutes).
+    const receiver = await startWebhookReceiver([200]);
+    const late = new WebhookChannel({ policy: new WebhookUrlPolicy(['127.0.0.1']), now: () => new Date(Date.now() - 6 * 60_000) });
+    try {
+      const subscription = subscriptionTo(receiver.url);
+      await late.send(message, subscription);
+      const [got] = receiver.received;
+      const { signingSecret } = subscriptionView(subscription).channels.webhook!;
+      expect(rejection(() => verify(signingSecret, got.raw, got.headers))).toMatch(/timestamp too old/);
+    } finally {
+      await late.close();
       await receiver.close();
     }
   });

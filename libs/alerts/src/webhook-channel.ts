@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { request, type Agent } from 'undici';
 import { Alert } from '@monitor/contracts';
 import { createOutboundAgent, DeadlineExceededError, findAddressRefusal, isRetriableStatus, parseRetryAfter, withDeadline } from '@monitor/outbound-http';
@@ -6,7 +5,9 @@ import { DeliveryError } from './alert-errors';
 import { PushChannelSender, PushMessage } from './push-channel';
 import { Subscription } from './subscription';
 import { asWebhookRefusal, WebhookUrlPolicy } from './webhook-url-policy';
+import { signStandardWebhook, signWebhookBody } from './webhook-signing';
 
+/** Legacy (no timestamp, so replayable): sent for one more release beside the Standard Webhooks headers. */
 export const SIGNATURE_HEADER = 'X-Monitor-Signature';
 export const DELIVERY_HEADER = 'X-Monitor-Delivery';
 export const EVENT_HEADER = 'X-Monitor-Event';
@@ -36,15 +37,12 @@ export function webhookBody(message: PushMessage, subscription: Subscription): W
     : { type: 'digest', ...common, period: message.period, alerts: message.alerts };
 }
 
-/** `sha256=<hex HMAC-SHA256 of the raw body>`; a receiver recomputes it over the bytes it got. */
-export function signWebhookBody(rawBody: string | Buffer, secret: string): string {
-  return 'sha256=' + createHmac('sha256', secret).update(rawBody).digest('hex');
-}
-
 export interface WebhookChannelOptions {
   policy?: WebhookUrlPolicy;
   timeoutMs?: number;
   userAgent?: string;
+  /** The clock that stamps each attempt (`webhook-timestamp`); replaceable in tests. */
+  now?: () => Date;
 }
 
 /** Most of a receiver's answer read (and thrown away); a longer one is cut off. */
@@ -62,8 +60,10 @@ export class WebhookChannel implements PushChannelSender {
   private readonly timeoutMs: number;
   private readonly userAgent: string;
   private readonly agent: Agent;
+  private readonly now: () => Date;
 
   constructor(options: WebhookChannelOptions = {}) {
+    this.now = options.now ?? (() => new Date());
     this.policy = options.policy ?? new WebhookUrlPolicy(false);
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.userAgent = options.userAgent ?? 'drug-control-monitor-webhook/1';
@@ -87,6 +87,8 @@ export class WebhookChannel implements PushChannelSender {
     const status = await this.post(url, raw, signal, {
       'content-type': 'application/json; charset=utf-8',
       'user-agent': this.userAgent,
+      // Signed per attempt: the id stays the delivery's, the timestamp is this attempt's.
+      ...signStandardWebhook(message.id, this.now(), raw, target.secret),
       [SIGNATURE_HEADER]: signWebhookBody(raw, target.secret),
       [DELIVERY_HEADER]: message.id,
       [EVENT_HEADER]: message.kind,

@@ -1,4 +1,6 @@
-import { decodeBody, parseFeed, parseSourceConfig, scrapeListing } from '@monitor/feeds';
+import type { RawArticle } from '@monitor/contracts';
+import { DEFAULT_USER_AGENT, FeedFetcher, FeedPoller, SourceRegistry, decodeBody, parseFeed, parseSourceConfig, scrapeListing } from '@monitor/feeds';
+import { MemorySourceOverrides, MemorySourceStateStore } from '@monitor/feeds/testing';
 import * as cheerio from 'cheerio';
 import * as iconv from 'iconv-lite';
 import Parser from 'rss-parser';
@@ -285,6 +287,39 @@ describe('demo feed server: the site as a whole', () => {
         expect(read.some((item) => item.title?.includes('<script>alert(1)</script>'))).toBe(true);
       }
     }
+  });
+
+  it("is collected in full by the project's own poller, which reads robots.txt first and is let in everywhere", async () => {
+    const fetcher = new FeedFetcher({ allowPrivateHosts: [new URL(demo.baseUrl).host], timeoutMs: 5000 });
+    const published: RawArticle[] = [];
+    const before = demo.requests.length;
+    const poller = new FeedPoller({
+      sources: new SourceRegistry(new MemorySourceOverrides(), demo.sources.map((source) => parseSourceConfig(source, source.id))),
+      store: new MemorySourceStateStore(),
+      fetcher,
+      hostGapMs: 0,
+      publish: async (articles) => {
+        published.push(...articles);
+      },
+    });
+    try {
+      for (const source of demo.sources) {
+        // A poll reads a bounded number of article pages; the rest come with the next polls.
+        for (let poll = 0; poll < 10; poll++) {
+          const outcome = await poller.pollNow(source.id);
+          expect([source.id, outcome.ok]).toEqual([source.id, true]);
+          if (!outcome.published) break;
+        }
+        const health = (await poller.health(source.id))!;
+        expect([source.id, health.status, health.pagesNotRead]).toEqual([source.id, 'healthy', []]);
+        const got = published.filter((article) => article.sourceId === source.id).map((article) => article.url).sort();
+        expect([source.id, got]).toEqual([source.id, demo.items(source.id as DemoSourceId).map((item) => item.url).sort()]);
+      }
+    } finally {
+      await fetcher.close();
+    }
+    const robots = demo.requests.slice(before).filter((request) => request.path === '/robots.txt');
+    expect(robots).toEqual([expect.objectContaining({ status: 200, userAgent: DEFAULT_USER_AGENT })]);
   });
 
   it('serves robots.txt and 404 for unknown paths', async () => {

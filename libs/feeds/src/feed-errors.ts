@@ -30,6 +30,23 @@ export class FetchRateLimitedError extends FetchError {
   }
 }
 
+/** The site's robots.txt disallows the URL for the collector's user agent: it was not fetched. */
+export class RobotsDisallowedError extends FetchError {
+  constructor(message: string, options: { url: string }) {
+    super('ROBOTS_DISALLOWED', message, { retriable: false, url: options.url });
+  }
+}
+
+/**
+ * The site's robots.txt could not be read (5xx, 429, no answer): RFC 9309 says to assume that
+ * everything is disallowed, so nothing on that site is fetched until it can be read.
+ */
+export class RobotsUnreachableError extends FetchError {
+  constructor(message: string, options: { url: string; status?: number; cause?: unknown }) {
+    super('ROBOTS_UNREACHABLE', message, { retriable: true, ...options });
+  }
+}
+
 export class FeedParseError extends MonitorError {
   constructor(code: 'FEED_EMPTY' | 'FEED_NOT_A_FEED' | 'FEED_MALFORMED' | 'FEED_TOO_LARGE', message: string, options: { cause?: unknown } = {}) {
     super(code, message, { retriable: false, cause: options.cause });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { RawArticleSchema, type RawArticle } from '@monitor/contracts';
 import { FeedFetcher } from './feed-fetcher';
 import { FeedPoller } from './feed-poller';
+import { HostQueue } from './host-queue';
 import { parseSourceConfig, type SourceConfig } from './source-config';
 import { SourceRegistry } from './source-registry';
 import { MemorySourceOverrides, MemorySourceStateStore } from './testing';
@@ -198,6 +199,112 @@ describe('FeedPoller over real HTTP and SQLite', () => {
     requests = [];
     await poller.pollNow('sco-en');
     expect(requests[0].url).toBe('/news/');
+  });
+
+  describe('robots.txt', () => {
+    const listing = { item: '.news-item', link: 'a', date: '.date', summary: '.teaser' };
+    const article = { content: '.article-body' };
+    beforeEach(() => {
+      routes['/robots.txt'] = (_req, res) =>
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /closed/\nDisallow: /news/20251103/3001.html\n\nUser-agent: other-bot\nDisallow: /\n');
+      routes['/news/'] = (_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(fixture('sco-listing.html'));
+      routes['/closed/news/'] = routes['/news/'];
+      routes['/news/20251103/3001.html'] = (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(fixture('sco-article.html'));
+      routes['/closed/feed.xml'] = (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss([{ id: 7, title: 'A feed item' }]));
+    });
+
+    it('fetches no disallowed listing or article page, says so in the health, and still collects what is allowed (feeds are not checked)', async () => {
+      const { poller } = makePoller([
+        source({ id: 'sco-en', candidates: [{ url: `${base}/closed/news/`, kind: 'listing' }, { url: `${base}/news/`, kind: 'listing' }], listing, article }),
+        source({ id: 'closed', candidates: [{ url: `${base}/closed/news/`, kind: 'listing' }], listing }),
+        source({ id: 'feed', candidates: [{ url: `${base}/closed/feed.xml`, kind: 'feed' }] }),
+      ]);
+
+      // The only candidate is disallowed: the source fails with the reason, the page never asked for.
+      expect(await poller.pollNow('closed')).toMatchObject({ ok: false, error: { code: 'ROBOTS_DISALLOWED' } });
+      const closed = (await poller.health('closed'))!;
+      expect(closed).toMatchObject({ status: 'failing', lastError: { code: 'ROBOTS_DISALLOWED', message: `not fetched: ${base}/robots.txt disallows ${base}/closed/news/ for drug-control-monitor (line 2)` } });
+
+      // A disallowed candidate falls through to an allowed one; the disallowed article page goes out with the listing's text.
+      expect(await poller.pollNow('sco-en')).toMatchObject({ ok: true, published: 3, activeUrl: `${base}/news/` });
+      const health = (await poller.health('sco-en'))!;
+      expect(health).toMatchObject({ status: 'healthy', lastError: null });
+      expect(health.lastAttempts).toEqual([
+        { url: `${base}/closed/news/`, kind: 'listing', ok: false, error: { code: 'ROBOTS_DISALLOWED', message: expect.stringContaining(`disallows ${base}/closed/news/`) } },
+        { url: `${base}/news/`, kind: 'listing', ok: true },
+      ]);
+      expect(health.pagesNotRead).toContainEqual({
+        url: `${base}/news/20251103/3001.html`,
+        code: 'ROBOTS_DISALLOWED',
+        message: `not fetched: ${base}/robots.txt disallows ${base}/news/20251103/3001.html for drug-control-monitor (line 3)`,
+      });
+      const meeting = published.flat().find((a) => a.url === `${base}/news/20251103/3001.html`)!;
+      expect(meeting.text).toBe('Delegations reviewed joint counter-narcotics operations.');
+
+      // The feed's path is disallowed too, but a feed is read: it is published for programs.
+      expect(await poller.pollNow('feed')).toMatchObject({ ok: true, published: 1 });
+
+      expect(requests.map((r) => r.url)).not.toContain('/closed/news/');
+      expect(requests.map((r) => r.url)).not.toContain('/news/20251103/3001.html');
+      expect(requests.filter((r) => r.url === '/robots.txt')).toHaveLength(1);
+
+      // A later poll without new items keeps what the last one that read pages could not read.
+      expect(await poller.pollNow('sco-en')).toMatchObject({ ok: true, published: 0 });
+      expect((await poller.health('sco-en'))!.pagesNotRead).toEqual(health.pagesNotRead);
+    });
+
+    it('matches the group of the User-Agent it is given', async () => {
+      const other = new FeedPoller({
+        sources: new SourceRegistry(apiChanges, [source({ id: 'sco-en', candidates: [{ url: `${base}/news/`, kind: 'listing' }], listing })]),
+        store: new MemorySourceStateStore(),
+        fetcher,
+        hostGapMs: 0,
+        userAgent: 'Other-Bot/3.1 (+https://other.example)',
+        publish: async () => undefined,
+      });
+      expect(await other.pollNow('sco-en')).toMatchObject({ ok: false, error: { code: 'ROBOTS_DISALLOWED', message: expect.stringContaining(`disallows ${base}/news/ for Other-Bot (line 6)`) } });
+    });
+
+    it("keeps a site's Crawl-delay between the requests it checks", async () => {
+      routes['/robots.txt'] = (_req, res) => res.writeHead(200).end('User-agent: *\nCrawl-delay: 7\n');
+      const gaps: Array<[string, number | undefined]> = [];
+      const run = HostQueue.prototype.run;
+      // Recorded, not waited for: the wait itself is HostQueue's (host-queue.spec.ts).
+      const spy = jest.spyOn(HostQueue.prototype, 'run').mockImplementation(function (this: HostQueue, url, task, gapMs) {
+        gaps.push([new URL(url).pathname, gapMs]);
+        return run.call(this, url, task, 0) as never;
+      });
+      try {
+        const { poller } = makePoller([
+          source({ id: 'sco-en', candidates: [{ url: `${base}/news/`, kind: 'listing' }], listing, article }),
+          source({ id: 'feed', candidates: [{ url: `${base}/closed/feed.xml`, kind: 'feed' }] }),
+        ]);
+        await poller.pollNow('sco-en');
+        await poller.pollNow('feed');
+      } finally {
+        spy.mockRestore();
+      }
+      expect(gaps.slice(0, 3)).toEqual([
+        ['/robots.txt', undefined],
+        ['/news/', 7000],
+        ['/news/20251103/3001.html', 7000],
+      ]);
+      expect(gaps.at(-1)).toEqual(['/closed/feed.xml', undefined]);
+    });
+
+    it('reads no more article pages once stop() is asked, leaving those items for the next poll', async () => {
+      routes['/robots.txt'] = (_req, res) => res.writeHead(404).end();
+      const { poller } = makePoller([source({ id: 'sco-en', candidates: [{ url: `${base}/news/`, kind: 'listing' }], listing, article })]);
+      let stopped: Promise<void> | undefined;
+      routes['/news/20251103/3001.html'] = (_req, res) => {
+        stopped = poller.stop();
+        res.writeHead(200, { 'content-type': 'text/html' }).end(fixture('sco-article.html'));
+      };
+      expect(await poller.pollNow('sco-en')).toMatchObject({ ok: true, published: 1 });
+      await stopped;
+      expect(published.flat().map((a) => a.url)).toEqual([`${base}/news/20251103/3001.html`]);
+      expect(await poller.pollNow('sco-en')).toMatchObject({ ok: true, published: 2 });
+    });
   });
 
   it('keeps runtime changes to sources across restarts, and reports disabled sources', async () => {

@@ -2,13 +2,14 @@ import { MonitorError, RawArticleSchema, errorCode, zodProblem, type RawArticle 
 import { extractArticle } from './article-page';
 import { itemArticleId } from './canonical-url';
 import { FetchRateLimitedError, ListingError } from './feed-errors';
-import type { ConditionalState, FetchOptions, FetchResult } from './feed-fetcher';
+import { DEFAULT_USER_AGENT, type ConditionalState, type FetchOptions, type FetchResult } from './feed-fetcher';
 import { parseFeed } from './feed-parser';
 import { HostQueue } from './host-queue';
 import { htmlToText } from './html-text';
 import { scrapeListing } from './listing-scraper';
+import { RobotsPolicy, type RobotsPolicyOptions } from './robots-policy';
 import type { SourceCandidate, SourceConfig } from './source-config';
-import type { CandidateAttempt, SourceHealth } from './source-health';
+import type { CandidateAttempt, PageNotRead, SourceHealth } from './source-health';
 import type { SourceStateStore } from './source-state.port';
 
 export interface PollerFetcher {
@@ -32,8 +33,12 @@ export interface FeedPollerOptions {
   fetcher: PollerFetcher;
   /** Hands a batch of new articles on (to the bus). Items are marked seen only after it resolves. */
   publish: (articles: RawArticle[]) => Promise<void>;
-  /** Minimum gap between two requests to the same host. */
+  /** Minimum gap between two requests to the same host (a site's robots.txt Crawl-delay may ask for more). */
   hostGapMs?: number;
+  /** The User-Agent the fetcher sends: robots.txt groups are matched by its product token. */
+  userAgent?: string;
+  /** How long robots.txt answers are kept (see RobotsPolicy). */
+  robots?: Pick<RobotsPolicyOptions, 'ttlMs' | 'unreachableTtlMs' | 'maxOrigins'>;
   /** Failure backoff: base * 2^(failures-1), capped, with +-jitter. */
   backoff?: { baseMs?: number; maxMs?: number; jitter?: number };
   /** How often the scheduler looks for due sources. */
@@ -95,6 +100,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export class FeedPoller {
   private readonly hosts: HostQueue;
+  private readonly robots: RobotsPolicy;
   private readonly inFlight = new Map<string, Promise<PollOutcome>>();
   private readonly now: () => Date;
   private readonly random: () => number;
@@ -102,12 +108,21 @@ export class FeedPoller {
   private readonly tickMs: number;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  /** While stop() waits: polls in progress read no more article pages (a site's Crawl-delay can make each one long). */
+  private stopping = false;
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: FeedPollerOptions) {
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;
     this.hosts = new HostQueue(options.hostGapMs ?? 2000, () => this.now().getTime());
+    this.robots = new RobotsPolicy({
+      ...options.robots,
+      fetcher: options.fetcher,
+      userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+      schedule: (url, task) => this.hosts.run(url, task),
+      now: () => this.now().getTime(),
+    });
     this.backoff = { baseMs: 60_000, maxMs: 6 * 60 * 60_000, jitter: 0.2, ...options.backoff };
     this.tickMs = options.tickMs ?? 5000;
   }
@@ -119,13 +134,21 @@ export class FeedPoller {
     this.tick();
   }
 
-  /** Stops scheduling and waits for polls in progress (each bounded by the fetch deadline). */
+  /**
+   * Stops scheduling and waits for polls in progress (each bounded by the fetch deadline); they
+   * read no more article pages, leaving those items for the next poll.
+   */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.unsubscribe?.();
-    await Promise.allSettled([...this.inFlight.values()]);
+    try {
+      await Promise.allSettled([...this.inFlight.values()]);
+    } finally {
+      this.stopping = false;
+    }
   }
 
   /** Looks for due sources now: call it when the sources this poller owns changed. */
@@ -199,7 +222,7 @@ export class FeedPoller {
     for (const candidate of orderCandidates(source.candidates, health.activeUrl)) {
       try {
         const read = await this.readCandidate(source, candidate);
-        const { published, complete } = await this.publishNew(source, read);
+        const { published, complete, pagesTried, pagesNotRead } = await this.publishNew(source, read);
         // Validators are kept only when every new item went out; otherwise a 304 would hide the rest.
         if (read.conditional && complete) await store.saveConditional(candidate.url, read.conditional);
         attempts.push({ url: candidate.url, kind: candidate.kind, ok: true });
@@ -216,6 +239,8 @@ export class FeedPoller {
           activeUrl: candidate.url,
           activeKind: candidate.kind,
           lastAttempts: attempts,
+          // What the last poll that read article pages could not read (robots.txt, errors); kept until the next such poll.
+          pagesNotRead: pagesTried ? pagesNotRead : health.pagesNotRead,
         });
         if (published) this.options.logger?.info?.({ sourceId: source.id, url: candidate.url, published }, 'feed poller: published new items');
         return { sourceId: source.id, ok: true, published, activeUrl: candidate.url };
@@ -261,7 +286,9 @@ export class FeedPoller {
 
   private async readCandidate(source: SourceConfig, candidate: SourceCandidate): Promise<CandidateRead> {
     const conditional = await this.options.store.getConditional(candidate.url);
-    const result = await this.hosts.run(candidate.url, () => this.options.fetcher.fetch(candidate.url, conditional));
+    // A listing is crawled, so robots.txt decides; a feed is published for programs to read (see RobotsPolicy).
+    const { crawlDelayMs } = candidate.kind === 'listing' ? await this.robots.check(candidate.url) : {};
+    const result = await this.hosts.run(candidate.url, () => this.options.fetcher.fetch(candidate.url, conditional), crawlDelayMs);
     if (result.status === 'not-modified') {
       return { items: [], pageUrl: result.finalUrl };
     }
@@ -283,7 +310,10 @@ export class FeedPoller {
     };
   }
 
-  private async publishNew(source: SourceConfig, read: CandidateRead): Promise<{ published: number; complete: boolean }> {
+  private async publishNew(
+    source: SourceConfig,
+    read: CandidateRead,
+  ): Promise<{ published: number; complete: boolean; pagesTried: number; pagesNotRead: PageNotRead[] }> {
     const { store } = this.options;
     const byId = new Map<string, CandidateItem>();
     for (const item of read.items) {
@@ -291,7 +321,9 @@ export class FeedPoller {
       if (id && !byId.has(id)) byId.set(id, item);
     }
     const unseen = await store.filterUnseen([...byId.keys()]);
-    if (!unseen.length) return { published: 0, complete: true };
+    const pagesNotRead: PageNotRead[] = [];
+    let pagesTried = 0;
+    if (!unseen.length) return { published: 0, complete: true, pagesTried, pagesNotRead };
 
     // Listing items have no body: their article pages are read, a bounded number per poll.
     const needsPage = (item: CandidateItem) => !!item.link && (!item.contentHtml || !!source.article);
@@ -302,17 +334,19 @@ export class FeedPoller {
     for (const id of unseen) {
       let item = byId.get(id) as CandidateItem;
       if (needsPage(item)) {
-        if (pagesLeft <= 0) {
+        // Left for the next poll: over this poll's budget, or the poller is stopping.
+        if (pagesLeft <= 0 || this.stopping) {
           complete = false;
           continue;
         }
         pagesLeft--;
-        item = await this.withArticlePage(source, item);
+        pagesTried++;
+        item = await this.withArticlePage(source, item, pagesNotRead);
       }
       const article = this.toRawArticle(source, id, item, read.pageUrl, fetchedAt);
       if (article) articles.push(article);
     }
-    if (!articles.length) return { published: 0, complete };
+    if (!articles.length) return { published: 0, complete, pagesTried, pagesNotRead };
     try {
       await this.options.publish(articles);
     } catch (error) {
@@ -322,14 +356,18 @@ export class FeedPoller {
       articles.map((a) => ({ articleId: a.id, sourceId: source.id, url: a.url })),
       this.now(),
     );
-    return { published: articles.length, complete };
+    return { published: articles.length, complete, pagesTried, pagesNotRead };
   }
 
-  /** Reads the article page for its full text; on failure the item keeps what the listing gave. */
-  private async withArticlePage(source: SourceConfig, item: CandidateItem): Promise<CandidateItem> {
+  /**
+   * Reads the article page for its full text, if the site's robots.txt allows it. On failure (a
+   * disallowed page included) the item keeps what the listing or feed gave, and `notRead` says why.
+   */
+  private async withArticlePage(source: SourceConfig, item: CandidateItem, notRead: PageNotRead[]): Promise<CandidateItem> {
     const link = item.link as string;
     try {
-      const page = await this.hosts.run(link, () => this.options.fetcher.fetch(link, { accept: 'text/html, application/xhtml+xml;q=0.9, */*;q=0.5' }));
+      const { crawlDelayMs } = await this.robots.check(link);
+      const page = await this.hosts.run(link, () => this.options.fetcher.fetch(link, { accept: 'text/html, application/xhtml+xml;q=0.9, */*;q=0.5' }), crawlDelayMs);
       if (page.status !== 'ok') return item;
       const extracted = extractArticle(page.text, page.finalUrl, source.article ?? {});
       return {
@@ -339,6 +377,7 @@ export class FeedPoller {
         publishedAt: item.publishedAt ?? extracted.publishedAt,
       };
     } catch (error) {
+      notRead.push({ url: link, ...describe(error) });
       this.options.logger?.warn?.({ sourceId: source.id, url: link, code: errorCode(error) }, `feed poller: article page not read: ${(error as Error).message}`);
       return item;
     }

@@ -13,11 +13,12 @@ export class HostQueue {
     private readonly now: () => number = Date.now,
   ) {}
 
-  run<T>(url: string, task: () => Promise<T>): Promise<T> {
+  /** `gapMs`: a longer gap this request must keep after the previous one to its host (a site's Crawl-delay). */
+  run<T>(url: string, task: () => Promise<T>, gapMs = 0): Promise<T> {
     const host = hostOf(url);
     const previous = this.tails.get(host) ?? Promise.resolve();
     const result = previous.then(async () => {
-      const wait = (this.lastEnd.get(host) ?? -Infinity) + this.minGapMs - this.now();
+      const wait = (this.lastEnd.get(host) ?? -Infinity) + Math.max(this.minGapMs, gapMs) - this.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       try {
         return await task();

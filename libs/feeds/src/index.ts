@@ -1,6 +1,6 @@
 export { FeedFetcher, DEFAULT_USER_AGENT } from './feed-fetcher';
 export type { FeedFetcherOptions, FetchOptions, FetchResult, ConditionalState } from './feed-fetcher';
-export { FetchError, FetchRateLimitedError, FeedParseError, ListingError, SourceConfigError } from './feed-errors';
+export { FetchError, FetchRateLimitedError, FeedParseError, ListingError, RobotsDisallowedError, RobotsUnreachableError, SourceConfigError } from './feed-errors';
 export { decodeBody } from './charset-decoder';
 export type { DecodedText } from './charset-decoder';
 export { parseFeed, FEED_LIMITS } from './feed-parser';
@@ -25,5 +25,7 @@ export type { SourceStateStore, SeenEntry } from './source-state.port';
 export { SOURCE_OVERRIDES } from './source-override.port';
 export type { SourceOverride, SourceOverrideStore } from './source-override.port';
 export { emptyHealth } from './source-health';
-export type { SourceHealth, SourceStatus, CandidateAttempt } from './source-health';
+export type { SourceHealth, SourceStatus, CandidateAttempt, PageNotRead } from './source-health';
 export { HostQueue } from './host-queue';
+export { RobotsPolicy, robotsProductToken, MAX_CRAWL_DELAY_MS } from './robots-policy';
+export type { RobotsPolicyOptions, RobotsPermission, RobotsFetcher } from './robots-policy';

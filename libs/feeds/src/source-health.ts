@@ -7,6 +7,13 @@ export interface CandidateAttempt {
   error?: { code: string; message: string };
 }
 
+/** An article page a poll did not read, and why (`ROBOTS_DISALLOWED`, `FETCH_HTTP_STATUS`, ...). */
+export interface PageNotRead {
+  url: string;
+  code: string;
+  message: string;
+}
+
 /**
  * What an operator sees for a source. `failing`: the last poll failed and the next attempt waits
  * out a growing backoff (`backingOffUntil`); `backing-off`: the server itself asked us to wait
@@ -26,6 +33,11 @@ export interface SourceHealth {
   activeKind: 'feed' | 'listing' | null;
   /** Every candidate tried in the last poll, in order, with its outcome. */
   lastAttempts: CandidateAttempt[];
+  /**
+   * The article pages the last poll that read any could not read (a robots.txt that disallows
+   * them, an error); those items went out with what the listing or feed gave. Empty when all were read.
+   */
+  pagesNotRead: PageNotRead[];
   /** Items published for this source in the last 24 hours. */
   itemsLastDay: number;
 }
@@ -43,6 +55,7 @@ export function emptyHealth(sourceId: string): SourceHealth {
     activeUrl: null,
     activeKind: null,
     lastAttempts: [],
+    pagesNotRead: [],
     itemsLastDay: 0,
   };
 }

@@ -27,6 +27,16 @@ describe('sourceRow', () => {
     expect(sourceRow({ id: 'b', name: 'B', enabled: false, health: health() })).toMatchObject({ status: 'disabled', severity: 'idle', nextPollAt: null });
     expect(sourceRow({ id: 'c', name: 'C', enabled: true })).toMatchObject({ status: 'pending', severity: 'idle', itemsLastDay: 0 });
   });
+
+  it('keeps a source whose article pages were not all read green, with the first reason and how many more', () => {
+    const page = (n: number) => ({ url: `https://example.org/p/${n}`, code: 'ROBOTS_DISALLOWED', message: `not fetched: https://example.org/robots.txt disallows https://example.org/p/${n} for drug-control-monitor` });
+    expect(sourceRow({ id: 'a', name: 'A', enabled: true, health: health({ pagesNotRead: [page(1)] }) })).toMatchObject({
+      status: 'healthy', severity: 'ok', pagesNotRead: 1,
+      reason: 'ROBOTS_DISALLOWED: not fetched: https://example.org/robots.txt disallows https://example.org/p/1 for drug-control-monitor',
+    });
+    expect(sourceRow({ id: 'a', name: 'A', enabled: true, health: health({ pagesNotRead: [page(1), page(2), page(3)] }) }).reason).toMatch(/p\/1 for drug-control-monitor \(and 2 more article pages not read\)$/);
+    expect(sourceRow({ id: 'a', name: 'A', enabled: true, health: health() })).toMatchObject({ reason: null, pagesNotRead: 0 });
+  });
 });
 
 describe('buildOpsOverview', () => {

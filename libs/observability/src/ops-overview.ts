@@ -33,6 +33,8 @@ export interface SourceInput {
     backingOffUntil: string | null;
     activeUrl: string | null;
     activeKind: string | null;
+    /** Article pages the last poll could not read (robots.txt, errors); absent in health saved before it existed. */
+    pagesNotRead?: Array<{ url: string; code: string; message: string }>;
     itemsLastDay: number;
   };
 }
@@ -90,7 +92,9 @@ export interface SourceRow {
   language: string | null;
   status: string;
   severity: SourceSeverity;
+  /** Why it fails; for a healthy source, why some of its article pages were not read (it stays green: its items went out). */
   reason: string | null;
+  pagesNotRead: number;
   consecutiveFailures: number;
   backingOffUntil: string | null;
   lastPollAt: string | null;
@@ -136,7 +140,8 @@ export function sourceRow(source: SourceInput): SourceRow {
     language: source.language ?? null,
     status,
     severity: SEVERITY[status] ?? 'warn',
-    reason: health?.lastError && status !== 'healthy' ? `${health.lastError.code}: ${health.lastError.message}` : null,
+    reason: health?.lastError && status !== 'healthy' ? `${health.lastError.code}: ${health.lastError.message}` : status === 'healthy' ? pagesReason(health?.pagesNotRead) : null,
+    pagesNotRead: health?.pagesNotRead?.length ?? 0,
     consecutiveFailures: health?.consecutiveFailures ?? 0,
     backingOffUntil: health?.backingOffUntil ?? null,
     lastPollAt: health?.lastPollAt ?? null,
@@ -145,6 +150,12 @@ export function sourceRow(source: SourceInput): SourceRow {
     itemsLastDay: health?.itemsLastDay ?? 0,
     activeUrl: health?.activeUrl ?? null,
   };
+}
+
+function pagesReason(pages: Array<{ code: string; message: string }> | undefined): string | null {
+  if (!pages?.length) return null;
+  const [first] = pages;
+  return `${first.code}: ${first.message}` + (pages.length > 1 ? ` (and ${pages.length - 1} more article page${pages.length > 2 ? 's' : ''} not read)` : '');
 }
 
 export function buildOpsOverview(inputs: OpsOverviewInputs): OpsOverview {

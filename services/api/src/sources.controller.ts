@@ -18,7 +18,7 @@ export class SourcesController {
   constructor(@Inject(SOURCE_OPERATIONS) private readonly collector: SourceOperations) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every configured source with its health: status, reason, last poll and success, next poll, the URL in use' })
+  @ApiOperation({ summary: 'Every configured source with its health: status, reason (ROBOTS_DISALLOWED when its robots.txt keeps the collector out), last poll and success, next poll, the URL in use, article pages not read and why' })
   list(): Promise<SourceView[]> {
     return Promise.all(this.collector.registry.list().map((source) => this.view(source)));
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ApiKeyPrincipal, SUBSCRIPTION_STORE, Subscription, SubscriptionStore, WebhookUrlPolicy, parseSubscriptionInput } from '@monitor/alerts';
+import { ApiKeyPrincipal, SUBSCRIPTION_STORE, SubscriptionStore, SubscriptionView, WebhookUrlPolicy, parseSubscriptionInput, subscriptionView } from '@monitor/alerts';
 import { MonitorError, ValidationError } from '@monitor/contracts';
 import { ApiKeyGuard, Principal, RequireKey } from '@monitor/runtime';
 
@@ -19,7 +19,7 @@ const SUBSCRIPTION_BODY = {
       channels: {
         type: 'object',
         description:
-          'SSE always; optional webhook { url, secret } and email { to }. A webhook URL whose host resolves to a private or loopback address is refused (400, field channels.webhook.url) unless the operator allowed it (ALLOW_PRIVATE_WEBHOOK_HOSTS).',
+          'SSE always; optional webhook { url, secret } and email { to }. The webhook secret is a Standard Webhooks key (whsec_<base64>, 16 to 64 bytes) or a passphrase of 16+ characters; generated (whsec_) when absent. Answers show it also as signingSecret, the whsec_ form a Standard Webhooks library verifies with (read-only). A webhook URL whose host resolves to a private or loopback address is refused (400, field channels.webhook.url) unless the operator allowed it (ALLOW_PRIVATE_WEBHOOK_HOSTS).',
       },
       spikeAlerts: { type: 'boolean' },
     },
@@ -41,40 +41,40 @@ export class SubscriptionsController {
   @Post()
   @ApiOperation({ summary: 'Subscribe to topics (and optionally a query, sources, languages, a minimum score)' })
   @ApiBody(SUBSCRIPTION_BODY)
-  async create(@Principal() principal: ApiKeyPrincipal, @Body() body: unknown): Promise<Subscription> {
+  async create(@Principal() principal: ApiKeyPrincipal, @Body() body: unknown): Promise<SubscriptionView> {
     // Every field is checked before the webhook host is looked up, so a bad body costs no DNS query.
     parseSubscriptionInput(body ?? {});
     await this.checkWebhook(body);
-    return this.subscriptions.create(principal.keyId, body ?? {});
+    return subscriptionView(await this.subscriptions.create(principal.keyId, body ?? {}));
   }
 
   @Get()
   @ApiOperation({ summary: "The caller's subscriptions" })
-  list(@Principal() principal: ApiKeyPrincipal): Promise<Subscription[]> {
-    return this.subscriptions.listByOwner(principal.keyId);
+  async list(@Principal() principal: ApiKeyPrincipal): Promise<SubscriptionView[]> {
+    return (await this.subscriptions.listByOwner(principal.keyId)).map(subscriptionView);
   }
 
   @Get(':id')
-  one(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string): Promise<Subscription> {
-    return this.subscriptions.get(principal.keyId, id);
+  async one(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string): Promise<SubscriptionView> {
+    return subscriptionView(await this.subscriptions.get(principal.keyId, id));
   }
 
   @Put(':id')
   @ApiBody(SUBSCRIPTION_BODY)
   @ApiOperation({ summary: 'Change a subscription (the fields given replace the old ones)' })
-  async replace(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<Subscription> {
+  async replace(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<SubscriptionView> {
     await this.subscriptions.get(principal.keyId, id);
     await this.checkWebhook(body);
-    return this.subscriptions.update(principal.keyId, id, body ?? {});
+    return subscriptionView(await this.subscriptions.update(principal.keyId, id, body ?? {}));
   }
 
   @Patch(':id')
   @ApiBody(SUBSCRIPTION_BODY)
   @ApiOperation({ summary: 'Change a subscription (the fields given replace the old ones)' })
-  async update(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<Subscription> {
+  async update(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<SubscriptionView> {
     await this.subscriptions.get(principal.keyId, id);
     await this.checkWebhook(body);
-    return this.subscriptions.update(principal.keyId, id, body ?? {});
+    return subscriptionView(await this.subscriptions.update(principal.keyId, id, body ?? {}));
   }
 
   @Delete(':id')

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { BUS_TOPICS, RawArticle, SOURCE_OWNERS_GROUP, SOURCES_TOPIC, errorCode } from '@monitor/contracts';
 import { MONITOR_CONFIG, MonitorConfig, parseHostAllowList } from '@monitor/config';
 import {
+  DEFAULT_USER_AGENT,
   FeedFetcher,
   FeedPoller,
   FetchOptions,
@@ -90,6 +91,8 @@ export class CollectorStage implements SourceOperations, OnApplicationBootstrap,
       sources: this.registry,
       store: state,
       hostGapMs: config.FETCH_HOST_GAP_MS,
+      // robots.txt groups are matched by the product token of the User-Agent the fetcher sends.
+      userAgent: config.FETCH_USER_AGENT ?? DEFAULT_USER_AGENT,
       fetcher: new InstrumentedFetcher(fetcher, metrics, () => this.registry.list()),
       logger: {
         info: (fields, message) => logger.info(fields, message),
