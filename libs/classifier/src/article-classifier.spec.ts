@@ -36,6 +36,19 @@ describe('TopicClassifier with the shipped taxonomy', () => {
     expect(ids('', '禁毒委员会通报：警方缴获海洛因十公斤，破获贩毒团伙一个。')).toContain('counter-narcotics-operations');
   });
 
+  it('reads traditional Chinese as simplified, with evidence pointing into the original characters', () => {
+    const title = '海關查獲易製毒化學品麻黃鹼兩噸';
+    const text = '日前，海關在邊境口岸查獲一批易製毒化學品，經鑑定為麻黃鹼，可用於製造冰毒。禁毒部門已對易製毒化學品的流向展開調查。';
+    const result = classifier.classify({ title, text });
+    const precursors = result.topics.find((t) => t.id === 'precursors');
+    expect(precursors).toBeDefined();
+    const terms = precursors!.evidence.map((e) => (e.field === 'title' ? title : text).slice(e.start, e.end));
+    expect(terms).toContain('易製毒化學品');
+    // The same article in either script gets the same topics and scores.
+    const simplified = classifier.classify({ title: '海关查获易制毒化学品麻黄碱两吨', text: '日前，海关在边境口岸查获一批易制毒化学品，经鉴定为麻黄碱，可用于制造冰毒。禁毒部门已对易制毒化学品的流向展开调查。' });
+    expect(result.topics.map((t) => [t.id, t.score])).toEqual(simplified.topics.map((t) => [t.id, t.score]));
+  });
+
   it('gives a human-trafficking article no drug topic, though it says "trafficking" throughout', () => {
     const title = 'Campaign against human trafficking launched on World Day against Trafficking in Persons';
     const text =

@@ -2,7 +2,8 @@
  * Normalises a title or body into the form the term trie matches against, and remembers where each
  * normalised code unit came from so that evidence offsets point into the original string.
  *
- * Normal form: NFKC, lower case, ё→е, every run of whitespace or hyphen-like dashes becomes one
+ * Normal form: NFKC, lower case, ё→е, traditional Chinese characters as simplified (緝毒 → 缉毒; see
+ * libs/text simplified-chinese.ts), every run of whitespace or hyphen-like dashes becomes one
  * space, and each Russian (Cyrillic) word loses its inflectional ending (see russian-endings.ts), so
  * "наркотиков", "наркотикам" and "наркотики" all read "наркотик".
  *
@@ -12,12 +13,14 @@
  * per-code-unit tables below are built once from foldLetters (libs/text), so the classifier folds
  * exactly as search and subscriptions do, and a 2,000-character article folds in a few µs.
  */
-import { foldLetters } from '@monitor/text';
+import { foldLetters, simplifiedHanTable } from '@monitor/text';
 import { createBitset, inBitset } from './bitset';
 import { russianEndingLength } from './russian-endings';
 import { SENTENCE_BREAK, isSentenceSpace } from './sentence-spans';
 
 const SLOW = 0xffff;
+/** Code unit → its simplified Chinese form (itself for all but traditional characters). */
+const SIMPLIFIED = simplifiedHanTable();
 /** code unit → its folded code unit, or SLOW when NFKC/lower-casing expands it to several units. */
 const FOLD = new Uint16Array(0x10000);
 /** 1 = letter or digit of a spaced script (Latin, Cyrillic, Greek, Arabic…), 2 = Cyrillic letter. */
@@ -41,7 +44,7 @@ for (let c = 0; c < 0x10000; c++) {
     continue;
   }
   const folded = foldLetters(ch);
-  FOLD[c] = folded.length === 1 ? folded.charCodeAt(0) : SLOW;
+  FOLD[c] = folded.length === 1 ? SIMPLIFIED[folded.charCodeAt(0)] : SLOW;
   if (wordRe.test(ch) && !unspacedScriptRe.test(ch)) WORD[c] = cyrillicRe.test(ch) ? 2 : 1;
 }
 
@@ -67,13 +70,14 @@ for (let c = 0; c < 0x10000; c++) {
   const unspaced = f < 0xd800 || f > 0xdfff ? wordRe.test(ch) && unspacedScriptRe.test(ch) : false;
   INFO[c] = f | (WORD[f] << WORD_SHIFT) | (SENTENCE_BREAK[c] << BREAK_SHIFT) | (unspaced ? INFO_UNSPACED : 0);
 }
-// The CJK Unified Ideographs (U+4E00–U+9FFF) fold to themselves and are letters of an unspaced
-// script. fill() answers them without the table: a Chinese article has a thousand distinct
-// characters, and their table entries are a thousand cache lines.
+// The CJK Unified Ideographs (U+4E00–U+9FFF) fold to their simplified form and are letters of an
+// unspaced script. fill() answers them from a table of their own, two bytes an entry, rather than
+// INFO's four: a Chinese article has a thousand distinct characters, each a cache line of INFO.
 const HAN_FIRST = 0x4e00;
 const HAN_SPAN = 0x9fff - HAN_FIRST;
+const HAN_FOLD = SIMPLIFIED.slice(HAN_FIRST, HAN_FIRST + HAN_SPAN + 1);
 for (let c = HAN_FIRST; c <= HAN_FIRST + HAN_SPAN; c++) {
-  if (INFO[c] !== (c | INFO_UNSPACED)) throw new Error(`unreachable: U+${c.toString(16)} does not fold to itself`);
+  if (INFO[c] !== (HAN_FOLD[c - HAN_FIRST] | INFO_UNSPACED)) throw new Error(`unreachable: U+${c.toString(16)} does not fold to its simplified form`);
 }
 // Combining marks (U+0300–U+036F) compose with the letter before them under NFKC ("и"+U+0306 → "й").
 const isCombining = (c: number): boolean => c >= 0x300 && c <= 0x36f;
@@ -217,9 +221,10 @@ export class MatchTextBuffer implements MatchText {
     while (i < n) {
       let c = source[i];
       if ((c - HAN_FIRST) >>> 0 <= HAN_SPAN) {
-        // A run of Chinese characters: each is its own normal form, and no word, break or space.
+        // A run of Chinese characters: each folds to its simplified form, and is no word, break or space.
         const first = i;
         do {
+          c = HAN_FOLD[c - HAN_FIRST];
           if (inBitset(firstUnits, c)) starts[startCount++] = len;
           units[len] = c;
           os[len++] = i;

@@ -24,6 +24,11 @@ const languageLists = {
 
 export const TermGroupSchema = z
   .strictObject({
+    /**
+     * What the terms name, in a few words ("precursor chemicals", "darknet markets"): the unit that
+     * must be covered in every language the monitor reads (see taxonomy-languages.spec.ts).
+     */
+    concept: z.string().trim().min(1).optional(),
     weight: z.number().positive('a weight must be above 0').max(100),
     /** Context rule: the terms count only when a term of one of these anchor sets is near. */
     near: z.array(z.string().min(1)).min(1).optional(),

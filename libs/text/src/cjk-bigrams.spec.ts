@@ -1,4 +1,4 @@
-import { cjkTerms, hasCjk } from './cjk-bigrams';
+import { cjkIndexTerms, cjkTerms, hasCjk } from './cjk-bigrams';
 
 const terms = (list: { term: string }[]) => list.map((t) => t.term);
 
@@ -7,6 +7,13 @@ describe('cjkTerms', () => {
     const { bigrams, singles } = cjkTerms('加强禁毒合作');
     expect(terms(bigrams)).toEqual(['加强', '强禁', '禁毒', '毒合', '合作']);
     expect(terms(singles)).toEqual(['加', '强', '禁', '毒', '合', '作']);
+  });
+
+  it('indexes traditional characters as simplified, offsets unchanged', () => {
+    expect(cjkIndexTerms('緝毒行動')).toEqual(cjkIndexTerms('缉毒行动'));
+    const { bigrams } = cjkTerms('查獲海洛因');
+    expect(bigrams.map((b) => b.term)).toEqual(['查获', '获海', '海洛', '洛因']);
+    expect(bigrams[1]).toMatchObject({ start: 1, end: 3 });
   });
 
   it('keeps a lone character as its own term, with no singles', () => {
@@ -19,7 +26,8 @@ describe('cjkTerms', () => {
   });
 
   it('folds compatibility ideographs to the unified ones', () => {
-    expect(terms(cjkTerms('\uF900毒').bigrams)).toEqual(['\u8C48毒']);
+    // U+F900 is the compatibility form of 豈 (U+8C48), whose simplified form is 岂.
+    expect(terms(cjkTerms('\uF900毒').bigrams)).toEqual(['岂毒']);
   });
 });
 

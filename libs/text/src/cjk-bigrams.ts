@@ -5,8 +5,11 @@
  * 合作): a two-character word is then one term found inside any sentence, a longer word a phrase of
  * its bigrams. A lone character is its own term; the single characters of longer runs are indexed
  * too, after the main stream, so that a one-character query still finds them without breaking the
- * adjacency of bigram phrases.
+ * adjacency of bigram phrases. Traditional characters are indexed as simplified (simplified-chinese.ts),
+ * so 緝毒 and 缉毒 are one term to search, to subscriptions and to the classifier alike.
  */
+import { toSimplifiedChinese } from './simplified-chinese';
+
 export const CJK_CLASS = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}';
 const CJK = new RegExp(`[${CJK_CLASS}]`, 'u');
 
@@ -34,7 +37,7 @@ export function cjkTerms(run: string): { bigrams: CjkTerm[]; singles: CjkTerm[] 
   let at = 0;
   const normalized = isNfkc(run);
   for (const ch of run) {
-    chars.push(normalized ? ch : ch.normalize('NFKC'));
+    chars.push(toSimplifiedChinese(normalized ? ch : ch.normalize('NFKC')));
     offsets.push(at);
     at += ch.length;
   }
@@ -59,8 +62,8 @@ function isNfkc(run: string): boolean {
  * makes no object per character.
  */
 export function cjkIndexTerms(run: string): { bigrams: string; singles: string } {
-  const chars = Array.from(run);
-  if (!isNfkc(run)) for (let i = 0; i < chars.length; i++) chars[i] = chars[i].normalize('NFKC');
+  const chars = Array.from(toSimplifiedChinese(run));
+  if (!isNfkc(run)) for (let i = 0; i < chars.length; i++) chars[i] = toSimplifiedChinese(chars[i].normalize('NFKC'));
   if (chars.length === 1) return { bigrams: chars[0], singles: '' };
   const bigrams = new Array<string>(chars.length - 1);
   for (let i = 0; i + 1 < chars.length; i++) bigrams[i] = chars[i] + chars[i + 1];

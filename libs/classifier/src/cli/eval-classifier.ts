@@ -1,24 +1,23 @@
 /**
- * npm run eval:classifier -- FILE [--taxonomy PATH] [--json]
- * Classifies a labelled JSON-lines file ({"id","title","text","lang"?,"topics"|"labels"}) and prints
- * per-topic precision, recall, F1 and support, micro and macro F1, then every false positive and
- * false negative with its evidence.
+ * npm run eval:classifier [-- FILE] [--errors] [--record] [--taxonomy PATH] [--json]
+ *
+ * Without FILE: the project's corpus (libs/classifier/corpus), dev and held-out parts reported
+ * apart, each overall and per language group (en, ru, zh), with per-topic precision and recall.
+ * `--errors` lists the dev part's false positives and negatives with their evidence; the held-out
+ * part's are never printed, so that nobody tunes on them. `--record` writes the held-out figures
+ * to corpus/heldout-baseline.json, the floor of the regression guard (corpus-regression.spec.ts).
+ *
+ * With FILE: a labelled JSON-lines file ({"id","title","text","lang"?,"topics"|"labels"}), such as
+ * a set kept outside the repository, reported the same way, errors included with `--errors`.
  */
 import { loadClassifier } from '../load-classifier';
 import { DEFAULT_TAXONOMY_PATH } from '../taxonomy-loader';
-import { evaluate, type LabelledArticle } from '../eval/classifier-evaluation';
+import type { Evaluation, LabelledArticle } from '../eval/classifier-evaluation';
+import { evaluateByLanguage, recordBaseline, type GroupedEvaluation } from '../eval/corpus-evaluation';
+import { LANGUAGE_GROUPS, loadCorpus } from '../eval/labelled-corpus';
 import { jsonLines } from './read-json-lines';
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const taxonomyAt = args.indexOf('--taxonomy');
-  const taxonomy = taxonomyAt >= 0 ? args[taxonomyAt + 1] : DEFAULT_TAXONOMY_PATH;
-  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--taxonomy');
-  if (!file) {
-    process.stderr.write('usage: npm run eval:classifier -- FILE [--taxonomy PATH] [--json]\n');
-    process.exit(2);
-  }
-  const classifier = loadClassifier(taxonomy);
+async function readFile(file: string): Promise<LabelledArticle[]> {
   const articles: LabelledArticle[] = [];
   for await (const { line, value, error } of jsonLines(file)) {
     const a = value as Record<string, unknown> | undefined;
@@ -29,31 +28,66 @@ async function main(): Promise<void> {
     }
     articles.push({ id: String(a.id ?? `line-${line}`), title: a.title, text: a.text, lang: typeof a.lang === 'string' ? a.lang : undefined, labels: labels.map(String) });
   }
-  const result = evaluate(classifier, articles);
-  if (args.includes('--json')) {
-    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-    return;
-  }
-  const pct = (x: number): string => x.toFixed(3);
+  return articles;
+}
+
+const pct = (x: number): string => x.toFixed(3);
+
+function table(name: string, grouped: GroupedEvaluation): string[] {
   const out: string[] = [];
-  out.push(`taxonomy ${classifier.taxonomyVersion} (${taxonomy}), ${result.articles} articles from ${file}`);
+  const groups = ['all', ...LANGUAGE_GROUPS] as const;
+  out.push(`== ${name}: ${groups.map((g) => `${g} ${grouped[g].articles}`).join(', ')} articles`);
+  out.push(`${'macro F1'.padEnd(30)} ${groups.map((g) => `${g.padStart(5)} ${pct(grouped[g].macroF1)}`).join('  ')}`);
+  out.push(`${'micro F1'.padEnd(30)} ${groups.map((g) => `${g.padStart(5)} ${pct(grouped[g].microF1)}`).join('  ')}`);
   out.push('');
-  out.push(`${'topic'.padEnd(30)} ${'prec'.padStart(6)} ${'recall'.padStart(6)} ${'F1'.padStart(6)} ${'support'.padStart(7)}   tp  fp  fn`);
-  for (const t of result.topics) {
-    out.push(`${t.id.padEnd(30)} ${pct(t.precision).padStart(6)} ${pct(t.recall).padStart(6)} ${pct(t.f1).padStart(6)} ${String(t.support).padStart(7)}  ${String(t.tp).padStart(3)} ${String(t.fp).padStart(3)} ${String(t.fn).padStart(3)}`);
+  out.push(`${'topic (precision / recall / support)'.padEnd(38)}${groups.map((g) => g.padEnd(21)).join('')}`);
+  for (const topic of grouped.all.topics) {
+    const cells = groups.map((g) => {
+      const t = grouped[g].topics.find((x) => x.id === topic.id)!;
+      return (t.support + t.fp === 0 ? '-' : `${pct(t.precision)} ${pct(t.recall)} ${String(t.support).padStart(3)}`).padEnd(21);
+    });
+    out.push(`${topic.id.padEnd(38)}${cells.join('')}`);
   }
-  out.push('');
-  out.push(`micro F1 ${pct(result.microF1)}   macro F1 ${pct(result.macroF1)}`);
-  const weak = result.topics.filter((t) => t.support >= 5 && t.f1 < 0.7).map((t) => t.id);
-  out.push(`topics with >= 5 examples under F1 0.7: ${weak.length ? weak.join(', ') : 'none'}`);
+  return out;
+}
+
+function errors(name: string, result: Evaluation): string[] {
+  const out: string[] = [];
   for (const kind of ['false-positive', 'false-negative'] as const) {
     const list = result.misses.filter((m) => m.kind === kind);
-    out.push('');
-    out.push(`${kind}s (${list.length}):`);
+    out.push('', `${name} ${kind}s (${list.length}):`);
     for (const m of list) {
       out.push(`  ${m.articleId}  ${m.topic}  score ${m.score}  "${m.title.slice(0, 90)}"`);
       const ev = m.evidence.slice(0, 6).map((e) => `${e.term} [${e.field} ${e.start}-${e.end}] ${e.weight}`);
       out.push(`      ${ev.length ? ev.join('; ') : '(no evidence)'}`);
+    }
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const taxonomyAt = args.indexOf('--taxonomy');
+  const taxonomy = taxonomyAt >= 0 ? args[taxonomyAt + 1] : DEFAULT_TAXONOMY_PATH;
+  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--taxonomy');
+  const classifier = loadClassifier(taxonomy);
+  const out: string[] = [`taxonomy ${classifier.taxonomyVersion} (${taxonomy})`, ''];
+
+  if (file) {
+    const grouped = evaluateByLanguage(classifier, await readFile(file));
+    if (args.includes('--json')) return void process.stdout.write(JSON.stringify(grouped, null, 2) + '\n');
+    out.push(...table(file, grouped));
+    if (args.includes('--errors')) out.push(...errors(file, grouped.all));
+  } else {
+    const corpus = loadCorpus();
+    const dev = evaluateByLanguage(classifier, corpus.dev);
+    const heldout = evaluateByLanguage(classifier, corpus.heldout);
+    if (args.includes('--json')) return void process.stdout.write(JSON.stringify({ dev, heldout }, null, 2) + '\n');
+    out.push(...table('dev', dev), '', ...table('held-out (never tune on it; its errors are not shown)', heldout));
+    if (args.includes('--errors')) out.push(...errors('dev', dev.all));
+    if (args.includes('--record')) {
+      const baseline = recordBaseline(heldout, classifier.taxonomyVersion);
+      out.push('', `recorded held-out macro-F1 as the regression floor: ${JSON.stringify(baseline.macroF1)}`);
     }
   }
   process.stdout.write(out.join('\n') + '\n');

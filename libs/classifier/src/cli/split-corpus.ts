@@ -1,0 +1,18 @@
+/**
+ * npm run corpus:split: places corpus items that split.tsv does not list yet (see corpus-split.ts
+ * for the rule); items already placed never move.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assignParts } from '../eval/corpus-split';
+import { CORPUS_DIR, readCorpusItems, readSplit } from '../eval/labelled-corpus';
+
+const items = readCorpusItems();
+const existing = readSplit();
+const parts = assignParts(items, existing);
+const lines = ['# The frozen split of the classifier corpus (see libs/classifier/src/eval/corpus-split.ts). Never move an item.'];
+for (const item of items) lines.push(`${item.id}\t${parts.get(item.id)}`);
+writeFileSync(join(CORPUS_DIR, 'split.tsv'), lines.join('\n') + '\n');
+const count = (lang: string, part: string): number => items.filter((i) => i.lang === lang && parts.get(i.id) === part).length;
+for (const lang of ['en', 'ru', 'zh']) process.stdout.write(`${lang}: dev ${count(lang, 'dev')}, held-out ${count(lang, 'heldout')}\n`);
+process.stdout.write(`placed ${items.length - existing.size} new item(s)\n`);

@@ -1,0 +1,39 @@
+/**
+ * Assigns corpus items to the dev or the held-out part, once. Not at random: items are grouped by
+ * source and year, and whole groups go to one side, the most recent groups of each language to the
+ * held-out part until it holds about `heldoutShare` of that language. Two retellings of the same
+ * source's coverage of one period then never sit on both sides, and the held-out part asks what a
+ * monitor meets in use: newer articles, worded as its sources write now.
+ *
+ * An item already in split.tsv keeps its part: the split is frozen, and only new items are placed.
+ */
+import type { CorpusItem, CorpusPart } from './labelled-corpus';
+
+export function assignParts(items: CorpusItem[], existing: Map<string, CorpusPart>, heldoutShare = 0.35): Map<string, CorpusPart> {
+  const parts = new Map(existing);
+  const byLanguage = new Map<string, CorpusItem[]>();
+  for (const item of items) {
+    if (parts.has(item.id)) continue;
+    byLanguage.set(item.lang, [...(byLanguage.get(item.lang) ?? []), item]);
+  }
+  for (const [lang, fresh] of byLanguage) {
+    const groups = new Map<string, CorpusItem[]>();
+    for (const item of fresh) {
+      const key = `${item.source}|${item.published.slice(0, 4)}`;
+      groups.set(key, [...(groups.get(key) ?? []), item]);
+    }
+    // Newest groups first (by their latest item); ties by key, so the result does not depend on file order.
+    const ordered = [...groups.entries()].sort(([ka, a], [kb, b]) => latest(b).localeCompare(latest(a)) || ka.localeCompare(kb));
+    const all = items.filter((i) => i.lang === lang);
+    let heldout = all.filter((i) => existing.get(i.id) === 'heldout').length;
+    const target = Math.round(all.length * heldoutShare);
+    for (const [, group] of ordered) {
+      const part: CorpusPart = heldout < target && heldout + group.length <= target + Math.ceil(group.length / 2) ? 'heldout' : 'dev';
+      if (part === 'heldout') heldout += group.length;
+      for (const item of group) parts.set(item.id, part);
+    }
+  }
+  return parts;
+}
+
+const latest = (group: CorpusItem[]): string => group.reduce((max, i) => (i.published > max ? i.published : max), '');

@@ -1,0 +1,72 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assignParts } from './corpus-split';
+import { loadCorpus, readCorpusItems, readSplit, type CorpusItem } from './labelled-corpus';
+
+describe('the classifier corpus in the repository', () => {
+  const items = readCorpusItems();
+  const split = readSplit();
+  const count = (f: (i: CorpusItem) => boolean): number => items.filter(f).length;
+
+  it('has the size and mix the evaluation needs', () => {
+    expect(items.length).toBeGreaterThanOrEqual(600);
+    expect(count((i) => i.lang === 'en')).toBeGreaterThanOrEqual(300);
+    expect(count((i) => i.lang === 'ru')).toBeGreaterThanOrEqual(150);
+    expect(count((i) => i.lang === 'zh')).toBeGreaterThanOrEqual(150);
+    expect(count((i) => i.lang === 'zh' && i.script === 'hant')).toBeGreaterThanOrEqual(30);
+    const negatives = count((i) => i.labels.length === 0) / items.length;
+    expect(negatives).toBeGreaterThan(0.3);
+    expect(negatives).toBeLessThan(0.5);
+  });
+
+  it('places every item in exactly one part, about a third held out in each language', () => {
+    const { dev, heldout } = loadCorpus();
+    expect(dev.length + heldout.length).toBe(items.length);
+    for (const lang of ['en', 'ru', 'zh']) {
+      const share = heldout.filter((i) => i.lang === lang).length / items.filter((i) => i.lang === lang).length;
+      expect(share).toBeGreaterThan(0.28);
+      expect(share).toBeLessThan(0.42);
+    }
+  });
+
+  it('splits by source and year: no such group has items on both sides', () => {
+    const sides = new Map<string, Set<string>>();
+    for (const item of items) {
+      const key = `${item.lang}|${item.source}|${item.published.slice(0, 4)}`;
+      sides.set(key, (sides.get(key) ?? new Set()).add(split.get(item.id)!));
+    }
+    expect([...sides.entries()].filter(([, parts]) => parts.size > 1).map(([key]) => key)).toEqual([]);
+  });
+});
+
+describe('reading a corpus', () => {
+  function corpusWith(lines: string[], splitTsv?: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'corpus-'));
+    mkdirSync(join(dir, 'items'));
+    writeFileSync(join(dir, 'items', 'x.jsonl'), lines.join('\n') + '\n');
+    if (splitTsv !== undefined) writeFileSync(join(dir, 'split.tsv'), splitTsv);
+    return dir;
+  }
+  const good = { id: 'en-1', source: 'unodc', url: 'https://example.org/a', title: 'T', published: '2024-05-01', lang: 'en', text: 'Body.', topics: ['precursors'], notes: '' };
+
+  it('names the file, line and field of a bad item', () => {
+    expect(() => readCorpusItems(corpusWith([JSON.stringify(good), JSON.stringify({ ...good, id: 'en-2', topics: ['heroin'] })]))).toThrow(/x\.jsonl:2: "topics" must be a list of topic ids/);
+    expect(() => readCorpusItems(corpusWith([JSON.stringify({ ...good, published: '1 May 2024' })]))).toThrow(/x\.jsonl:1: "published" must be YYYY-MM-DD/);
+    expect(() => readCorpusItems(corpusWith([JSON.stringify(good), JSON.stringify(good)]))).toThrow(/x\.jsonl:2: id "en-1" is also used at x\.jsonl:1/);
+    expect(() => readCorpusItems(corpusWith(['{not json']))).toThrow(/x\.jsonl:1: invalid JSON/);
+  });
+
+  it('refuses an item that split.tsv does not place', () => {
+    expect(() => loadCorpus(corpusWith([JSON.stringify(good)], '# empty\n'))).toThrow(/1 corpus item\(s\) have no part in split\.tsv \(en-1/);
+  });
+
+  it('never moves an item already placed, and keeps source-year groups together', () => {
+    const item = (id: string, source: string, published: string): CorpusItem => ({ ...good, id, source, published, lang: 'en', labels: [], script: undefined });
+    const items = [item('a', 's1', '2025-01-01'), item('b', 's1', '2025-06-01'), item('c', 's2', '2019-01-01'), item('d', 's2', '2019-02-01'), item('e', 's3', '2018-01-01'), item('f', 's3', '2017-01-01')];
+    const parts = assignParts(items, new Map([['a', 'dev']]));
+    expect(parts.get('a')).toBe('dev');
+    expect(parts.get('c')).toBe(parts.get('d'));
+    expect([...parts.values()].filter((p) => p === 'heldout').length).toBeGreaterThan(0);
+  });
+});

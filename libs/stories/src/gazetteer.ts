@@ -1,0 +1,86 @@
+/**
+ * The gazetteer (gazetteer/gazetteer.yaml): places, bodies, operations and recurring events, named
+ * in English, Russian and Chinese. A mention of one is evidence that does not depend on the
+ * article's language, which is what lets a Russian and a Chinese report of one event meet.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { phraseTerms } from '@monitor/text';
+
+const names = z.array(z.string().trim().min(1)).min(1);
+const EntitySchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/, 'ids are lower-case words joined by "-"'),
+  kind: z.enum(['country', 'city', 'region', 'body', 'operation', 'event']),
+  en: names,
+  ru: names,
+  zh: names,
+});
+const GazetteerSchema = z.strictObject({ entities: z.array(EntitySchema).min(1) });
+export type GazetteerEntity = z.infer<typeof EntitySchema>;
+
+export const DEFAULT_GAZETTEER_PATH = join(__dirname, '..', 'gazetteer', 'gazetteer.yaml');
+
+export class GazetteerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GazetteerError';
+  }
+}
+
+export function loadGazetteer(path = DEFAULT_GAZETTEER_PATH): GazetteerEntity[] {
+  const parsed = GazetteerSchema.safeParse(parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new GazetteerError(`${path}: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const seen = new Set<string>();
+  for (const entity of parsed.data.entities) {
+    if (seen.has(entity.id)) throw new GazetteerError(`${path}: entity id "${entity.id}" is used twice`);
+    seen.add(entity.id);
+  }
+  return parsed.data.entities;
+}
+
+interface NamePattern {
+  terms: string[];
+  entity: string;
+}
+
+/**
+ * Finds gazetteer entities in a text. Names and text go through the one analysis of libs/text
+ * (folding, Russian stems, Chinese bigrams, traditional as simplified), so "Душанбе" finds
+ * "в Душанбе" and 杜尚別 finds 杜尚别; a name matches where its terms stand in a row.
+ */
+export class EntityFinder {
+  private readonly byFirstTerm = new Map<string, NamePattern[]>();
+
+  constructor(entities: GazetteerEntity[]) {
+    for (const entity of entities) {
+      for (const name of [...entity.en, ...entity.ru, ...entity.zh]) {
+        const terms = phraseTerms(name);
+        if (terms.length === 0) continue;
+        const list = this.byFirstTerm.get(terms[0]) ?? [];
+        list.push({ terms, entity: entity.id });
+        this.byFirstTerm.set(terms[0], list);
+      }
+    }
+  }
+
+  /** The ids of the entities a text names; `terms` is the text's phraseTerms when already at hand. */
+  find(text: string, terms = phraseTerms(text)): Set<string> {
+    const found = new Set<string>();
+    for (let i = 0; i < terms.length; i++) {
+      const patterns = this.byFirstTerm.get(terms[i]);
+      if (!patterns) continue;
+      for (const pattern of patterns) {
+        if (found.has(pattern.entity)) continue;
+        let k = 1;
+        while (k < pattern.terms.length && terms[i + k] === pattern.terms[k]) k++;
+        if (k === pattern.terms.length) found.add(pattern.entity);
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,60 @@
+import { StoryAssigner, storyIdFor, type StoryArticle } from './story-assigner';
+
+const day = 24 * 3600_000;
+const t0 = Date.parse('2024-05-14T08:00:00Z');
+const article = (id: string, language: string, title: string, text: string, at = t0, sourceId = 'src'): StoryArticle => ({ id, language, title, text, publishedAt: at, sourceId });
+
+const meetingEn = article(
+  'en-1',
+  'en',
+  'SCO drug control chiefs meet in Dushanbe',
+  'The heads of the competent authorities of SCO member states for combating illicit drug trafficking held their 12th meeting in Dushanbe and approved a plan for 2024-2026.',
+);
+const meetingRu = article(
+  'ru-1',
+  'ru',
+  'В Душанбе прошло совещание руководителей антинаркотических ведомств ШОС',
+  'В Душанбе состоялось 12-е совещание руководителей компетентных органов государств — членов ШОС, уполномоченных на борьбу с незаконным оборотом наркотиков.',
+  t0 + 5 * 3600_000,
+  'tass',
+);
+const meetingZh = article('zh-1', 'zh', '上合组织禁毒部门领导人第十二次会议在杜尚别举行', '上海合作组织成员国禁毒部门领导人第十二次会议在塔吉克斯坦首都杜尚别举行，会议通过了合作计划。', t0 + 8 * 3600_000, 'xinhua');
+const seizure = article('en-2', 'en', 'Customs seize 1.5 tonnes of cannabis at Karachi port', 'Pakistan customs officers seized 1.5 tonnes of cannabis hidden in a container bound for the Gulf.', t0 + 3600_000, 'dawn');
+
+describe('StoryAssigner', () => {
+  it('puts the English, Russian and Chinese reports of one meeting in one story, and another event in its own', () => {
+    const assigner = new StoryAssigner();
+    const first = assigner.assign(meetingEn);
+    expect(first.created).toBe(true);
+    expect(first.story.id).toBe(storyIdFor('en-1'));
+    const other = assigner.assign(seizure);
+    expect(other.created).toBe(true);
+    expect(assigner.assign(meetingRu).story.id).toBe(first.story.id);
+    const zh = assigner.assign(meetingZh);
+    expect(zh.story.id).toBe(first.story.id);
+    expect([...zh.story.languages].sort()).toEqual(['en', 'ru', 'zh']);
+    expect([...zh.story.sources].sort()).toEqual(['src', 'tass', 'xinhua']);
+  });
+
+  it('does not join a report of the same kind of meeting a year later', () => {
+    const assigner = new StoryAssigner();
+    const first = assigner.assign(meetingEn);
+    const nextYear = assigner.assign({ ...meetingEn, id: 'en-9', publishedAt: t0 + 365 * day, text: meetingEn.text.replace('12th', '13th').replace('2024-2026', '2025-2027') });
+    expect(nextYear.story.id).not.toBe(first.story.id);
+  });
+
+  it('gives the same ids to the same stream in any process', () => {
+    const run = () => {
+      const assigner = new StoryAssigner();
+      return [meetingEn, seizure, meetingRu, meetingZh].map((a) => assigner.assign(a).story.id);
+    };
+    expect(run()).toEqual(run());
+  });
+
+  it('forgets articles older than the window', () => {
+    const assigner = new StoryAssigner({ windowMs: 2 * day });
+    assigner.assign(meetingEn);
+    assigner.assign({ ...seizure, publishedAt: t0 + 3 * day });
+    expect(assigner.size).toBe(1);
+  });
+});
