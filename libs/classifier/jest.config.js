@@ -1,0 +1,2 @@
+// This project's unit tests, the specs beside its code: `nx test classifier`.
+module.exports = { displayName: 'classifier', preset: '../../jest.preset.js' };

@@ -1,0 +1,2 @@
+// This project's unit tests, the specs beside its code: `nx test config`.
+module.exports = { displayName: 'config', preset: '../../jest.preset.js' };

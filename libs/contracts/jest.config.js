@@ -1,0 +1,2 @@
+// This project's unit tests, the specs beside its code: `nx test contracts`.
+module.exports = { displayName: 'contracts', preset: '../../jest.preset.js' };

@@ -1,0 +1,2 @@
+// This project's unit tests, the specs beside its code: `nx test messaging-kafka`.
+module.exports = { displayName: 'messaging-kafka', preset: '../../jest.preset.js' };
