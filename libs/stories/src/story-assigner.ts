@@ -81,12 +81,21 @@ export interface Story {
   lastSeen: number;
 }
 
+/**
+ * An article in the window, its features as unit vectors over interned feature ids (ascending):
+ * weighed once, when it arrives, with the rarity its features had then, so comparing two articles
+ * is one merge of two sorted arrays.
+ */
 interface Entry {
   article: StoryArticle;
   story: Story;
-  terms: Map<string, number>;
-  /** Language-free features: e:entity, q:quantity, t:topic. */
-  evidence: string[];
+  termIds: Int32Array;
+  termWeights: Float64Array;
+  evidenceIds: Int32Array;
+  evidenceWeights: Float64Array;
+  /** Every feature id, for the document frequencies and the postings. */
+  features: number[];
+  evicted: boolean;
 }
 
 export interface Assignment {
@@ -107,8 +116,10 @@ export class StoryAssigner {
   /** Window entries by arrival, oldest first, for eviction. */
   private readonly entries: Entry[] = [];
   private head = 0;
-  private readonly postings = new Map<string, Set<Entry>>();
-  private readonly df = new Map<string, number>();
+  /** Feature (term, or e:/q:/t: evidence) → its id; ids index df and postings. */
+  private readonly ids = new Map<string, number>();
+  private df = new Int32Array(1024);
+  private readonly postings: Array<Entry[] | undefined> = [];
   private latest = 0;
 
   constructor(tuning: Partial<StoryTuning> = {}, finder = new EntityFinder(loadGazetteer())) {
@@ -124,15 +135,7 @@ export class StoryAssigner {
   assign(article: StoryArticle): Assignment {
     this.latest = Math.max(this.latest, article.publishedAt);
     this.evict();
-    const words = phraseTerms(`${article.title}\n${article.text}`);
-    const terms = new Map<string, number>();
-    for (const w of words) terms.set(w, (terms.get(w) ?? 0) + 1);
-    const evidence = [
-      ...[...this.finder.find('', words)].map((e) => `e:${e}`),
-      ...[...findQuantities(`${article.title}\n${article.text}`)].map((q) => `q:${q}`),
-      ...(article.topics ?? []).map((t) => `t:${t}`),
-    ];
-    const entry: Entry = { article, story: undefined as unknown as Story, terms, evidence };
+    const entry = this.describe(article);
 
     let best: Entry | undefined;
     let bestScore = 0;
@@ -171,20 +174,66 @@ export class StoryAssigner {
     return { story: entry.story, created, score: bestScore };
   }
 
-  private idf(feature: string): number {
-    const n = Math.max(this.size, 50);
-    return Math.log((n + 1) / ((this.df.get(feature) ?? 0) + 1));
+  private idOf(feature: string): number {
+    let id = this.ids.get(feature);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(feature, id);
+      if (id >= this.df.length) {
+        const grown = new Int32Array(this.df.length * 2);
+        grown.set(this.df);
+        this.df = grown;
+      }
+    }
+    return id;
   }
 
-  /** Entries sharing a rare term or any language-free feature with the article, within the window. */
+  private idf(id: number): number {
+    const n = Math.max(this.size, 50);
+    return Math.log((n + 1) / (this.df[id] + 1));
+  }
+
+  /** The article's term and evidence vectors, weighed by the window as it is now. */
+  private describe(article: StoryArticle): Entry {
+    const body = `${article.title}\n${article.text}`;
+    const words = phraseTerms(body);
+    const tf = new Map<number, number>();
+    for (const w of words) {
+      const id = this.idOf(w);
+      tf.set(id, (tf.get(id) ?? 0) + 1);
+    }
+    const evidence = new Set<number>();
+    for (const e of this.finder.find('', words)) evidence.add(this.idOf(`e:${e}`));
+    for (const q of findQuantities(body)) evidence.add(this.idOf(`q:${q}`));
+    for (const t of article.topics ?? []) evidence.add(this.idOf(`t:${t}`));
+    const [termIds, termWeights] = this.unitVector([...tf.entries()].map(([id, n]) => [id, (1 + Math.log(n)) * this.idf(id)]));
+    const [evidenceIds, evidenceWeights] = this.unitVector([...evidence].map((id) => [id, this.idf(id)]));
+    return { article, story: undefined as unknown as Story, termIds, termWeights, evidenceIds, evidenceWeights, features: [...tf.keys(), ...evidence], evicted: false };
+  }
+
+  private unitVector(weighted: Array<[number, number]>): [Int32Array, Float64Array] {
+    weighted.sort((a, b) => a[0] - b[0]);
+    let norm = 0;
+    for (const [, w] of weighted) norm += w * w;
+    norm = Math.sqrt(norm) || 1;
+    return [Int32Array.from(weighted, ([id]) => id), Float64Array.from(weighted, ([, w]) => w / norm)];
+  }
+
+  /**
+   * Entries sharing one of the article's rarest terms or any of its evidence, within the window;
+   * those sharing the most first, at most maxCandidates.
+   */
   private candidates(entry: Entry): Entry[] {
     const shared = new Map<Entry, number>();
-    const rare = [...entry.terms.keys()].sort((a, b) => (this.df.get(a) ?? 0) - (this.df.get(b) ?? 0)).slice(0, this.tuning.candidateTerms);
-    for (const feature of [...rare, ...entry.evidence]) {
-      const list = this.postings.get(feature);
-      if (!list || list.size > this.tuning.maxPostings) continue;
+    const terms = Array.from(entry.termIds).sort((a, b) => this.df[a] - this.df[b]);
+    const lookups = [...terms.slice(0, this.tuning.candidateTerms), ...entry.evidenceIds];
+    const at = entry.article.publishedAt;
+    for (const id of lookups) {
+      const list = this.postings[id];
+      if (!list || this.df[id] > this.tuning.maxPostings) continue;
       for (const other of list) {
-        if (Math.abs(other.article.publishedAt - entry.article.publishedAt) <= this.tuning.windowMs) shared.set(other, (shared.get(other) ?? 0) + 1);
+        if (other.evicted || Math.abs(other.article.publishedAt - at) > this.tuning.windowMs) continue;
+        shared.set(other, (shared.get(other) ?? 0) + 1);
       }
     }
     if (shared.size <= this.tuning.maxCandidates) return [...shared.keys()];
@@ -196,51 +245,19 @@ export class StoryAssigner {
 
   private similarity(a: Entry, b: Entry): number {
     const fade = Math.pow(0.5, Math.abs(a.article.publishedAt - b.article.publishedAt) / this.tuning.halfLifeMs);
-    const evidence = this.evidenceSimilarity(a.evidence, b.evidence);
+    const evidence = dot(a.evidenceIds, a.evidenceWeights, b.evidenceIds, b.evidenceWeights);
     if (a.article.language !== b.article.language) return evidence * fade;
-    const words = this.termCosine(a.terms, b.terms);
+    const words = dot(a.termIds, a.termWeights, b.termIds, b.termWeights);
     return Math.max(words, evidence * this.tuning.evidenceWeightSameLanguage) * fade;
-  }
-
-  private termCosine(a: Map<string, number>, b: Map<string, number>): number {
-    let dot = 0;
-    let na = 0;
-    let nb = 0;
-    for (const [t, tf] of a) {
-      const w = (1 + Math.log(tf)) * this.idf(t);
-      na += w * w;
-      const other = b.get(t);
-      if (other !== undefined) dot += w * (1 + Math.log(other)) * this.idf(t);
-    }
-    for (const [t, tf] of b) {
-      const w = (1 + Math.log(tf)) * this.idf(t);
-      nb += w * w;
-    }
-    return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
-  }
-
-  private evidenceSimilarity(a: string[], b: string[]): number {
-    if (a.length === 0 || b.length === 0) return 0;
-    const inB = new Set(b);
-    let shared = 0;
-    let wa = 0;
-    let wb = 0;
-    for (const f of a) {
-      const w = this.idf(f);
-      wa += w * w;
-      if (inB.has(f)) shared += w * w;
-    }
-    for (const f of b) wb += this.idf(f) ** 2;
-    return shared / Math.sqrt(wa * wb);
   }
 
   private add(entry: Entry): void {
     this.entries.push(entry);
-    for (const feature of [...entry.terms.keys(), ...entry.evidence]) {
-      this.df.set(feature, (this.df.get(feature) ?? 0) + 1);
-      let list = this.postings.get(feature);
-      if (!list) this.postings.set(feature, (list = new Set()));
-      list.add(entry);
+    for (const id of entry.features) {
+      this.df[id]++;
+      const list = this.postings[id];
+      if (list) list.push(entry);
+      else this.postings[id] = [entry];
     }
   }
 
@@ -248,13 +265,14 @@ export class StoryAssigner {
   private evict(): void {
     while (this.head < this.entries.length && this.entries[this.head].article.publishedAt < this.latest - this.tuning.windowMs) {
       const old = this.entries[this.head++];
-      for (const feature of [...old.terms.keys(), ...old.evidence]) {
-        const left = (this.df.get(feature) ?? 1) - 1;
-        if (left <= 0) this.df.delete(feature);
-        else this.df.set(feature, left);
-        const list = this.postings.get(feature);
-        list?.delete(old);
-        if (list && list.size === 0) this.postings.delete(feature);
+      old.evicted = true;
+      for (const id of old.features) {
+        this.df[id]--;
+        const list = this.postings[id]!;
+        // Evicted entries leave a list in bulk, once they are half of it: a splice per entry would
+        // cost the length of the list each time.
+        if (this.df[id] === 0) this.postings[id] = undefined;
+        else if (list.length > 2 * this.df[id] + 8) this.postings[id] = list.filter((e) => !e.evicted);
       }
     }
     if (this.head > 4096 && this.head * 2 > this.entries.length) {
@@ -262,4 +280,19 @@ export class StoryAssigner {
       this.head = 0;
     }
   }
+}
+
+/** The dot product of two sparse vectors given as ascending ids and their weights. */
+function dot(ai: Int32Array, aw: Float64Array, bi: Int32Array, bw: Float64Array): number {
+  let i = 0;
+  let j = 0;
+  let sum = 0;
+  while (i < ai.length && j < bi.length) {
+    const x = ai[i];
+    const y = bi[j];
+    if (x === y) sum += aw[i++] * bw[j++];
+    else if (x < y) i++;
+    else j++;
+  }
+  return sum;
 }
