@@ -21,7 +21,9 @@ const swc = [
 
 const base = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  // Dependencies that ship only ES modules are compiled to CommonJS (see the transformer).
+  transform: { '^.+\\.ts$': swc, '/node_modules/.+\\.m?js$': '<rootDir>/tests/support/esm-dependencies-as-commonjs.js' },
+  transformIgnorePatterns: ['\\.pnp\\.[^\\/]+$'],
   moduleNameMapper,
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
