@@ -1,8 +1,8 @@
 import { Copy, DockerfileParser, Instruction } from 'dockerfile-ast';
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { ensureElasticsearch, ensureKafka } from './infra-servers';
@@ -10,10 +10,9 @@ import { MonitorProcess, REPO_ROOT, startMonitor } from './support/monitor-proce
 import { RunningStack, STACK_SERVICES, startStack } from './support/stack-services';
 
 // No Docker engine here: the image's recipe is read with dockerfile-ast (the parser of VS Code's
-// Dockerfile language server) and checked instruction by instruction, and what the runtime stage
-// would hold is rebuilt outside Docker the way the Dockerfile says (the build script's output, the
-// Dockerfile's own `npm ci` for production dependencies) and started with the image's CMD and the
-// compose file's commands.
+// Dockerfile language server) and checked instruction by instruction; then its stages are replayed
+// outside Docker (their COPYs and npm commands, in temporary directories) and what the runtime
+// stage holds is started with the image's CMD and with the compose file's commands.
 const run = promisify(execFile);
 const dockerfile = DockerfileParser.parse(readFileSync(join(REPO_ROOT, 'infra', 'Dockerfile'), 'utf8'));
 const NODE_MAJOR = readFileSync(join(REPO_ROOT, '.nvmrc'), 'utf8').trim();
@@ -99,10 +98,54 @@ describe('infra/Dockerfile', () => {
   });
 });
 
-describe('the runtime stage rebuilt outside Docker: the build output with production dependencies only', () => {
-  const runtime = stages().at(-1)!;
+/**
+ * Replays a stage's WORKDIR, COPY and RUN in `root`, a directory standing for the stage's file
+ * system: COPY from the repository (the build context; the .dockerignore only keeps out what these
+ * COPYs do not name) or `--from` an earlier stage's root; each `&&` part of a RUN that is an npm
+ * command runs in the WORKDIR with the stage's ENV, as the image's build would run it. Other
+ * commands (the runtime's mkdir and chown of /data, npm's cache cleaning) touch only paths outside
+ * the WORKDIR and are not replayed. Returns the WORKDIR.
+ */
+async function replay(stage: Stage, root: string, roots: Map<string, string>): Promise<string> {
+  let workdir = root;
+  const env: Record<string, string> = { ...process.env, NODE_ENV: '' };
+  for (const instruction of stage.instructions) {
+    const name = instruction.getKeyword();
+    if (name === 'ENV') {
+      for (const [, variable, value] of text(instruction).matchAll(/([A-Z_]+)=(\S+)/g)) env[variable] = value;
+    } else if (name === 'WORKDIR') {
+      workdir = join(root, text(instruction));
+      mkdirSync(workdir, { recursive: true });
+    } else if (name === 'COPY') {
+      const from = (instruction as Copy).getFromFlag()?.getValue();
+      const [dest, ...sources] = text(instruction).split(/\s+/).reverse();
+      const target = dest.startsWith('/') ? join(root, dest) : join(workdir, dest);
+      for (const source of sources.reverse()) {
+        const origin = from ? join(roots.get(from)!, source) : join(REPO_ROOT, source);
+        const into = dest.endsWith('/') ? join(target, basename(source)) : target;
+        mkdirSync(dirname(into), { recursive: true });
+        cpSync(origin, into, { recursive: true });
+      }
+    } else if (name === 'RUN') {
+      for (const part of text(instruction).split('&&').map((command) => command.trim())) {
+        // The image's npm cache is this machine's: not cleaned here.
+        if (part.startsWith('npm cache ')) continue;
+        if (!part.startsWith('npm ')) {
+          expect(part).toMatch(/^(mkdir -p|chown \S+) \/data$/);
+          continue;
+        }
+        await run('npm', part.split(/\s+/).slice(1), { cwd: workdir, env, maxBuffer: 64 * 1024 * 1024 });
+      }
+    }
+  }
+  return workdir;
+}
+
+describe('the image rebuilt outside Docker: its stages replayed, the runtime started as the image and compose start it', () => {
+  const all = stages();
+  const runtime = all.at(-1)!;
   const cmd = execForm(keyword(runtime, 'CMD').at(-1)!);
-  /** The runtime stage's ENV, with its /app (WORKDIR) moved to the test's directory. */
+  /** The runtime stage's ENV, with its /app (WORKDIR) moved to where the replay put it. */
   const imageEnv = (app: string): Record<string, string> => {
     const env: Record<string, string> = {};
     for (const instruction of keyword(runtime, 'ENV')) {
@@ -110,26 +153,29 @@ describe('the runtime stage rebuilt outside Docker: the build output with produc
     }
     return env;
   };
+  let image: string;
   let app: string;
   let dataDir: string;
   const processes: MonitorProcess[] = [];
   let stack: RunningStack | undefined;
 
   beforeAll(async () => {
-    app = mkdtempSync(join(tmpdir(), 'monitor-image-'));
+    image = mkdtempSync(join(tmpdir(), 'monitor-image-'));
     dataDir = mkdtempSync(join(tmpdir(), 'monitor-image-data-'));
-    for (const file of ['package.json', 'package-lock.json']) cpSync(join(REPO_ROOT, file), join(app, file));
-    await run(process.execPath, [join(REPO_ROOT, 'infra', 'build.js'), '--out-dir', join(app, 'dist')], { cwd: REPO_ROOT });
-    // The runtime stage's own install command, as written in the Dockerfile.
-    const install = keyword(runtime, 'RUN').map(text).find((command) => /\bnpm ci\b/.test(command))!;
-    const npmCi = install.split('&&')[0].trim().split(/\s+/).slice(1);
-    await run('npm', npmCi, { cwd: app, env: { ...process.env, NODE_ENV: 'production' }, maxBuffer: 16 * 1024 * 1024 });
+    const roots = new Map<string, string>();
+    for (const [i, stage] of all.entries()) {
+      const root = join(image, stage.name ?? `stage-${i}`);
+      mkdirSync(root, { recursive: true });
+      const workdir = await replay(stage, root, roots);
+      if (stage.name) roots.set(stage.name, root);
+      if (stage === runtime) app = workdir;
+    }
   }, 10 * 60_000);
 
   afterAll(async () => {
     for (const child of processes) await child.stop();
     await stack?.close();
-    rmSync(app, { recursive: true, force: true });
+    rmSync(image, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
   });
 
