@@ -15,7 +15,10 @@ module.exports = {
         module: { type: 'commonjs' },
       },
     ],
+    // Dependencies that ship only ES modules (NestJS 12, normalize-url) are compiled to CommonJS.
+    '/node_modules/.+\\.m?js$': require('node:path').join(__dirname, 'tests/support/esm-dependencies-as-commonjs.js'),
   },
+  transformIgnorePatterns: ['\\.pnp\\.[^\\/]+$'],
   // Nx's resolver follows the aliases through TypeScript's own module resolution (the nearest
   // tsconfig.json). A moduleNameMapper would do too, but @nx/jest/plugin lists every file it maps
   // to as an input of every test target, so a change to any lib's index.ts would mark every

@@ -6,15 +6,17 @@
 // are left alone). Ends with one summary line "N passed, N failed".
 const { spawnSync } = require('node:child_process');
 const { createConnection } = require('node:net');
-const { readFileSync, mkdirSync } = require('node:fs');
+const { readFileSync, mkdirSync, realpathSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' };
-const bin = (name) => join(root, 'node_modules', '.bin', name);
-const run = (label, cmd, args) => {
+// Each tool runs on this process's Node (the one `npm test` was started with, Node 24 on CI), not on
+// whichever `node` a `#!/usr/bin/env node` line would find first on PATH.
+const bin = (name) => realpathSync(join(root, 'node_modules', '.bin', name));
+const run = (label, tool, args) => {
   process.stdout.write(`\n== ${label}\n`);
-  const result = spawnSync(cmd, args, { cwd: root, env, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [bin(tool), ...args], { cwd: root, env, stdio: 'inherit' });
   return result.status === 0;
 };
 
@@ -39,13 +41,20 @@ const SERVERS = [
 ];
 
 async function main() {
+  const major = Number(process.versions.node.split('.')[0]);
+  process.stdout.write(`node ${process.version} (${process.execPath})\n`);
+  if (major < 24) {
+    process.stderr.write(`Node 24 or later is needed (package.json engines), this is ${process.version}: see the README, "Run it"\n`);
+    process.stdout.write('\n0 passed, 1 failed\n');
+    process.exit(1);
+  }
   const runningBefore = new Map();
   for (const server of SERVERS) runningBefore.set(server.name, await listening(server.port));
 
   let ok = true;
-  ok = run('project graph', bin('nx'), ['show', 'projects']) && ok;
-  ok = run('lint', bin('eslint'), ['--max-warnings=0', 'libs', 'services', 'tests']) && ok;
-  ok = run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) && ok;
+  ok = run('project graph', 'nx', ['show', 'projects']) && ok;
+  ok = run('lint', 'eslint', ['--max-warnings=0', 'libs', 'services', 'tests']) && ok;
+  ok = run('typecheck', 'tsc', ['-p', 'tsconfig.json', '--noEmit']) && ok;
 
   mkdirSync(join(root, 'tmp'), { recursive: true });
   // The cluster suites (tests/cluster-*.test.ts: three Kafka and three Elasticsearch nodes, and a
@@ -62,7 +71,7 @@ async function main() {
   let failed = 0;
   for (const [i, pass] of passes.entries()) {
     const report = join(root, 'tmp', `jest-report-${i}.json`);
-    ok = run(pass.label, bin('jest'), ['--ci', '--json', `--outputFile=${report}`, ...pass.args]) && ok;
+    ok = run(pass.label, 'jest', ['--ci', '--json', `--outputFile=${report}`, ...pass.args]) && ok;
     try {
       const summary = JSON.parse(readFileSync(report, 'utf8'));
       passed += summary.numPassedTests;

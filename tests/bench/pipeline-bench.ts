@@ -144,9 +144,9 @@ async function startService(name: 'classifier' | 'indexer', env: Record<string, 
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${log}`);
-    const up = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status === 200, () => false);
+    const up = await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.status === 200, () => false);
     if (up) return { child, log: () => log };
-    if (Date.now() > deadline) throw new Error(`${name} did not become healthy:\n${log}`);
+    if (Date.now() > deadline) throw new Error(`${name} did not become ready:\n${log}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -14,13 +14,21 @@ export interface MonitorProcess {
 }
 
 /**
- * Starts a real monitor process (the same entry point as `npm start`) and waits until /health
- * answers. Tests talk to it over HTTP on loopback only, as a user would.
+ * What to start: a TypeScript entry point of the repository run through swc's require hook (as
+ * `npm start` does), or Node's arguments in a directory (a build's compiled main.js, as the image
+ * runs it).
  */
-export async function startMonitor(env: Record<string, string>, entry = 'services/api/src/main.ts'): Promise<MonitorProcess> {
+export type MonitorEntry = string | { args: string[]; cwd: string };
+
+/**
+ * Starts a real monitor process (the same entry point as `npm start`) and waits until it is ready
+ * (/ready: its bus and store answer). Tests talk to it over HTTP on loopback only, as a user would.
+ */
+export async function startMonitor(env: Record<string, string>, entry: MonitorEntry = 'services/api/src/main.ts'): Promise<MonitorProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['-r', 'reflect-metadata', '-r', '@swc-node/register', entry], {
-    cwd: REPO_ROOT,
+  const { args, cwd } = typeof entry === 'string' ? { args: ['-r', 'reflect-metadata', '-r', '@swc-node/register', entry], cwd: REPO_ROOT } : entry;
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -33,14 +41,14 @@ export async function startMonitor(env: Record<string, string>, entry = 'service
   for (;;) {
     if (child.exitCode !== null) throw new Error(`monitor exited with ${child.exitCode}:\n${log}`);
     try {
-      const response = await fetch(`${baseUrl}/health`);
+      const response = await fetch(`${baseUrl}/ready`);
       if (response.status === 200) break;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`monitor did not become healthy in 60 s:\n${log}`);
+      throw new Error(`monitor did not become ready in 60 s:\n${log}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

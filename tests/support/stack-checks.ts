@@ -179,9 +179,9 @@ export async function expectExactlyOnce(expectation: ExactlyOnceExpectation): Pr
   expect(ledgerIds.every((id) => id !== undefined && expectedAlerts.has(id))).toBe(true);
 }
 
-/** Waits until every service answers /health with 200 (a restarted server may take a moment). */
+/** Waits until every service is ready (/ready answers 200: its Kafka and Elasticsearch answer; a restarted server may take a moment). */
 export async function expectHealthy(urls: string[], timeoutMs = 60_000): Promise<void> {
   for (const url of urls) {
-    await eventually(async () => (await fetch(`${url}/health`)).status === 200, `${url}/health to be up`, timeoutMs);
+    await eventually(async () => (await fetch(`${url}/ready`)).status === 200, `${url}/ready to answer 200`, timeoutMs);
   }
 }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, MonitorProcess, startMonitor } from './monitor-process';
+import { freePort, MonitorEntry, MonitorProcess, startMonitor } from './monitor-process';
 
 export const STACK_SERVICES = ['collector', 'classifier', 'indexer', 'alerter', 'api'] as const;
 export type StackService = (typeof STACK_SERVICES)[number];
@@ -27,6 +27,8 @@ export interface StackOptions {
    * which `close` removes), say, to show it keeps nothing of its own on the host.
    */
   replicaEnv?: (service: StackService, replica: number, dataDir: string) => Record<string, string>;
+  /** What each service runs (default: its TypeScript main through swc's require hook, as in development). */
+  entry?: (service: StackService) => MonitorEntry;
 }
 
 export interface RunningStack {
@@ -40,7 +42,7 @@ export interface RunningStack {
   /** Replica 0 is the one the other services are told about; `replica` picks another. */
   url(service: StackService, replica?: number): string;
   process(service: StackService, replica?: number): MonitorProcess;
-  /** Starts (or starts again, on the same port and state) one service's replica and waits for its /health. */
+  /** Starts (or starts again, on the same port and state) one service's replica and waits until it is ready (/ready). */
   start(service: StackService, replica?: number): Promise<MonitorProcess>;
   /** Stops one service's replica with a signal (SIGKILL: no shutdown hooks, nothing committed on the way out). */
   stop(service: StackService, signal?: NodeJS.Signals, replica?: number): Promise<void>;
@@ -101,7 +103,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const ownDir = join(dataDir, instanceName(service, replica));
     mkdirSync(ownDir, { recursive: true });
     const own = options.replicaEnv?.(service, replica, dataDir) ?? {};
-    const child = await startMonitor({ ...env, DATA_DIR: ownDir, ...own, PORT: String(portOf(service, replica)) }, `services/${service}/src/main.ts`);
+    const entry = options.entry?.(service) ?? `services/${service}/src/main.ts`;
+    const child = await startMonitor({ ...env, DATA_DIR: ownDir, ...own, PORT: String(portOf(service, replica)) }, entry);
     running.set(instanceName(service, replica), child);
     return child;
   };

@@ -1,4 +1,4 @@
-import normalizeUrl from '@esm2cjs/normalize-url';
+import normalizeUrl from 'normalize-url';
 import { articleIdFromGuid, articleIdFromUrl } from '@monitor/contracts';
 
 /**
@@ -14,7 +14,7 @@ const TRACKING_PARAMS: Array<RegExp | string> = [
  * The form of a URL used for ids: lower-case host, no default port, no fragment, no tracking
  * parameters, remaining parameters sorted, no trailing slash (except the root), repeated slashes
  * collapsed. The scheme and a 'www.' prefix are kept: some sites serve different things with and
- * without them. Uses normalize-url (CommonJS build of v8 from @esm2cjs, since v8 itself is ESM-only).
+ * without them. normalize-url is ESM-only; Node 24 loads it from this CommonJS build with require().
  */
 export function canonicalUrl(url: string): string {
   return normalizeUrl(url.trim(), {

@@ -1,11 +1,19 @@
-import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Optional, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
+import type { Response } from 'express';
 import { MESSAGE_BUS, MessageBus } from '@monitor/messaging';
 import { ActivitySnapshot, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineActivity } from '@monitor/observability';
 import { ARTICLE_STORE, ArticleStore } from '@monitor/search';
 
-/** /health, /metrics and /ops/activity, the same on every service process. */
+/**
+ * /health, /ready, /metrics and /ops/activity, the same on every service process.
+ *
+ * Liveness and readiness are separate so that an orchestrator restarts only what restarting can
+ * fix: /health answers 200 as long as the process serves HTTP (a Kafka or Elasticsearch outage
+ * must not get every replica killed), /ready answers 503 while the bus or the search store is
+ * down (take the replica out of the load balancer until they are back).
+ */
 @ApiTags('ops')
 @Controller()
 export class OpsController {
@@ -20,8 +28,15 @@ export class OpsController {
 
   @Get('health')
   @HealthCheck()
-  @ApiOperation({ summary: 'Health of the bus (Kafka or embedded) and the search store (Elasticsearch or embedded)' })
-  check() {
+  @ApiOperation({ summary: 'Liveness: 200 while the process serves HTTP, whatever the state of Kafka and Elasticsearch' })
+  live() {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: 200 when the bus (Kafka or embedded) and the search store (Elasticsearch or embedded) answer, else 503 naming the one down' })
+  async ready(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
     const checks: HealthIndicatorFunction[] = [
       async () => {
         const indicator = this.indicators.check('bus');
@@ -37,7 +52,14 @@ export class OpsController {
         return health.up ? indicator.up({ documents: health.documents }) : indicator.down({ detail: health.detail });
       });
     }
-    return this.health.check(checks);
+    try {
+      return await this.health.check(checks);
+    } catch (error) {
+      // Terminus throws its report with the 503; answered as it is, it names what is down.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      response.status(503);
+      return error.getResponse() as HealthCheckResult;
+    }
   }
 
   @Get('metrics')

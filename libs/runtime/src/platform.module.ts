@@ -5,7 +5,7 @@ import { MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, Pip
 import { LoggerModule } from 'nestjs-pino';
 import { IncomingMessage } from 'node:http';
 
-const QUIET_PATHS = ['/health', '/metrics'];
+const QUIET_PATHS = ['/health', '/ready', '/metrics'];
 
 /** Config, logger, metrics and the activity record: what every service process has once. */
 @Global()
