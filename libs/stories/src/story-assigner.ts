@@ -48,8 +48,13 @@ export interface StoryTuning {
   crossLanguageThreshold: number;
   /** How much the language-free evidence counts beside the words, within one language. */
   evidenceWeightSameLanguage: number;
-  /** Rarest terms of an article used to look up candidates. */
+  /** Heaviest terms of an article used to look up candidates. */
   candidateTerms: number;
+  /**
+   * Terms kept of each article: its heaviest by TF-IDF. The rest of a news text (the boilerplate of
+   * its kind, words of every story) moves a cosine little and costs most of its time.
+   */
+  keptTerms: number;
   /**
    * A feature held by more articles of the window than this finds no candidates: a word that
    * common ("police", 会议) is no clue to the event, and its list would cost more than all others.
@@ -65,9 +70,10 @@ export const DEFAULT_STORY_TUNING: StoryTuning = {
   sameLanguageThreshold: 0.3,
   crossLanguageThreshold: 0.45,
   evidenceWeightSameLanguage: 0.8,
-  candidateTerms: 16,
-  maxPostings: 2_000,
-  maxCandidates: 300,
+  candidateTerms: 10,
+  keptTerms: 48,
+  maxPostings: 500,
+  maxCandidates: 60,
 };
 
 export interface Story {
@@ -93,9 +99,16 @@ interface Entry {
   termWeights: Float64Array;
   evidenceIds: Int32Array;
   evidenceWeights: Float64Array;
-  /** Every feature id, for the document frequencies and the postings. */
-  features: number[];
+  /** Every feature id, for the document frequencies. */
+  features: Int32Array;
+  /** The kept terms and the evidence: what the postings list the entry under. */
+  indexed: Int32Array;
+  /** Kept terms, heaviest first: the article's own lookup keys. */
+  heaviest: Int32Array;
   evicted: boolean;
+  /** The lookup that last counted this entry as a candidate, and how many features it shared then. */
+  seenBy: number;
+  shared: number;
 }
 
 export interface Assignment {
@@ -121,6 +134,7 @@ export class StoryAssigner {
   private df = new Int32Array(1024);
   private readonly postings: Array<Entry[] | undefined> = [];
   private latest = 0;
+  private lookups = 0;
 
   constructor(tuning: Partial<StoryTuning> = {}, finder = new EntityFinder(loadGazetteer())) {
     this.tuning = { ...DEFAULT_STORY_TUNING, ...tuning };
@@ -206,17 +220,21 @@ export class StoryAssigner {
     for (const e of this.finder.find('', words)) evidence.add(this.idOf(`e:${e}`));
     for (const q of findQuantities(body)) evidence.add(this.idOf(`q:${q}`));
     for (const t of article.topics ?? []) evidence.add(this.idOf(`t:${t}`));
-    const [termIds, termWeights] = this.unitVector([...tf.entries()].map(([id, n]) => [id, (1 + Math.log(n)) * this.idf(id)]));
-    const [evidenceIds, evidenceWeights] = this.unitVector([...evidence].map((id) => [id, this.idf(id)]));
-    return { article, story: undefined as unknown as Story, termIds, termWeights, evidenceIds, evidenceWeights, features: [...tf.keys(), ...evidence], evicted: false };
-  }
-
-  private unitVector(weighted: Array<[number, number]>): [Int32Array, Float64Array] {
-    weighted.sort((a, b) => a[0] - b[0]);
-    let norm = 0;
-    for (const [, w] of weighted) norm += w * w;
-    norm = Math.sqrt(norm) || 1;
-    return [Int32Array.from(weighted, ([id]) => id), Float64Array.from(weighted, ([, w]) => w / norm)];
+    const weighted: Array<[number, number]> = [];
+    for (const [id, n] of tf) weighted.push([id, (1 + Math.log(n)) * this.idf(id)]);
+    weighted.sort((a, b) => b[1] - a[1]);
+    const kept = weighted.length > this.tuning.keptTerms ? weighted.slice(0, this.tuning.keptTerms) : weighted;
+    const heaviest = Int32Array.from(kept, ([id]) => id);
+    const [termIds, termWeights] = unitVector(kept);
+    const [evidenceIds, evidenceWeights] = unitVector([...evidence].map((id) => [id, this.idf(id)]));
+    const features = new Int32Array(tf.size + evidence.size);
+    let k = 0;
+    for (const id of tf.keys()) features[k++] = id;
+    for (const id of evidence) features[k++] = id;
+    const indexed = new Int32Array(termIds.length + evidenceIds.length);
+    indexed.set(termIds);
+    indexed.set(evidenceIds, termIds.length);
+    return { article, story: undefined as unknown as Story, termIds, termWeights, evidenceIds, evidenceWeights, features, indexed, heaviest, evicted: false, seenBy: 0, shared: 0 };
   }
 
   /**
@@ -224,27 +242,33 @@ export class StoryAssigner {
    * those sharing the most first, at most maxCandidates.
    */
   private candidates(entry: Entry): Entry[] {
-    const shared = new Map<Entry, number>();
-    const terms = Array.from(entry.termIds).sort((a, b) => this.df[a] - this.df[b]);
-    const lookups = [...terms.slice(0, this.tuning.candidateTerms), ...entry.evidenceIds];
+    // Counted on the entries themselves (a stamp per lookup): a Map of counts was most of the cost.
+    const stamp = ++this.lookups;
+    const found: Entry[] = [];
+    const lookups = [...entry.heaviest.subarray(0, this.tuning.candidateTerms), ...entry.evidenceIds];
     const at = entry.article.publishedAt;
+    const window = this.tuning.windowMs;
     for (const id of lookups) {
       const list = this.postings[id];
       if (!list || this.df[id] > this.tuning.maxPostings) continue;
-      for (const other of list) {
-        if (other.evicted || Math.abs(other.article.publishedAt - at) > this.tuning.windowMs) continue;
-        shared.set(other, (shared.get(other) ?? 0) + 1);
+      for (let k = 0; k < list.length; k++) {
+        const other = list[k];
+        if (other.seenBy === stamp) {
+          other.shared++;
+          continue;
+        }
+        if (other.evicted || Math.abs(other.article.publishedAt - at) > window) continue;
+        other.seenBy = stamp;
+        other.shared = 1;
+        found.push(other);
       }
     }
-    if (shared.size <= this.tuning.maxCandidates) return [...shared.keys()];
-    return [...shared.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, this.tuning.maxCandidates)
-      .map(([e]) => e);
+    if (found.length <= this.tuning.maxCandidates) return found;
+    return found.sort((a, b) => b.shared - a.shared).slice(0, this.tuning.maxCandidates);
   }
 
   private similarity(a: Entry, b: Entry): number {
-    const fade = Math.pow(0.5, Math.abs(a.article.publishedAt - b.article.publishedAt) / this.tuning.halfLifeMs);
+    const fade = Math.exp((-Math.LN2 * Math.abs(a.article.publishedAt - b.article.publishedAt)) / this.tuning.halfLifeMs);
     const evidence = dot(a.evidenceIds, a.evidenceWeights, b.evidenceIds, b.evidenceWeights);
     if (a.article.language !== b.article.language) return evidence * fade;
     const words = dot(a.termIds, a.termWeights, b.termIds, b.termWeights);
@@ -253,8 +277,8 @@ export class StoryAssigner {
 
   private add(entry: Entry): void {
     this.entries.push(entry);
-    for (const id of entry.features) {
-      this.df[id]++;
+    for (const id of entry.features) this.df[id]++;
+    for (const id of entry.indexed) {
       const list = this.postings[id];
       if (list) list.push(entry);
       else this.postings[id] = [entry];
@@ -266,9 +290,10 @@ export class StoryAssigner {
     while (this.head < this.entries.length && this.entries[this.head].article.publishedAt < this.latest - this.tuning.windowMs) {
       const old = this.entries[this.head++];
       old.evicted = true;
-      for (const id of old.features) {
-        this.df[id]--;
-        const list = this.postings[id]!;
+      for (const id of old.features) this.df[id]--;
+      for (const id of old.indexed) {
+        const list = this.postings[id];
+        if (!list) continue;
         // Evicted entries leave a list in bulk, once they are half of it: a splice per entry would
         // cost the length of the list each time.
         if (this.df[id] === 0) this.postings[id] = undefined;
@@ -280,6 +305,15 @@ export class StoryAssigner {
       this.head = 0;
     }
   }
+}
+
+/** Ids ascending with their weights scaled to unit length. */
+function unitVector(weighted: Array<[number, number]>): [Int32Array, Float64Array] {
+  weighted.sort((a, b) => a[0] - b[0]);
+  let norm = 0;
+  for (const [, w] of weighted) norm += w * w;
+  norm = Math.sqrt(norm) || 1;
+  return [Int32Array.from(weighted, ([id]) => id), Float64Array.from(weighted, ([, w]) => w / norm)];
 }
 
 /** The dot product of two sparse vectors given as ascending ids and their weights. */
