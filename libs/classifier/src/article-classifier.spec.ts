@@ -62,7 +62,7 @@ describe('TopicClassifier with the shipped taxonomy', () => {
     const lead = 'Online sales of drugs were discussed. Online sales of drugs and ';
     const tail = ' rise together.';
     const withNegatives = classifier.scoreTopic('', `${lead}human trafficking, trafficking in persons and smuggling of migrants${tail}`, 'online-drug-markets');
-    const without = classifier.scoreTopic('', `${lead}new payment channels, courier services and encrypted messengers${tail}`, 'online-drug-markets');
+    const without = classifier.scoreTopic('', `${lead}higher prices, longer queues and slower deliveries${tail}`, 'online-drug-markets');
     const negatives = withNegatives.evidence.filter((e) => (e.weight ?? 0) < 0);
     expect(negatives.map((e) => e.term)).toEqual(['human trafficking', 'trafficking in persons', 'smuggling of migrants']);
     expect(withNegatives.score).toBeLessThan(without.score);
