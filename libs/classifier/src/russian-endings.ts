@@ -18,8 +18,8 @@
  * - npm run bench:classifier, two interleaved runs each: this stemmer 24,455 and 18,938
  *   articles/s; Snowball 18,094 and 15,581 (below the 20,000 floor; and the bench repeats seven
  *   articles, so the memo hides most of Snowball's per-word cost that a stream of news would pay).
- * Equal at best on quality and a quarter slower: the classifier keeps this stemmer, and search
- * keeps Snowball, which it needs for derivational forms a query must meet.
+ * Equal at best on quality and a quarter slower: the classifier keeps this stemmer; search keeps
+ * Snowball (libs/text).
  */
 const ENDINGS = [
   // adjective and participle endings
