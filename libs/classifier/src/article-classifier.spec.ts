@@ -62,7 +62,7 @@ describe('TopicClassifier with the shipped taxonomy', () => {
     const lead = 'Online sales of drugs were discussed. Online sales of drugs and ';
     const tail = ' rise together.';
     const withNegatives = classifier.scoreTopic('', `${lead}human trafficking, trafficking in persons and smuggling of migrants${tail}`, 'online-drug-markets');
-    const without = classifier.scoreTopic('', `${lead}new payment channels, courier services and encrypted messengers${tail}`, 'online-drug-markets');
+    const without = classifier.scoreTopic('', `${lead}higher prices, longer queues and slower deliveries${tail}`, 'online-drug-markets');
     const negatives = withNegatives.evidence.filter((e) => (e.weight ?? 0) < 0);
     expect(negatives.map((e) => e.term)).toEqual(['human trafficking', 'trafficking in persons', 'smuggling of migrants']);
     expect(withNegatives.score).toBeLessThan(without.score);
@@ -106,6 +106,33 @@ describe('TopicClassifier with the shipped taxonomy', () => {
     const afghan = result.topics.find((t) => t.id === 'afghanistan-opiates')!;
     const inText = afghan.evidence.find((e) => e.field === 'text' && e.term === 'afghan opiate*')!;
     expect(text.slice(inText.start, inText.end)).toBe('Afghan  opiates');
+  });
+
+  it("reads Thailand's cannabis policy as cannabis legalisation, not as the Golden Triangle, in either script", () => {
+    const title = '泰國娛樂用大麻政策再轉彎';
+    const text = '泰國政府表示，將修法限制娛樂用大麻，只允許醫療用途。大麻去年被移出毒品管制名單後，大麻店遍布曼谷。';
+    expect(ids(title, text)).toContain('cannabis-legalisation');
+    expect(ids(title, text)).not.toContain('golden-triangle');
+    const en = ids('Thailand to curb recreational cannabis', 'Thailand will restrict recreational use of cannabis to medical purposes after legalisation led to cannabis shops opening across Bangkok.');
+    expect(en).toContain('cannabis-legalisation');
+    expect(en).not.toContain('golden-triangle');
+  });
+
+  it('finds drug sales through drop points in Russian and on the darknet in Chinese', () => {
+    const ru = ids('Закладчики прячут наркотики во дворах', 'Покупатели находят продавцов в телеграм-каналах, платят криптовалютой и получают координаты тайника с мефедроном.');
+    expect(ru).toContain('online-drug-markets');
+    expect(ids('警方打掉一个暗网贩毒团伙', '该团伙在暗网上发布毒品信息，以虚拟币收款，再用快递寄出。')).toContain('online-drug-markets');
+  });
+
+  it('links drug money to armed groups in Russian and Chinese', () => {
+    const ru = 'По данным экспертов, доходы от наркотрафика остаются главным источником финансирования террористических группировок в регионе.';
+    expect(ids('Наркодоходы питают боевиков', ru)).toContain('narcoterrorism');
+    expect(ids('警惕“以毒养恐”', '专家指出，贩毒所得的毒资正流向恐怖组织，成为其重要资金来源。')).toContain('narcoterrorism');
+  });
+
+  it('needs a drug named somewhere before look-alike words count ("前体" in "提前体验", "spice" as a seasoning)', () => {
+    expect(ids('新款手机开放提前体验', '用户可以提前体验新功能，提前体验活动持续一周。')).toEqual([]);
+    expect(ids('Spice up your summer: the spice markets of Istanbul', 'Spice traders say spice prices rose this year.')).toEqual([]);
   });
 
   it('weighs a term in the title more than the same term in the body', () => {
