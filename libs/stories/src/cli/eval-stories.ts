@@ -1,8 +1,9 @@
 /**
- * npm run eval:stories -- FILE [FILE...] [--json] [--show N]
+ * npm run eval:stories -- FILE [FILE...] [--json] [--show N] [--curve]
  * Reads JSON lines of {id, title, text, language, sourceId, publishedAt, storyId}, assigns them to
  * stories in order of publication, and prints pairwise precision, recall and F1 overall and over
- * cross-language pairs, and how many gold stories were split or merged wrongly.
+ * cross-language pairs, and how many gold stories were split or merged wrongly. `--curve` adds the
+ * cross-language precision and recall at other cross-language thresholds.
  */
 import { readFileSync } from 'node:fs';
 import { StoryAssigner, type StoryArticle } from '../story-assigner';
@@ -56,6 +57,14 @@ function main(): void {
     line('cross-language', result.crossLanguage),
     `gold stories split: ${result.split}   found stories merging several gold ones: ${result.merged}`,
   ];
+  if (args.includes('--curve')) {
+    out.push('cross-language threshold: precision / recall of cross-language pairs');
+    for (const threshold of [0.18, 0.22, 0.26, 0.3, 0.35, 0.4, 0.5]) {
+      const curveAssigner = new StoryAssigner({ crossLanguageThreshold: threshold });
+      const r = evaluateStories(articles.map((a) => ({ id: a.id, language: a.language, gold: a.storyId, found: curveAssigner.assign(a).story.id })));
+      out.push(`  ${threshold.toFixed(2)}: ${f(r.crossLanguage.precision)} / ${f(r.crossLanguage.recall)}   (all pairs F1 ${f(r.overall.f1)})`);
+    }
+  }
   const showAt = args.indexOf('--show');
   if (showAt >= 0) {
     // The stories where grouping and gold disagree, for reading.
