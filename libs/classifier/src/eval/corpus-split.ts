@@ -16,16 +16,28 @@ export function assignParts(items: CorpusItem[], existing: Map<string, CorpusPar
     if (parts.has(item.id)) continue;
     byLanguage.set(item.lang, [...(byLanguage.get(item.lang) ?? []), item]);
   }
+  const groupKey = (item: CorpusItem): string => `${item.lang}|${item.source}|${item.published.slice(0, 4)}`;
+  // A new item of a source and year already placed joins that part, so no group straddles the split.
+  const placedGroups = new Map<string, CorpusPart>();
+  for (const item of items) {
+    const part = existing.get(item.id);
+    if (part) placedGroups.set(groupKey(item), part);
+  }
   for (const [lang, fresh] of byLanguage) {
     const groups = new Map<string, CorpusItem[]>();
     for (const item of fresh) {
-      const key = `${item.source}|${item.published.slice(0, 4)}`;
+      const joined = placedGroups.get(groupKey(item));
+      if (joined) {
+        parts.set(item.id, joined);
+        continue;
+      }
+      const key = groupKey(item);
       groups.set(key, [...(groups.get(key) ?? []), item]);
     }
     // Newest groups first (by their latest item); ties by key, so the result does not depend on file order.
     const ordered = [...groups.entries()].sort(([ka, a], [kb, b]) => latest(b).localeCompare(latest(a)) || ka.localeCompare(kb));
     const all = items.filter((i) => i.lang === lang);
-    let heldout = all.filter((i) => existing.get(i.id) === 'heldout').length;
+    let heldout = all.filter((i) => parts.get(i.id) === 'heldout').length;
     const target = Math.round(all.length * heldoutShare);
     for (const [, group] of ordered) {
       const part: CorpusPart = heldout < target && heldout + group.length <= target + Math.ceil(group.length / 2) ? 'heldout' : 'dev';

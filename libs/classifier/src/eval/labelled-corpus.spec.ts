@@ -68,5 +68,8 @@ describe('reading a corpus', () => {
     expect(parts.get('a')).toBe('dev');
     expect(parts.get('c')).toBe(parts.get('d'));
     expect([...parts.values()].filter((p) => p === 'heldout').length).toBeGreaterThan(0);
+    // A later item of a source and year already placed joins that part.
+    const later = assignParts([...items, item('g', 's1', '2025-09-01')], parts);
+    expect(later.get('g')).toBe(parts.get('a'));
   });
 });
