@@ -70,7 +70,8 @@ function isRetriableTransportError(error: unknown): boolean {
   return error instanceof errors.ConnectionError || error instanceof errors.TimeoutError || error instanceof errors.NoLivingConnectionsError;
 }
 
-function unavailable(what: string, error: unknown): ElasticStoreError {
+/** An Elasticsearch failure as this adapter's error: retriable when Elasticsearch was away or overloaded. */
+export function unavailable(what: string, error: unknown): ElasticStoreError {
   const status = error instanceof errors.ResponseError ? error.meta.statusCode : undefined;
   const retriable = isRetriableTransportError(error);
   return new ElasticStoreError(
