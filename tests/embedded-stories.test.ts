@@ -128,6 +128,15 @@ describe('stories in the embedded monitor', () => {
       ['zh', `${feedBase}/zh/sco-bishkek.html`],
     ]);
 
+    // Each indexed article knows its story.
+    for (const article of opened.body.articles) {
+      const stored = await eventually(async () => {
+        const result = await api(`/articles/${article.id}`);
+        return result.body?.storyId ? result.body : undefined;
+      }, `article ${article.id} to carry its story id`);
+      expect(stored.storyId).toBe(meeting.id);
+    }
+
     expect((await api('/stories?languages=zh')).body.stories.map((s: StorySummary) => s.id)).toEqual([meeting.id]);
     expect((await api('/stories?from=2026-11-03T10:00:00Z')).body.stories.map((s: StorySummary) => s.id)).toEqual([meeting.id]);
     const first = await api('/stories?limit=1');

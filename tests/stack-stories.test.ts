@@ -181,6 +181,16 @@ describe('stories on the stack with two replicas of the story stage', () => {
       }
       expect(new Set(storyOf.keys())).toEqual(ids);
 
+      // Each indexed article carries the story it is in, whichever of indexer and story stage came second.
+      await eventually(
+        async () => {
+          const carried = await Promise.all([...ids].map(async (id) => (await api.request(`/articles/${id}`)).body?.storyId));
+          return carried.every((storyId, i) => storyId === storyOf.get([...ids][i]));
+        },
+        'every indexed article to carry its story id',
+        60_000,
+      );
+
       // The same stories one process would have made over the queue's order.
       const reference = new StoryAssigner();
       const expected = new Map<string, string>();

@@ -69,6 +69,11 @@ export const StoredArticleSchema = z.object({
   classifiedAt: isoDate,
   taxonomyVersion: z.string(),
   topics: z.array(TopicMatchSchema),
+  /**
+   * The story the article belongs to (stories.v1), recorded on the stored article once both the
+   * article and its story exist; absent before, and never carried by news.classified.v1.
+   */
+  storyId: z.string().optional(),
 });
 export type StoredArticle = z.infer<typeof StoredArticleSchema>;
 
