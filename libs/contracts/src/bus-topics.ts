@@ -3,7 +3,17 @@ export const BUS_TOPICS = {
   raw: 'news.raw.v1',
   classified: 'news.classified.v1',
   alerts: 'alerts.v1',
+  /**
+   * The classified articles again, in one partition: story assignment decides each article
+   * against all before it, so it needs one total order, which only a one-partition topic gives.
+   */
+  storyQueue: 'stories.queue.v1',
+  /** Each article's story, as decided (story.assigned events, keyed by article). */
+  stories: 'stories.v1',
 } as const;
+
+/** Topics that must have exactly one partition, whatever KAFKA_PARTITIONS says. */
+export const SINGLE_PARTITION_TOPICS: readonly string[] = [BUS_TOPICS.storyQueue];
 
 export type BusTopic = (typeof BUS_TOPICS)[keyof typeof BUS_TOPICS];
 
@@ -17,6 +27,10 @@ export const CONSUMER_GROUPS = {
   indexer: 'indexer',
   alerter: 'alerter',
   alertDelivery: 'alert-delivery',
+  /** Copies news.classified.v1 into stories.queue.v1 (any replica, any partition). */
+  storyRelay: 'story-relay',
+  /** Assigns stories from stories.queue.v1: one member at a time holds its one partition. */
+  storyteller: 'storyteller',
 } as const;
 
 /** Message headers carried with every event, so one article can be followed through all services. */

@@ -69,6 +69,11 @@ export const StoredArticleSchema = z.object({
   classifiedAt: isoDate,
   taxonomyVersion: z.string(),
   topics: z.array(TopicMatchSchema),
+  /**
+   * The story the article belongs to (stories.v1), recorded on the stored article once both the
+   * article and its story exist; absent before, and never carried by news.classified.v1.
+   */
+  storyId: z.string().optional(),
 });
 export type StoredArticle = z.infer<typeof StoredArticleSchema>;
 
@@ -98,10 +103,61 @@ export const AlertSchema = z.object({
 });
 export type Alert = z.infer<typeof AlertSchema>;
 
+/**
+ * stories.queue.v1: what story assignment reads of a classified article, relayed into the one
+ * partition that orders all of them. `publishedAt` is the article's date, or when it was fetched.
+ */
+export const StoryQueueItemSchema = z.object({
+  schema: z.literal('stories.queue.v1'),
+  id: articleId,
+  sourceId: z.string().min(1),
+  sourceName: z.string().optional(),
+  url: z.string().url(),
+  title: z.string(),
+  text: z.string(),
+  language: z.string(),
+  publishedAt: isoDate,
+  topics: z.array(z.enum(TOPIC_IDS)),
+});
+export type StoryQueueItem = z.infer<typeof StoryQueueItemSchema>;
+
+/** A story as listed: one real-world event and who reported it, in which languages, when. */
+export const StorySummarySchema = z.object({
+  id: z.string().min(1),
+  /** The title of the article that opened the story. */
+  title: z.string(),
+  articleCount: z.number().int().positive(),
+  languages: z.array(z.string()),
+  sources: z.array(z.string()),
+  topics: z.array(z.enum(TOPIC_IDS)),
+  firstSeen: isoDate,
+  lastSeen: isoDate,
+});
+export type StorySummary = z.infer<typeof StorySummarySchema>;
+
+/**
+ * stories.v1 (story.assigned): the story an article belongs to, keyed by the article. `id` is the
+ * article id, as every event of the pipeline is keyed and traced by its id; one article has one
+ * story, so a repeat (a replay, a re-classification) says the same again.
+ */
+export const StoryAssignedSchema = z.object({
+  schema: z.literal('stories.v1'),
+  type: z.literal('story.assigned'),
+  id: articleId,
+  articleId,
+  storyId: z.string().min(1),
+  /** True when this article opened the story. */
+  created: z.boolean(),
+  story: StorySummarySchema,
+});
+export type StoryAssigned = z.infer<typeof StoryAssignedSchema>;
+
 export const EVENT_SCHEMAS = {
   'news.raw.v1': RawArticleSchema,
   'news.classified.v1': ClassifiedArticleSchema,
   'alerts.v1': AlertSchema,
+  'stories.queue.v1': StoryQueueItemSchema,
+  'stories.v1': StoryAssignedSchema,
 } as const;
 
 export type EventFor<T extends keyof typeof EVENT_SCHEMAS> = z.infer<(typeof EVENT_SCHEMAS)[T]>;

@@ -5,9 +5,9 @@ import { MonitorConfig } from '@monitor/config';
 import { KafkaBus } from '@monitor/messaging-kafka';
 import { MESSAGE_BUS, MessageBus } from '@monitor/messaging';
 import { SqliteBus, WalCheckpointer } from '@monitor/messaging-sqlite';
-import { ARTICLE_STORE, ArticleStore } from '@monitor/search';
-import { ElasticArticleStore } from '@monitor/search-elastic';
-import { SqliteArticleStore } from '@monitor/search-sqlite';
+import { ARTICLE_STORE, ArticleStore, STORY_STORE } from '@monitor/search';
+import { ElasticArticleStore, ElasticStoryStore } from '@monitor/search-elastic';
+import { SqliteArticleStore, SqliteStoryStore } from '@monitor/search-sqlite';
 import { StateIndices } from '@monitor/state-elastic';
 import { Logger, MONITOR_LOGGER } from '@monitor/observability';
 import { elasticClient } from './elastic-client';
@@ -79,6 +79,15 @@ function embeddedProviders(config: MonitorConfig): Provider[] {
         return store;
       },
     },
+    {
+      provide: STORY_STORE,
+      inject: [STATE_DB],
+      useFactory: async (db: Database.Database) => {
+        const store = new SqliteStoryStore({ db });
+        await store.init();
+        return store;
+      },
+    },
   ];
 }
 
@@ -114,13 +123,23 @@ function stackProviders(config: MonitorConfig, options: { store: boolean }): Pro
     },
   ];
   // A service that does not search or index (collector, classifier, alerter) does not open the
-  // article store, so it does not wait for the articles index to exist.
+  // article and story stores, so it does not wait for their indices to exist.
   if (options.store) {
     providers.push({
       provide: ARTICLE_STORE,
       inject: [ELASTIC_CLIENT],
       useFactory: async (client: Client) => {
         const store = new ElasticArticleStore({ client, alias: config.ELASTICSEARCH_INDEX, replicas: config.ELASTICSEARCH_REPLICAS });
+        await store.init();
+        return store;
+      },
+    });
+    // Beside the articles, under their name: `<index>-stories` and `<index>-story-members`.
+    providers.push({
+      provide: STORY_STORE,
+      inject: [ELASTIC_CLIENT],
+      useFactory: async (client: Client) => {
+        const store = new ElasticStoryStore({ client, prefix: config.ELASTICSEARCH_INDEX, replicas: config.ELASTICSEARCH_REPLICAS });
         await store.init();
         return store;
       },

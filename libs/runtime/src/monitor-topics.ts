@@ -1,4 +1,4 @@
-import { BUS_TOPICS, SOURCES_TOPIC, deadLetterTopic } from '@monitor/contracts';
+import { BUS_TOPICS, SINGLE_PARTITION_TOPICS, SOURCES_TOPIC, deadLetterTopic } from '@monitor/contracts';
 import { MonitorConfig } from '@monitor/config';
 import { MessageBus } from '@monitor/messaging';
 
@@ -9,5 +9,10 @@ import { MessageBus } from '@monitor/messaging';
 export async function ensureMonitorTopics(bus: MessageBus, config: MonitorConfig): Promise<void> {
   const topics = Object.values(BUS_TOPICS).flatMap((topic) => [topic, deadLetterTopic(topic)]);
   const shape = { partitions: config.KAFKA_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR };
-  await bus.ensureTopics([...topics.map((topic) => ({ topic, ...shape })), { topic: SOURCES_TOPIC, ...shape, compacted: true }]);
+  // The story queue's order is its point (see BUS_TOPICS.storyQueue); its dead letters need none.
+  const partitionsOf = (topic: string) => (SINGLE_PARTITION_TOPICS.includes(topic) ? 1 : shape.partitions);
+  await bus.ensureTopics([
+    ...topics.map((topic) => ({ topic, ...shape, partitions: partitionsOf(topic) })),
+    { topic: SOURCES_TOPIC, ...shape, compacted: true },
+  ]);
 }

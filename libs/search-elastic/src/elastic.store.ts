@@ -70,7 +70,8 @@ function isRetriableTransportError(error: unknown): boolean {
   return error instanceof errors.ConnectionError || error instanceof errors.TimeoutError || error instanceof errors.NoLivingConnectionsError;
 }
 
-function unavailable(what: string, error: unknown): ElasticStoreError {
+/** An Elasticsearch failure as this adapter's error: retriable when Elasticsearch was away or overloaded. */
+export function unavailable(what: string, error: unknown): ElasticStoreError {
   const status = error instanceof errors.ResponseError ? error.meta.statusCode : undefined;
   const retriable = isRetriableTransportError(error);
   return new ElasticStoreError(
@@ -85,7 +86,7 @@ class ItemsToRetry extends Error {}
 
 const TopicsSchema = z.array(TopicMatchSchema);
 const STORED_FIELDS = [
-  'id', 'sourceId', 'sourceName', 'url', 'title', 'text', 'html', 'language', 'publishedAt', 'fetchedAt', 'classifiedAt', 'taxonomyVersion', 'topics',
+  'id', 'sourceId', 'sourceName', 'url', 'title', 'text', 'html', 'language', 'publishedAt', 'fetchedAt', 'classifiedAt', 'taxonomyVersion', 'topics', 'storyId',
 ] as const;
 const TERM_FIELDS = ['title_terms', 'text_terms'];
 /** Search hits leave the display HTML out: a list never shows it, and it is the largest field. */
@@ -108,6 +109,7 @@ export const ARTICLE_MAPPINGS: estypes.MappingTypeMapping = {
     language: { type: 'keyword' },
     topicIds: { type: 'keyword' },
     taxonomyVersion: { type: 'keyword' },
+    storyId: { type: 'keyword' },
     title: { type: 'text', index: false },
     text: { type: 'text', index: false },
     // For display only (GET /articles/:id): kept in _source, never analysed.
@@ -324,6 +326,25 @@ export class ElasticArticleStore implements ArticleStore {
       }),
       facets: { topics: buckets('topics'), sources: buckets('sources'), languages: buckets('languages') },
     };
+  }
+
+  async setStories(stories: ReadonlyMap<string, string>): Promise<string[]> {
+    if (stories.size === 0) return [];
+    try {
+      const result = await this.client.bulk({
+        operations: [...stories].flatMap(([id, storyId]) => [{ update: { _index: this.alias, _id: id, retry_on_conflict: 3 } }, { doc: { storyId } }]),
+      });
+      const found: string[] = [];
+      for (const item of result.items) {
+        const outcome = item.update!;
+        if (outcome.status === 404) continue;
+        if (outcome.error) throw new Error(`article ${outcome._id}: ${outcome.error.reason ?? outcome.status}`);
+        found.push(outcome._id!);
+      }
+      return found;
+    } catch (error) {
+      throw unavailable('story ids update', error);
+    }
   }
 
   async updateTopics(id: string, topics: TopicMatch[], taxonomyVersion: string): Promise<boolean> {

@@ -1,1 +1,2 @@
 export * from './elastic.store';
+export * from './elastic-story.store';

@@ -1,1 +1,2 @@
 export * from './sqlite.store';
+export * from './sqlite-story.store';

@@ -255,6 +255,25 @@ export class SqliteArticleStore implements ArticleStore {
     };
   }
 
+  async setStories(stories: ReadonlyMap<string, string>): Promise<string[]> {
+    const sql = this.sql;
+    try {
+      return this.db.transaction(() => {
+        const found: string[] = [];
+        for (const [id, storyId] of stories) {
+          const row = sql.getDoc.get(id);
+          if (!row) continue;
+          const article = JSON.parse(row.doc) as StoredArticle;
+          if (article.storyId !== storyId) sql.updateDoc.run(JSON.stringify({ ...article, storyId }), row.rid);
+          found.push(id);
+        }
+        return found;
+      }).immediate();
+    } catch (error) {
+      throw new SqliteStoreError(`story ids of ${stories.size} articles not written: ${(error as Error).message}`, error);
+    }
+  }
+
   async updateTopics(id: string, topics: TopicMatch[], taxonomyVersion: string): Promise<boolean> {
     const parsed = TopicsSchema.safeParse(topics);
     if (!parsed.success) throw validationErrorFromZod(parsed.error, { context: 'topics', root: 'topics' });

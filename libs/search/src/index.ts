@@ -3,3 +3,5 @@ export * from './search-highlighter';
 export * from './search-paging';
 export * from './stored-article';
 export * from './search-request';
+export * from './story-store.port';
+export * from './story-listing';

@@ -85,6 +85,13 @@ export interface ArticleStore {
   upsertChecked(articles: readonly Checked<StoredArticle>[]): Promise<BulkResult>;
   get(id: string): Promise<StoredArticle | null>;
   search(query: SearchQuery): Promise<SearchResult>;
+  /**
+   * Records the story of each stored article (storyId) in place, leaving the rest as it is, and
+   * returns the ids it found; ids not stored yet are skipped. Both the indexer (after writing an
+   * article) and the story stage (after recording a story) call it, so whichever comes second
+   * finds the other's part: an article never stays without the story it was given.
+   */
+  setStories(stories: ReadonlyMap<string, string>): Promise<string[]>;
   /** Replaces an article's topics in place (re-classification); false when the id is unknown. */
   updateTopics(id: string, topics: TopicMatch[], taxonomyVersion: string): Promise<boolean>;
   /** Walks all stored articles in id order, a page at a time. */

@@ -57,4 +57,37 @@ describe('StoryAssigner', () => {
     assigner.assign({ ...seizure, publishedAt: t0 + 3 * day });
     expect(assigner.size).toBe(1);
   });
+
+  it('rebuilt from remembered assignments, decides the next article as the process that assigned them', () => {
+    const original = new StoryAssigner();
+    const opened = original.assign(meetingEn);
+    original.assign(seizure);
+    const rebuilt = new StoryAssigner();
+    rebuilt.remember(meetingEn, opened.story.id);
+    rebuilt.remember(seizure, storyIdFor(seizure.id));
+    expect(rebuilt.has(meetingEn.id)).toBe(true);
+    const joined = rebuilt.assign(meetingRu);
+    expect(joined.created).toBe(false);
+    expect(joined.story.id).toBe(original.assign(meetingRu).story.id);
+    expect(joined.story.articleIds).toEqual([meetingEn.id, meetingRu.id]);
+  });
+
+  it('remembers an article under the story it was given, even one it would not have chosen', () => {
+    const assigner = new StoryAssigner();
+    assigner.assign(meetingEn);
+    const story = assigner.remember(seizure, storyIdFor(meetingEn.id));
+    expect(story.id).toBe(storyIdFor(meetingEn.id));
+    expect([...story.sources].sort()).toEqual(['dawn', 'src']);
+    expect(assigner.remember(seizure, 'story-other').id).toBe(story.id);
+    expect(assigner.size).toBe(2);
+  });
+
+  it('forgets remembered articles with the window, and their story once none is left', () => {
+    const assigner = new StoryAssigner({ windowMs: 2 * day });
+    assigner.remember(meetingEn, 'story-a');
+    assigner.remember({ ...seizure, publishedAt: t0 + 3 * day }, 'story-b');
+    expect(assigner.has(meetingEn.id)).toBe(false);
+    const later = assigner.remember({ ...meetingRu, publishedAt: t0 + 3 * day }, 'story-a');
+    expect(later.articleIds).toEqual([meetingRu.id]);
+  });
 });

@@ -146,6 +146,9 @@ export class StoryAssigner {
   private readonly postings: Array<Entry[] | undefined> = [];
   private latest = 0;
   private lookups = 0;
+  /** The window's entries by article id, and its stories by id, for remember(). */
+  private readonly byArticle = new Map<string, Entry>();
+  private readonly stories = new Map<string, Story>();
 
   constructor(tuning: Partial<StoryTuning> = {}, finder = new EntityFinder(loadGazetteer())) {
     this.tuning = { ...DEFAULT_STORY_TUNING, ...tuning };
@@ -155,6 +158,34 @@ export class StoryAssigner {
   /** Articles in the window. */
   get size(): number {
     return this.entries.length - this.head;
+  }
+
+  /** Whether the article is in the window (assigned or remembered, not yet evicted). */
+  has(articleId: string): boolean {
+    return this.byArticle.has(articleId);
+  }
+
+  /**
+   * Adds the article to the window under a story decided before, without deciding anything: how a
+   * process that takes the stream over rebuilds the window from the stored assignments, and how
+   * a replayed article that already has a story keeps it. Remembered in the order they were
+   * assigned, the window weighs them as the process that assigned them did, up to the articles
+   * evicted before the rebuild (their terms no longer count in the rarities).
+   */
+  remember(article: StoryArticle, storyId: string): Story {
+    if (this.byArticle.has(article.id)) return this.byArticle.get(article.id)!.story;
+    this.latest = Math.max(this.latest, article.publishedAt);
+    this.evict();
+    const entry = this.describe(article);
+    let story = this.stories.get(storyId);
+    if (story) {
+      this.join(story, article);
+    } else {
+      story = this.open(article, storyId);
+    }
+    entry.story = story;
+    this.add(entry);
+    return story;
   }
 
   assign(article: StoryArticle): Assignment {
@@ -175,28 +206,37 @@ export class StoryAssigner {
     let created = false;
     if (best) {
       entry.story = best.story;
-      const story = best.story;
-      story.articleIds.push(article.id);
-      story.languages.add(article.language);
-      story.sources.add(article.sourceId);
-      for (const t of article.topics ?? []) story.topics.add(t);
-      story.firstSeen = Math.min(story.firstSeen, article.publishedAt);
-      story.lastSeen = Math.max(story.lastSeen, article.publishedAt);
+      this.join(best.story, article);
     } else {
       created = true;
-      entry.story = {
-        id: storyIdFor(article.id),
-        title: article.title,
-        articleIds: [article.id],
-        languages: new Set([article.language]),
-        sources: new Set([article.sourceId]),
-        topics: new Set(article.topics ?? []),
-        firstSeen: article.publishedAt,
-        lastSeen: article.publishedAt,
-      };
+      entry.story = this.open(article, storyIdFor(article.id));
     }
     this.add(entry);
     return { story: entry.story, created, score: bestScore };
+  }
+
+  private open(article: StoryArticle, id: string): Story {
+    const story: Story = {
+      id,
+      title: article.title,
+      articleIds: [article.id],
+      languages: new Set([article.language]),
+      sources: new Set([article.sourceId]),
+      topics: new Set(article.topics ?? []),
+      firstSeen: article.publishedAt,
+      lastSeen: article.publishedAt,
+    };
+    this.stories.set(id, story);
+    return story;
+  }
+
+  private join(story: Story, article: StoryArticle): void {
+    story.articleIds.push(article.id);
+    story.languages.add(article.language);
+    story.sources.add(article.sourceId);
+    for (const t of article.topics ?? []) story.topics.add(t);
+    story.firstSeen = Math.min(story.firstSeen, article.publishedAt);
+    story.lastSeen = Math.max(story.lastSeen, article.publishedAt);
   }
 
   private idOf(feature: string): number {
@@ -289,6 +329,7 @@ export class StoryAssigner {
 
   private add(entry: Entry): void {
     this.entries.push(entry);
+    this.byArticle.set(entry.article.id, entry);
     for (const id of entry.features) this.df[id]++;
     for (const id of entry.indexed) {
       const list = this.postings[id];
@@ -302,6 +343,9 @@ export class StoryAssigner {
     while (this.head < this.entries.length && this.entries[this.head].article.publishedAt < this.latest - this.tuning.windowMs) {
       const old = this.entries[this.head++];
       old.evicted = true;
+      if (this.byArticle.get(old.article.id) === old) this.byArticle.delete(old.article.id);
+      // A story whose latest article left the window has none left in it: nothing can join it.
+      if (old.story.lastSeen < this.latest - this.tuning.windowMs) this.stories.delete(old.story.id);
       for (const id of old.features) this.df[id]--;
       for (const id of old.indexed) {
         const list = this.postings[id];

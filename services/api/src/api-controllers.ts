@@ -3,6 +3,7 @@ import { OpsController } from '@monitor/runtime';
 import { AdminController } from './admin.controller';
 import { AlertsController } from './alerts.controller';
 import { SearchController } from './search.controller';
+import { StoriesController } from './stories.controller';
 import { SubscriptionsController } from './subscriptions.controller';
 import { SubscriptionFeedController } from './subscription-feed.controller';
 import { TopicsController } from './topics.controller';
@@ -13,6 +14,7 @@ import { DashboardController } from './dashboard.controller';
 export const API_CONTROLLERS = [
   OpsController,
   SearchController,
+  StoriesController,
   TopicsController,
   SubscriptionsController,
   SubscriptionFeedController,

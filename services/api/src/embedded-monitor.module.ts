@@ -6,6 +6,7 @@ import { DeliveryStageModule } from '@monitor/delivery-stage';
 import { ClassifierStageModule } from '@monitor/classifier-stage';
 import { CollectorStageModule } from '@monitor/collector-stage';
 import { IndexerStageModule } from '@monitor/indexer-stage';
+import { StoriesStageModule } from '@monitor/stories-stage';
 import { SourcesController } from './sources.controller';
 import { API_CONTROLLERS } from './api-controllers';
 
@@ -28,6 +29,7 @@ export class EmbeddedMonitorModule {
         CollectorStageModule,
         ClassifierStageModule,
         IndexerStageModule,
+        StoriesStageModule,
         AlerterStageModule,
         DeliveryStageModule,
       ],

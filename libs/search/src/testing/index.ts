@@ -1,2 +1,3 @@
 export * from './store.contract';
 export * from './store-fixtures';
+export * from './story-store.contract';

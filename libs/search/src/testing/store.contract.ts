@@ -81,6 +81,22 @@ export function describeStoreContract(name: string, context: StoreContractContex
         expect((await store.search({})).total).toBe(2);
       });
 
+      it("records each stored article's story in place, skipping articles not stored yet", async () => {
+        const store = await fresh();
+        await store.upsertMany([FIXTURES.scoRussian, FIXTURES.scoChinese]);
+        const missing = 'a' + '0'.repeat(31);
+        const found = await store.setStories(new Map([[FIXTURES.scoRussian.id, 'story-1'], [missing, 'story-2']]));
+        expect(found).toEqual([FIXTURES.scoRussian.id]);
+        expect(await store.get(FIXTURES.scoRussian.id)).toEqual({ ...FIXTURES.scoRussian, storyId: 'story-1' });
+        expect((await store.get(FIXTURES.scoChinese.id))?.storyId).toBeUndefined();
+        expect(await store.get(missing)).toBeNull();
+        // Re-classification keeps it; asked again, nothing changes.
+        await store.updateTopics(FIXTURES.scoRussian.id, [{ id: 'precursors', score: 1, evidence: [] }], 'test-2');
+        expect(await store.setStories(new Map([[FIXTURES.scoRussian.id, 'story-1']]))).toEqual([FIXTURES.scoRussian.id]);
+        expect((await store.get(FIXTURES.scoRussian.id))?.storyId).toBe('story-1');
+        expect(await store.setStories(new Map())).toEqual([]);
+      });
+
       it('replaces topics in place on re-classification', async () => {
         const store = await fresh();
         await store.upsertMany(ALL_FIXTURES);

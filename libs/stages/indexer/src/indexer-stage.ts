@@ -4,18 +4,21 @@ import { BUS_TOPICS, CONSUMER_GROUPS, storedArticleOf } from '@monitor/contracts
 import { FailedEvent, ReceivedEvent } from '@monitor/messaging';
 import { Logger, MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineActivity } from '@monitor/observability';
 import { StageController, consumes } from '@monitor/runtime';
-import { ARTICLE_STORE, ArticleStore } from '@monitor/search';
+import { ARTICLE_STORE, ArticleStore, STORY_STORE, StoryStore } from '@monitor/search';
 
 /**
  * Consumes news.classified.v1 and writes the articles in bulk, document id = article id, so a
  * redelivered event replaces its document instead of doubling it. The batch is committed only
  * after the store acknowledged it (the transport commits when the handler resolves); items the
  * store refused for good go to the dead-letter topic, retriable failures replay the batch.
+ * After the write, the articles whose story is already recorded get its id (the story stage does
+ * the same for articles already indexed: see ArticleStore.setStories).
  */
 @StageController()
 export class IndexerStage {
   constructor(
     @Inject(ARTICLE_STORE) private readonly store: ArticleStore,
+    @Inject(STORY_STORE) private readonly stories: StoryStore,
     @Inject(MONITOR_METRICS) private readonly metrics: MonitorMetrics,
     @Inject(PIPELINE_ACTIVITY) private readonly activity: PipelineActivity,
     @Inject(MONITOR_LOGGER) private readonly logger: Logger,
@@ -31,6 +34,8 @@ export class IndexerStage {
     const end = this.metrics.bulkDuration.startTimer();
     // Checked when read from the bus (consumeEvents): the store writes them without a second parse.
     const result = await this.store.upsertChecked(documents);
+    const stories = await this.stories.storiesOf(result.written);
+    if (stories.size > 0) await this.store.setStories(stories);
     end();
     this.metrics.bulkSize.observe(documents.length);
     this.activity.recordBulk(documents.length, Date.now() - started);

@@ -1,0 +1,121 @@
+import { ClassifiedArticle, StoryAssigned, StoryQueueItem } from '@monitor/contracts';
+import { StoryMember, StoryStore } from '@monitor/search';
+import { DEFAULT_STORY_TUNING, EntityFinder, StoryArticle, StoryAssigner, StoryTuning, loadGazetteer, storyIdFor } from '@monitor/stories';
+
+/** One article read from the story queue, with where it was in the queue. */
+export interface QueuedArticle {
+  item: StoryQueueItem;
+  partition: number;
+  offset: string;
+}
+
+/** What the story queue carries of a classified article: what assignment and a story's listing read. */
+export function storyQueueItemOf(article: ClassifiedArticle): StoryQueueItem {
+  return {
+    schema: 'stories.queue.v1',
+    id: article.id,
+    sourceId: article.sourceId,
+    ...(article.sourceName ? { sourceName: article.sourceName } : {}),
+    url: article.url,
+    title: article.title,
+    text: article.text,
+    language: article.language,
+    publishedAt: article.publishedAt ?? article.fetchedAt,
+    topics: [...new Set(article.topics.map((topic) => topic.id))],
+  };
+}
+
+/**
+ * Decides the story of each article read from the story queue, in queue order, and records it.
+ * The assigner's window lives in this process only as a cache of the story store: it is rebuilt
+ * from the store whenever this process cannot be sure it saw every assignment before the batch in
+ * hand (at start, after taking the queue over from another replica, after a failed batch), which
+ * it tells by the batch not starting where its last one ended. An article the store already
+ * places (a replay, a re-classification) keeps its story.
+ */
+export class StoryDesk {
+  private assigner?: StoryAssigner;
+  /** Where the next batch starts if nobody else read the queue since this process's last batch. */
+  private next?: { partition: number; offset: bigint };
+  private readonly tuning: Partial<StoryTuning>;
+  private readonly finder: EntityFinder;
+
+  constructor(
+    private readonly store: StoryStore,
+    options: { tuning?: Partial<StoryTuning>; finder?: EntityFinder; onRebuilt?: (articles: number) => void } = {},
+  ) {
+    this.tuning = options.tuning ?? {};
+    this.finder = options.finder ?? new EntityFinder(loadGazetteer());
+    this.onRebuilt = options.onRebuilt ?? (() => undefined);
+  }
+
+  private readonly onRebuilt: (articles: number) => void;
+
+  async assign(batch: readonly QueuedArticle[]): Promise<StoryAssigned[]> {
+    if (batch.length === 0) return [];
+    const first = batch[0];
+    if (!this.assigner || !this.next || this.next.partition !== first.partition || this.next.offset !== BigInt(first.offset)) await this.rebuild();
+    const assigner = this.assigner!;
+    try {
+      const known = await this.store.storiesOf(batch.map(({ item }) => item.id));
+      const members: StoryMember[] = batch.map(({ item, offset }) => {
+        const article = storyArticleOf(item);
+        let storyId = known.get(item.id);
+        if (storyId) {
+          assigner.remember(article, storyId);
+        } else {
+          storyId = assigner.assign(article).story.id;
+          known.set(item.id, storyId);
+        }
+        return memberOf(item, storyId, Number(offset));
+      });
+      const recorded = await this.store.record(members);
+      // Another writer placed an article first (two holders of the queue for a moment, during a
+      // rebalance): the store's answer stands, and this window, built on the other answer, goes.
+      if (recorded.some((r, i) => r.storyId !== members[i].storyId)) this.assigner = undefined;
+      const last = batch[batch.length - 1];
+      this.next = { partition: last.partition, offset: BigInt(last.offset) + 1n };
+      return recorded.map((r) => ({
+        schema: 'stories.v1',
+        type: 'story.assigned',
+        id: r.articleId,
+        articleId: r.articleId,
+        storyId: r.storyId,
+        created: r.storyId === storyIdFor(r.articleId),
+        story: r.story,
+      }));
+    } catch (error) {
+      // Decisions that may not be stored must not outlive the batch: its replay decides again.
+      this.assigner = undefined;
+      throw error;
+    }
+  }
+
+  private async rebuild(): Promise<void> {
+    const assigner = new StoryAssigner(this.tuning, this.finder);
+    const members = await this.store.window(this.tuning.windowMs ?? DEFAULT_STORY_TUNING.windowMs);
+    for (const member of members) assigner.remember(storyArticleOf({ ...member, id: member.articleId }), member.storyId);
+    this.assigner = assigner;
+    this.onRebuilt(members.length);
+  }
+}
+
+function storyArticleOf(item: Pick<StoryQueueItem, 'id' | 'title' | 'text' | 'language' | 'sourceId' | 'publishedAt' | 'topics'>): StoryArticle {
+  return { id: item.id, title: item.title, text: item.text, language: item.language, sourceId: item.sourceId, publishedAt: Date.parse(item.publishedAt), topics: item.topics };
+}
+
+function memberOf(item: StoryQueueItem, storyId: string, seq: number): StoryMember {
+  return {
+    articleId: item.id,
+    storyId,
+    seq,
+    title: item.title,
+    text: item.text,
+    url: item.url,
+    language: item.language,
+    sourceId: item.sourceId,
+    ...(item.sourceName ? { sourceName: item.sourceName } : {}),
+    publishedAt: new Date(item.publishedAt).toISOString(),
+    topics: item.topics,
+  };
+}

@@ -1,0 +1,161 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { createServer, Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MonitorProcess, eventually, startMonitor } from './support/monitor-process';
+
+jest.setTimeout(120_000);
+
+// Stories in the embedded monitor end to end: three feeds (English, Russian, Chinese) reporting
+// one meeting, and an unrelated seizure, through the real pipeline (collector, classifier, story
+// stage) to GET /stories. Texts are written for this test.
+interface Item {
+  path: string;
+  title: string;
+  text: string;
+  date: string;
+}
+const FEEDS: Record<string, Item[]> = {
+  '/en.xml': [
+    {
+      path: '/en/sco-meeting.html',
+      title: 'SCO drug-control chiefs hold 15th meeting in Bishkek',
+      text: 'Heads of the drug-control agencies of the SCO member states met in Bishkek for their 15th meeting and adopted a joint plan against heroin and synthetic drug trafficking for 2027-2029.',
+      date: 'Tue, 03 Nov 2026 08:00:00 GMT',
+    },
+    {
+      path: '/en/rotterdam.html',
+      title: 'Dutch customs find 2.3 tonnes of cocaine in banana containers at Rotterdam',
+      text: 'Customs officers at the port of Rotterdam seized 2.3 tonnes of cocaine hidden among bananas shipped from Ecuador; two dock workers were arrested.',
+      date: 'Tue, 03 Nov 2026 09:00:00 GMT',
+    },
+  ],
+  '/ru.xml': [
+    {
+      path: '/ru/shos-bishkek.html',
+      title: 'В Бишкеке прошло 15-е совещание руководителей антинаркотических ведомств ШОС',
+      text: 'Руководители компетентных органов государств — членов ШОС по борьбе с незаконным оборотом наркотиков провели в Бишкеке 15-е совещание и утвердили совместный план на 2027-2029 годы.',
+      date: 'Tue, 03 Nov 2026 11:00:00 GMT',
+    },
+  ],
+  '/zh.xml': [
+    {
+      path: '/zh/sco-bishkek.html',
+      title: '上合组织成员国禁毒部门领导人第十五次会议在比什凯克举行',
+      text: '上海合作组织成员国禁毒部门领导人第十五次会议在吉尔吉斯斯坦首都比什凯克举行，会议通过了2027-2029年禁毒合作计划。',
+      date: 'Tue, 03 Nov 2026 13:00:00 GMT',
+    },
+  ],
+};
+
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const rss = (items: Item[], base: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Test feed</title><link>${base}</link>${items
+    .map((item) => `<item><title>${escape(item.title)}</title><link>${base}${item.path}</link><description>${escape(item.text)}</description><pubDate>${item.date}</pubDate></item>`)
+    .join('')}</channel></rss>`;
+
+interface StorySummary {
+  id: string;
+  title: string;
+  articleCount: number;
+  languages: string[];
+  sources: string[];
+  firstSeen: string;
+  lastSeen: string;
+}
+
+describe('stories in the embedded monitor', () => {
+  let feedServer: Server;
+  let feedBase: string;
+  let dataDir: string;
+  let monitor: MonitorProcess | undefined;
+  const adminKey = 'test-admin-key-0123456789abcdef';
+
+  beforeAll(async () => {
+    feedServer = createServer((req, res) => {
+      const items = FEEDS[req.url ?? ''];
+      if (items) res.writeHead(200, { 'Content-Type': 'application/rss+xml; charset=utf-8' }).end(rss(items, feedBase));
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => feedServer.listen(0, '127.0.0.1', resolve));
+    feedBase = `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}`;
+    dataDir = mkdtempSync(join(tmpdir(), 'monitor-stories-'));
+    const sourcesFile = join(dataDir, 'sources.yaml');
+    const source = (id: string, language: string, path: string) => ({
+      id, name: id, organisation: 'Test', language, enabled: true, pollIntervalMinutes: 60, candidates: [{ url: `${feedBase}${path}`, kind: 'feed' }],
+    });
+    writeFileSync(sourcesFile, JSON.stringify({ sources: [source('wire-en', 'en', '/en.xml'), source('wire-ru', 'ru', '/ru.xml'), source('wire-zh', 'zh', '/zh.xml')] }));
+    monitor = await startMonitor({ DATA_DIR: dataDir, SOURCES_FILE: sourcesFile, ADMIN_API_KEY: adminKey, ALLOW_PRIVATE_FEED_HOSTS: new URL(feedBase).host, POLLING: 'false' });
+  });
+
+  afterAll(async () => {
+    await monitor?.stop();
+    feedServer?.closeAllConnections();
+    await new Promise((resolve) => feedServer?.close(resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const api = async (path: string, init: RequestInit & { key?: string } = {}) => {
+    const response = await fetch(`${monitor!.baseUrl}${path}`, { ...init, headers: init.key ? { 'X-API-Key': init.key } : {} });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+
+  it('puts the English, Russian and Chinese reports of one meeting in one story, and the seizure in its own', async () => {
+    for (const id of ['wire-en', 'wire-ru', 'wire-zh']) expect((await api(`/sources/${id}/poll`, { method: 'POST', key: adminKey })).status).toBe(200);
+
+    const listed = await eventually(async () => {
+      const result = await api('/stories');
+      const stories: StorySummary[] = result.body?.stories ?? [];
+      return stories.reduce((n, s) => n + s.articleCount, 0) === 4 ? stories : undefined;
+    }, 'all four articles to be in stories', 60_000);
+    expect(listed).toHaveLength(2);
+    const meeting = listed.find((s) => s.languages.length > 1)!;
+    expect(meeting).toMatchObject({ title: FEEDS['/en.xml'][0].title, articleCount: 3, languages: ['en', 'ru', 'zh'], sources: ['wire-en', 'wire-ru', 'wire-zh'] });
+    expect(meeting.firstSeen).toBe('2026-11-03T08:00:00.000Z');
+    expect(meeting.lastSeen).toBe('2026-11-03T13:00:00.000Z');
+    const seizure = listed.find((s) => s !== meeting)!;
+    expect(seizure).toMatchObject({ title: FEEDS['/en.xml'][1].title, articleCount: 1, languages: ['en'] });
+    // Latest report first: the meeting's Chinese report is the latest of all.
+    expect(listed.map((s) => s.id)).toEqual([meeting.id, seizure.id]);
+
+    const opened = await api(`/stories/${meeting.id}`);
+    expect(opened.status).toBe(200);
+    expect(opened.body.articles.map((a: { url: string; language: string }) => [a.language, a.url])).toEqual([
+      ['en', `${feedBase}/en/sco-meeting.html`],
+      ['ru', `${feedBase}/ru/shos-bishkek.html`],
+      ['zh', `${feedBase}/zh/sco-bishkek.html`],
+    ]);
+
+    // Each indexed article knows its story.
+    for (const article of opened.body.articles) {
+      const stored = await eventually(async () => {
+        const result = await api(`/articles/${article.id}`);
+        return result.body?.storyId ? result.body : undefined;
+      }, `article ${article.id} to carry its story id`);
+      expect(stored.storyId).toBe(meeting.id);
+    }
+
+    expect((await api('/stories?languages=zh')).body.stories.map((s: StorySummary) => s.id)).toEqual([meeting.id]);
+    expect((await api('/stories?from=2026-11-03T10:00:00Z')).body.stories.map((s: StorySummary) => s.id)).toEqual([meeting.id]);
+    const first = await api('/stories?limit=1');
+    expect(first.body.stories.map((s: StorySummary) => s.id)).toEqual([meeting.id]);
+    const second = await api(`/stories?limit=1&cursor=${first.body.nextCursor}`);
+    expect(second.body).toEqual({ stories: [expect.objectContaining({ id: seizure.id })], nextCursor: null });
+
+    // A re-poll brings the same articles again: nothing is doubled.
+    for (const id of ['wire-en', 'wire-ru']) expect((await api(`/sources/${id}/poll`, { method: 'POST', key: adminKey })).status).toBe(200);
+    expect((await api(`/stories/${meeting.id}`)).body.articleCount).toBe(3);
+  });
+
+  it('answers a bad request with the parameter named, and an unknown story with 404', async () => {
+    const bad = await api('/stories?limit=0');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('limit');
+    expect((await api('/stories?cursor=nonsense')).status).toBe(400);
+    expect((await api('/stories?colour=red')).status).toBe(400);
+    expect((await api('/stories/not-a-story')).status).toBe(400);
+    expect((await api('/stories/story-00000000000000000000')).status).toBe(404);
+  });
+});
