@@ -13,7 +13,7 @@ describe('Prometheus and Grafana provisioning', () => {
 
   it('scrapes /metrics of the five services on the ports they listen on in the stack', () => {
     const targets: string[] = prometheus.scrape_configs.flatMap((job: { static_configs: Array<{ targets: string[] }> }) => job.static_configs.flatMap((c) => c.targets));
-    const expected = ['collector', 'classifier', 'indexer', 'alerter', 'api'].map((service) => `${service}:${compose.services[service].environment.SERVICE_PORT}`);
+    const expected = ['collector', 'classifier', 'indexer', 'alerter', 'api'].map((service) => `${service}:${compose.services[service].environment.PORT}`);
     expect(targets.sort()).toEqual(expected.sort());
     expect(compose.services.prometheus.volumes).toContain('./infra/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro');
   });
