@@ -1,6 +1,7 @@
 import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { MonitorConfig } from '@monitor/config';
 import { MONITOR_LOGGER } from '@monitor/observability';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
@@ -10,7 +11,11 @@ import { Logger, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineAct
 import { BusTransport } from './bus-transport';
 import { deadLetterReporter } from './dead-letter-report';
 import { HandlerFailureLog } from './handler-failure-log';
-import { HttpErrorFilter } from './http-error.filter';
+import { allowedMethods } from './allowed-methods';
+import { HttpErrorFilter, JSON_BODY_LIMIT, bodyParserError } from './http-error.filter';
+import { JsonBodyInterceptor } from './json-body.interceptor';
+import { buildOpenApiDocument } from './openapi-document';
+import { RequestValidationPipe } from './request-validation.pipe';
 
 export interface ServiceBootstrapOptions {
   service: string;
@@ -26,24 +31,28 @@ export interface ServiceBootstrapOptions {
  * asked, and graceful shutdown so consumers stop and commit before the process exits.
  */
 export async function bootstrapService(options: ServiceBootstrapOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(options.module as Type<unknown>, { bufferLogs: true });
+  // Only a JSON parser: a form or text body is refused (415), never read as if it were an object.
+  const app = await NestFactory.create<NestExpressApplication>(options.module as Type<unknown>, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(PinoNestLogger));
   app.useGlobalFilters(new HttpErrorFilter(app.get(MONITOR_LOGGER)));
+  // Ahead of the body parser and the routes: a method a path does not serve is a 405 whatever its body.
+  const express = app.getHttpAdapter().getInstance();
+  app.use(allowedMethods(() => express.router));
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  // The parser's errors as the project's (Nest would turn a bad body into a bare 400 and the rest into 500s).
+  app.use((error: unknown, _req: unknown, _res: unknown, next: (error: unknown) => void) => next(bodyParserError(error) ?? error));
+  app.useGlobalInterceptors(new JsonBodyInterceptor());
+  app.useGlobalPipes(new RequestValidationPipe());
   app.enableShutdownHooks();
   connectStages(app);
   if (options.openApi) {
-    const document = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Drug-control news monitor API')
-        .setDescription(
-          'Search classified SCO, UNODC and related announcements; manage topic subscriptions and receive alerts; watch sources and the pipeline. ' +
-            'Send your API key as `X-API-Key` (or `Authorization: Bearer KEY`).',
-        )
-        .setVersion('1')
-        .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, 'api-key')
-        .build(),
-    );
+    const document = buildOpenApiDocument(app, {
+      title: 'Drug-control news monitor API',
+      description:
+        'Search classified SCO, UNODC and related announcements; manage topic subscriptions and receive alerts; watch sources and the pipeline. ' +
+        'Send your API key as `X-API-Key` (or `Authorization: Bearer KEY`). Every error is `{"error": {"code", "message", "field"?}}`.',
+      version: '1',
+    });
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   }
   await app.startAllMicroservices();
