@@ -22,3 +22,4 @@ export * from './alerter-state';
 export * from './error-body';
 export * from './openapi-document';
 export * from './request-validation.pipe';
+export * from './http-contract';

@@ -68,11 +68,16 @@ export function buildOpenApiDocument(app: INestApplication, info: { title: strin
   const document = cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
   const { $schema: _schema, id: _id, ...errorSchema } = z.toJSONSchema(ErrorBodySchema, { target: 'draft-2020-12', io: 'output' }) as Record<string, unknown>;
   document.components = { ...document.components, schemas: { ...document.components?.schemas, Error: errorSchema } };
-  for (const pathItem of Object.values(document.paths)) {
+  for (const [path, pathItem] of Object.entries(document.paths)) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const operation = pathItem[method];
       if (!operation) continue;
       const responses = operation.responses;
+      // Swagger drops its default success answer once an operation declares any answer (an error),
+      // so a forgotten one would leave the document saying the operation never succeeds.
+      if (!Object.keys(responses).some((status) => status.startsWith('2'))) {
+        throw new Error(`OpenAPI: ${method.toUpperCase()} ${path} declares no success answer (add @ApiOkResponse, @ApiCreatedResponse or @ApiNoContentResponse)`);
+      }
       const add = (status: number) => (responses[String(status)] ??= { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: ERROR_REF } } });
       if (operation.requestBody) [400, 413, 415].forEach(add);
       if (operation.parameters?.length) add(400);

@@ -11,11 +11,8 @@ import { Logger, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineAct
 import { BusTransport } from './bus-transport';
 import { deadLetterReporter } from './dead-letter-report';
 import { HandlerFailureLog } from './handler-failure-log';
-import { allowedMethods } from './allowed-methods';
-import { HttpErrorFilter, JSON_BODY_LIMIT, bodyParserError } from './http-error.filter';
-import { JsonBodyInterceptor } from './json-body.interceptor';
+import { applyHttpContract } from './http-contract';
 import { buildOpenApiDocument } from './openapi-document';
-import { RequestValidationPipe } from './request-validation.pipe';
 
 export interface ServiceBootstrapOptions {
   service: string;
@@ -27,22 +24,15 @@ export interface ServiceBootstrapOptions {
 }
 
 /**
- * Starts one service process: the Nest app with JSON logs, the one error shape, OpenAPI where
- * asked, and graceful shutdown so consumers stop and commit before the process exits.
+ * Starts one service process: the Nest app with JSON logs, the HTTP contract (one error shape,
+ * 405/415, validation), OpenAPI where asked, and graceful shutdown so consumers stop and commit
+ * before the process exits.
  */
 export async function bootstrapService(options: ServiceBootstrapOptions): Promise<INestApplication> {
-  // Only a JSON parser: a form or text body is refused (415), never read as if it were an object.
-  const app = await NestFactory.create<NestExpressApplication>(options.module as Type<unknown>, { bufferLogs: true, bodyParser: false });
+  // No default parsers: applyHttpContract reads JSON bodies only (and needs the raw bytes to tell an empty one).
+  const app = await NestFactory.create<NestExpressApplication>(options.module as Type<unknown>, { bufferLogs: true, bodyParser: false, rawBody: true });
   app.useLogger(app.get(PinoNestLogger));
-  app.useGlobalFilters(new HttpErrorFilter(app.get(MONITOR_LOGGER)));
-  // Ahead of the body parser and the routes: a method a path does not serve is a 405 whatever its body.
-  const express = app.getHttpAdapter().getInstance();
-  app.use(allowedMethods(() => express.router));
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
-  // The parser's errors as the project's (Nest would turn a bad body into a bare 400 and the rest into 500s).
-  app.use((error: unknown, _req: unknown, _res: unknown, next: (error: unknown) => void) => next(bodyParserError(error) ?? error));
-  app.useGlobalInterceptors(new JsonBodyInterceptor());
-  app.useGlobalPipes(new RequestValidationPipe());
+  applyHttpContract(app, app.get(MONITOR_LOGGER));
   app.enableShutdownHooks();
   connectStages(app);
   if (options.openApi) {
