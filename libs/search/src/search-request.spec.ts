@@ -13,6 +13,8 @@ describe('parseSearchRequest', () => {
 
   it.each([
     [{ topics: 'not-a-topic' }, 'topics'],
+    [{ topics: '' }, 'topics'],
+    [{ languages: 'en,,ru' }, 'languages'],
     [{ size: '1000' }, 'size'],
     [{ from: 'yesterday' }, 'from'],
     [{ colour: 'red' }, 'colour'],

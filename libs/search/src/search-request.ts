@@ -3,11 +3,9 @@ import { z } from 'zod';
 import { MAX_QUERY_LENGTH, textQueryOf } from './search-paging';
 import { SearchQuery } from './search.port';
 
-const list = (value: unknown) =>
-  (Array.isArray(value) ? value : [value])
-    .flatMap((item) => String(item).split(','))
-    .map((item) => item.trim())
-    .filter(Boolean);
+// Each value as the client wrote it: `topics=` is one empty (so invalid) topic, not no filter, and
+// `topics=a,,b` has an empty one in the middle, as the document's array of ids says.
+const list = (value: unknown) => (Array.isArray(value) ? value : [value]).flatMap((item) => String(item).split(','));
 
 const listOf = <T extends z.ZodType>(item: T, description: string) => z.preprocess(list, z.array(item)).optional().meta({ description });
 
