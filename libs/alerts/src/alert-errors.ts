@@ -20,6 +20,20 @@ export class SubscriptionConflictError extends MonitorError {
   }
 }
 
+/**
+ * A change that is valid on its own but leaves the subscription inconsistent with what it holds
+ * (topicsMode "all" on a subscription without topics): 409, naming the field.
+ */
+export class SubscriptionChangeConflictError extends MonitorError {
+  constructor(
+    readonly field: string,
+    message: string,
+    cause?: unknown,
+  ) {
+    super('SUBSCRIPTION_CHANGE_CONFLICT', `${message} (with what the subscription already holds)`, { cause });
+  }
+}
+
 /** A missing, malformed, unknown or revoked API key (401). */
 export class ApiKeyRejectedError extends MonitorError {
   constructor(reason: string) {

@@ -7,6 +7,9 @@ export const BOOTSTRAP_ADMIN_KEY_ID = 'admin';
 // find the key without comparing against every hash); only the whole key's SHA-256 is stored.
 const KEY_PATTERN = /^mon_(k[0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
 
+/** The shape of a minted key's id (`k` and 12 hex digits); the bootstrap admin key's id is BOOTSTRAP_ADMIN_KEY_ID. */
+export const API_KEY_ID_PATTERN = /^k[0-9a-f]{12}$/;
+
 /** What a store keeps of a key: its SHA-256, never the key. */
 export function hashApiKey(key: string): Buffer {
   return createHash('sha256').update(key, 'utf8').digest();

@@ -25,3 +25,4 @@ export * from './digest-scheduler';
 export * from './spike-baseline.port';
 export * from './spike-detector';
 export * from './alerter';
+export * from './alert-requests';

@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Subscription, parseSubscriptionInput, specOf } from './subscription';
+import { ValidationError, validationErrorFromZod } from '@monitor/contracts';
+import { SubscriptionChangeConflictError } from './alert-errors';
+import { Subscription, SubscriptionChangeSchema, parseSubscriptionInput, specOf } from './subscription';
+
+/** The shape of every subscription id (`s` and 16 hex digits), as minted below. */
+export const SUBSCRIPTION_ID_PATTERN = /^s[0-9a-f]{16}$/;
 
 /** A new subscription from a client's body: validated (ValidationError naming the field), with a fresh id. */
 export function newSubscription(ownerKeyId: string, input: unknown, at: string): Subscription {
@@ -10,11 +15,21 @@ export function newSubscription(ownerKeyId: string, input: unknown, at: string):
 /**
  * A subscription with a client's patch applied: the given top-level fields replace the stored
  * ones and the result is validated as a whole, so a patch cannot leave an invalid subscription.
+ * A bad patch is a ValidationError (400); a good one that does not fit what is stored, a
+ * SubscriptionChangeConflictError (409).
  */
 export function patchedSubscription(current: Subscription, patch: unknown, at: string): Subscription {
+  const checked = SubscriptionChangeSchema.safeParse(patch);
+  if (!checked.success) throw validationErrorFromZod(checked.error, { root: 'body' });
   const previous = specOf(current);
-  const merged = patch && typeof patch === 'object' && !Array.isArray(patch) ? { ...toInput(previous), ...(patch as object) } : patch;
-  const spec = parseSubscriptionInput(merged, previous);
+  const merged = { ...toInput(previous), ...(patch as object) };
+  let spec: ReturnType<typeof parseSubscriptionInput>;
+  try {
+    spec = parseSubscriptionInput(merged, previous);
+  } catch (error) {
+    if (error instanceof ValidationError) throw new SubscriptionChangeConflictError(error.field, error.message, error);
+    throw error;
+  }
   const updated: Subscription = { ...current, ...spec, updatedAt: at };
   if (spec.query === undefined) delete updated.query;
   return updated;

@@ -3,6 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { ValidationError } from '@monitor/contracts';
 import { Subscription, parseSubscriptionInput, subscriptionView } from './subscription';
 import { patchedSubscription } from './subscription-write';
+import { SubscriptionChangeConflictError } from './alert-errors';
 import { signWebhookBody } from './webhook-signing';
 
 function fieldOf(fn: () => unknown): string {
@@ -68,6 +69,16 @@ describe('webhook secrets and their whsec_ form', () => {
     }
     throw new Error('expected a ValidationError');
   };
+  // A change valid on its own that does not fit the stored subscription is a conflict (409) naming the field.
+  const conflictOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      expect(error).toBeInstanceOf(SubscriptionChangeConflictError);
+      return `${(error as SubscriptionChangeConflictError).field}: ${(error as Error).message}`;
+    }
+    throw new Error('expected a SubscriptionChangeConflictError');
+  };
 
   it('shows a passphrase as the whsec_ key of its UTF-8 bytes, the key the legacy signature always used', () => {
     const passphrase = 'секрет-получателя-0123';
@@ -97,10 +108,10 @@ describe('webhook secrets and their whsec_ form', () => {
     const { channels } = subscriptionView(current);
     expect(patchedSubscription(current, { name: 'renamed', channels }, 't').channels).toEqual(current.channels);
     const other = 'whsec_' + randomBytes(32).toString('base64');
-    expect(messageOf(() => patchedSubscription(current, { channels: { webhook: { url, signingSecret: other } } }, 't'))).toMatch(
-      /^channels\.webhook\.signingSecret: read-only/,
+    expect(conflictOf(() => patchedSubscription(current, { channels: { webhook: { url, signingSecret: other } } }, 't'))).toMatch(
+      /^channels\.webhook\.signingSecret: channels\.webhook\.signingSecret: read-only/,
     );
-    expect(messageOf(() => patchedSubscription(current, { channels: { webhook: { url, secret: other, signingSecret: channels.webhook!.signingSecret } } }, 't'))).toMatch(
+    expect(conflictOf(() => patchedSubscription(current, { channels: { webhook: { url, secret: other, signingSecret: channels.webhook!.signingSecret } } }, 't'))).toMatch(
       /^channels\.webhook\.signingSecret/,
     );
   });

@@ -1,7 +1,13 @@
 import { z } from 'zod';
-import { TOPIC_IDS, TopicId, ValidationError, validationErrorFromZod } from '@monitor/contracts';
+import { NOT_BLANK_PATTERN, TOPIC_IDS, TopicId, ValidationError, validationErrorFromZod } from '@monitor/contracts';
+import { HTTP_URL_PATTERN } from '@monitor/outbound-http';
 import { parseQuery } from '@monitor/query';
 import { generateWebhookSecret, webhookSecretProblem, webhookSigningSecret } from './webhook-signing';
+
+const B64 = '[A-Za-z0-9+/]';
+const TAIL = `(?:${B64}{2}==|${B64}{3}=)`;
+/** whsec_ and 16 to 64 bytes of canonical base64 (groups of four characters, then a padded tail). */
+const WHSEC_PATTERN = `^whsec_(?:(?:${B64}{4}){5}${TAIL}|(?:${B64}{4}){6,20}${TAIL}?|(?:${B64}{4}){21}(?:${B64}{2}==)?)$`;
 
 export type DeliveryMode = 'immediate' | 'hourly' | 'daily';
 
@@ -45,13 +51,16 @@ export interface Subscription {
 /** What a client sends to create or replace a subscription (before defaults). */
 export type SubscriptionInput = z.input<typeof SubscriptionInputSchema>;
 
-const trimmedId = z.string().trim().min(1).max(200);
+const trimmedId = z.string().trim().min(1).max(200).meta({ pattern: NOT_BLANK_PATTERN });
 
-const topicsField = z
+const topicsList = z
   .preprocess(
     (v) => (v === 'any' ? [] : v),
     z.array(z.enum([...TOPIC_IDS, 'any'], { error: 'a topic id from GET /topics, or "any"' })).max(TOPIC_IDS.length + 1),
   )
+  .meta({ description: 'Topic ids (GET /topics); empty, absent, the string "any" or a list holding "any": any topic' });
+
+const topicsField = topicsList
   .optional()
   .transform((value): TopicId[] => {
     if (value === undefined || value.includes('any')) return [];
@@ -62,6 +71,7 @@ const webhookUrl = z
   .string()
   .trim()
   .max(2000)
+  .regex(new RegExp(HTTP_URL_PATTERN), 'an http(s) URL without credentials')
   .refine((v) => {
     try {
       const u = new URL(v);
@@ -69,41 +79,116 @@ const webhookUrl = z
     } catch {
       return false;
     }
-  }, 'an http(s) URL without credentials');
+  }, 'an http(s) URL without credentials')
+  .meta({
+    format: 'uri',
+    description:
+      'http(s), no credentials. A host that is or resolves to a private or loopback address is refused (400, field channels.webhook.url) unless the operator allowed it (ALLOW_PRIVATE_WEBHOOK_HOSTS)',
+  });
 
-export const SubscriptionInputSchema = z.strictObject({
+/** The fields a subscriber sets, each with its checks; create and change share them. */
+const fields = {
   name: z.string().trim().max(200).optional(),
-  topics: topicsField,
-  topicsMode: z.enum(['any', 'all']).default('any'),
+  topicsMode: z.enum(['any', 'all']).meta({ description: 'any: one of the topics suffices; all: the article must carry every one' }),
   query: z
     .string()
     .trim()
     .max(1000)
     .optional()
-    .transform((v) => (v ? v : undefined)),
-  sources: z.array(trimmedId).max(500).default([]),
+    .transform((v) => (v ? v : undefined))
+    .meta({ format: 'monitor-query', description: 'Words, "phrases", OR, -excluded, prefix*, ( ) over title and text; the language of GET /search?q=' }),
+  sources: z.array(trimmedId).max(500).meta({ description: 'Source ids (GET /sources); empty: every source' }),
   languages: z
     .array(z.string().trim().toLowerCase().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/, 'a language code such as en, ru or zh'))
     .max(100)
-    .default([]),
-  minScore: z.number().min(0).max(1_000_000).default(0),
-  delivery: z.strictObject({ mode: z.enum(['immediate', 'hourly', 'daily']) }).default({ mode: 'immediate' }),
+    .meta({ description: 'Language codes; empty: every language' }),
+  minScore: z.number().min(0).max(1_000_000).meta({ description: "The least score of a topic for the article to count as that topic's" }),
+  delivery: z
+    .strictObject({ mode: z.enum(['immediate', 'hourly', 'daily']) })
+    .meta({ description: 'immediate, or a digest: one webhook call or email per hour or day' }),
   channels: z
     .strictObject({
       sse: z.literal(true).optional(),
       webhook: z
         .strictObject({
           url: webhookUrl,
-          secret: z.string().max(500).optional(),
+          // The rule webhookSecretProblem applies, said in JSON Schema for the OpenAPI document: a
+          // whsec_ key of 16 to 64 bytes in canonical base64, or a passphrase not starting whsec_.
+          secret: z
+            .string()
+            .min(16, 'at least 16 characters')
+            .max(500)
+            .optional()
+            .meta({
+              description: 'Signing key: whsec_<base64> (16-64 bytes) or a passphrase of 16+ characters; generated when absent',
+              anyOf: [{ pattern: WHSEC_PATTERN }, { not: { pattern: '^whsec_' } }],
+            }),
           // Read-only (derived from secret); accepted so that a subscription's channels can be sent back as read.
-          signingSecret: z.string().max(1000).optional(),
+          signingSecret: z.string().max(1000).optional().meta({ description: 'Read-only: the secret in whsec_ form, for Standard Webhooks libraries' }),
         })
         .optional(),
-      email: z.strictObject({ to: z.string().trim().pipe(z.email()) }).optional(),
+      email: z
+        .strictObject({
+          // The pattern is the check z.email() makes; JSON Schema's `email` format is another (it limits lengths).
+          to: z.string().trim().pipe(z.email()).meta({ pattern: z.regexes.email.source, description: 'An email address' }),
+        })
+        .optional(),
     })
-    .default({}),
-  spikeAlerts: z.boolean().default(false),
-});
+    .meta({ description: 'SSE (GET /alerts/stream) always; optional webhook and email' }),
+  spikeAlerts: z.boolean().meta({ description: "Also tell when one of the topics' daily volume jumps well above its baseline" }),
+};
+
+// topicsMode "all" with no topic is refused; said in JSON Schema for the OpenAPI document, since a
+// check across fields has no JSON Schema of its own.
+const ALL_NEEDS_TOPICS = {
+  if: { required: ['topicsMode'], properties: { topicsMode: { const: 'all' } } },
+  then: { required: ['topics'], properties: { topics: { type: 'array', minItems: 1, not: { contains: { const: 'any' } } } } },
+};
+
+/** A new subscription: every field optional, defaults filled in. */
+export const SubscriptionInputSchema = z
+  .strictObject({
+    name: fields.name,
+    topics: topicsField,
+    topicsMode: fields.topicsMode.default('any'),
+    query: fields.query,
+    sources: fields.sources.default([]),
+    languages: fields.languages.default([]),
+    minScore: fields.minScore.default(0),
+    delivery: fields.delivery.default({ mode: 'immediate' }),
+    channels: fields.channels.default({}),
+    spikeAlerts: fields.spikeAlerts.default(false),
+  })
+  .meta(ALL_NEEDS_TOPICS);
+
+/**
+ * A change to a subscription (PUT, PATCH): the fields given replace the stored ones, the others
+ * stay, so nothing has a default here. Whether topicsMode "all" has topics depends on what is
+ * stored, so that is checked on the merged subscription (SubscriptionChangeConflictError).
+ */
+export const SubscriptionChangeSchema = z
+  .strictObject({
+    name: fields.name,
+    topics: topicsList.optional(),
+    topicsMode: fields.topicsMode.optional(),
+    query: fields.query,
+    sources: fields.sources.optional(),
+    languages: fields.languages.optional(),
+    minScore: fields.minScore.optional(),
+    delivery: fields.delivery.optional(),
+    channels: fields.channels.optional(),
+    spikeAlerts: fields.spikeAlerts.optional(),
+  })
+  .superRefine((change, ctx) => {
+    if (change.topicsMode === 'all' && change.topics !== undefined && (change.topics.length === 0 || change.topics.includes('any'))) {
+      ctx.addIssue({ code: 'custom', path: ['topics'], message: 'topicsMode "all" needs at least one topic' });
+    }
+  })
+  // The check above in JSON Schema, for the OpenAPI document.
+  .meta({
+    if: { required: ['topicsMode', 'topics'], properties: { topicsMode: { const: 'all' } } },
+    then: { properties: { topics: { type: 'array', minItems: 1, not: { contains: { const: 'any' } } } } },
+  });
 
 type ParsedInput = z.output<typeof SubscriptionInputSchema>;
 

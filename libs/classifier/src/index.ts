@@ -5,3 +5,4 @@ export { detectLanguage } from './language-detector';
 export { TaxonomyError } from './taxonomy-error';
 export { reclassify, type ReclassifiableArticle, type Reclassified } from './reclassify';
 export type { Taxonomy, TopicRules, TermGroup, Scoring } from './taxonomy-schema';
+export { ClassifyRequestSchema, ReclassifyRequestSchema } from './classify-request';

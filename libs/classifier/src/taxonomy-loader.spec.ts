@@ -105,5 +105,8 @@ describe('loadTaxonomy', () => {
   it('names the file it cannot read', () => {
     const e = errorOf(join(dir, 'missing.yaml'));
     expect(e.message).toContain('missing.yaml');
+    // No file at the path is told apart from a file with faults: the API answers 404, not 400.
+    expect(e.code).toBe('TAXONOMY_FILE_NOT_FOUND');
+    expect(errorOf(dir).code).toBe('TAXONOMY_FILE_NOT_FOUND');
   });
 });

@@ -16,7 +16,7 @@ export function loadTaxonomy(path: string = DEFAULT_TAXONOMY_PATH): Taxonomy {
   try {
     source = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new TaxonomyError(path, undefined, '(file)', `cannot read: ${(cause as Error).message}`, { cause });
+    throw new TaxonomyError(path, undefined, '(file)', `cannot read: ${(cause as Error).message}`, { cause, code: 'TAXONOMY_FILE_NOT_FOUND' });
   }
   return parseTaxonomy(source, path);
 }

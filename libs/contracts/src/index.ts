@@ -5,3 +5,4 @@ export * from './bus-topics';
 export * from './events';
 export * from './validation-error-from-zod';
 export * from './source-changes';
+export * from './text-patterns';

@@ -13,7 +13,7 @@ export type { ExtractedArticle } from './article-page';
 export { canonicalUrl, itemArticleId } from './canonical-url';
 export { sanitiseHtml } from './html-sanitizer';
 export { htmlToText } from './html-text';
-export { loadSourcesFile, parseSourcesYaml, parseSourceConfig, SourceConfigSchema } from './source-config';
+export { loadSourcesFile, parseSourcesYaml, parseSourceConfig, SourceConfigSchema, SOURCE_ID_PATTERN } from './source-config';
 export type { SourceConfig, SourceConfigInput, SourceCandidate, ListingSelectors, ArticleSelectors } from './source-config';
 export { FeedPoller, PublishFailedError } from './feed-poller';
 export type { FeedPollerOptions, PollOutcome, PollerFetcher, PollerSources, PollerLogger } from './feed-poller';

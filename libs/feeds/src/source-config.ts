@@ -1,15 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { zodProblem } from '@monitor/contracts';
+import { NOT_BLANK_PATTERN, zodProblem } from '@monitor/contracts';
+import { HTTP_URL_PATTERN } from '@monitor/outbound-http';
 import { SourceConfigError } from './feed-errors';
 
-const httpUrl = z
-  .string()
-  .url()
-  .refine((value) => /^https?:\/\//i.test(value), 'must be an http or https URL');
+const httpUrl = z.string().max(2000).url().regex(new RegExp(HTTP_URL_PATTERN), 'must be an http or https URL without credentials');
 
-const selector = z.string().trim().min(1);
+// Trimmed before the length is checked, so "  " is empty: the pattern says so to JSON Schema.
+const nonBlank = () => z.string().trim().min(1).meta({ pattern: NOT_BLANK_PATTERN });
+
+const selector = nonBlank();
 
 export const ListingSelectorsSchema = z
   .object({
@@ -43,11 +44,14 @@ export const CandidateSchema = z
   })
   .strict();
 
+/** A source's id: lower-case letters, digits and dashes, at most 64. */
+export const SOURCE_ID_PATTERN = /^[a-z0-9-]{1,64}$/;
+
 export const SourceConfigSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only').max(64),
-    name: z.string().trim().min(1),
-    organisation: z.string().trim().min(1),
+    name: nonBlank(),
+    organisation: nonBlank(),
     language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language code such as en, ru, zh'),
     enabled: z.boolean().default(true),
     pollIntervalMinutes: z.number().int().min(1).max(7 * 24 * 60).default(30),
@@ -62,6 +66,11 @@ export const SourceConfigSchema = z
     if (source.candidates.some((c) => c.kind === 'listing') && !source.listing) {
       ctx.addIssue({ code: 'custom', path: ['listing'], message: 'required when a candidate has kind: listing' });
     }
+  })
+  // The check above in JSON Schema, for the API's OpenAPI document.
+  .meta({
+    if: { required: ['candidates'], properties: { candidates: { contains: { required: ['kind'], properties: { kind: { const: 'listing' } } } } } },
+    then: { required: ['listing'] },
   });
 
 export type SourceConfig = z.infer<typeof SourceConfigSchema>;

@@ -1,8 +1,15 @@
+import { z } from 'zod';
+
 /**
  * Articles per topic per day over a window, zero-filled, with the days on which a topic jumped
  * above its trailing baseline marked. The spike test itself is passed in (the alerts lib owns it),
  * so the chart marks exactly the days a spike alert would fire on.
  */
+/** GET /ops/topics/timeline's query: how many days the chart shows, ending today. */
+export const TimelineQuerySchema = z.object({
+  days: z.coerce.number().int().min(1).max(365).default(30).meta({ description: 'Days shown, ending today (UTC); 1 to 365, 30 by default' }),
+});
+
 export interface TopicDayCountLike {
   topic: string;
   /** YYYY-MM-DD (UTC). */

@@ -2,7 +2,7 @@ export { isPublicAddress, AddressRefusedError, findAddressRefusal, bareHost, Out
 export type { Resolver } from './ssrf-guard';
 export { createOutboundAgent } from './outbound-agent';
 export type { OutboundAgentOptions } from './outbound-agent';
-export { parseOutboundUrl, portOf, OutboundUrlError } from './outbound-url';
+export { parseOutboundUrl, portOf, OutboundUrlError, HTTP_URL_PATTERN } from './outbound-url';
 export { readBoundedBody, BodyTooLargeError } from './bounded-body';
 export { withDeadline, DeadlineExceededError } from './deadline';
 export { connectGuarded } from './guarded-socket';

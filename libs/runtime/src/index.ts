@@ -19,3 +19,7 @@ export * from './sources.module';
 export * from './elastic-state';
 export * from './scheduled-tasks';
 export * from './alerter-state';
+export * from './error-body';
+export * from './openapi-document';
+export * from './request-validation.pipe';
+export * from './http-contract';

@@ -1,6 +1,7 @@
 import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { MonitorConfig } from '@monitor/config';
 import { MONITOR_LOGGER } from '@monitor/observability';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
@@ -10,7 +11,8 @@ import { Logger, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineAct
 import { BusTransport } from './bus-transport';
 import { deadLetterReporter } from './dead-letter-report';
 import { HandlerFailureLog } from './handler-failure-log';
-import { HttpErrorFilter } from './http-error.filter';
+import { applyHttpContract } from './http-contract';
+import { buildOpenApiDocument } from './openapi-document';
 
 export interface ServiceBootstrapOptions {
   service: string;
@@ -22,28 +24,25 @@ export interface ServiceBootstrapOptions {
 }
 
 /**
- * Starts one service process: the Nest app with JSON logs, the one error shape, OpenAPI where
- * asked, and graceful shutdown so consumers stop and commit before the process exits.
+ * Starts one service process: the Nest app with JSON logs, the HTTP contract (one error shape,
+ * 405/415, validation), OpenAPI where asked, and graceful shutdown so consumers stop and commit
+ * before the process exits.
  */
 export async function bootstrapService(options: ServiceBootstrapOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(options.module as Type<unknown>, { bufferLogs: true });
+  // No default parsers: applyHttpContract reads JSON bodies only (and needs the raw bytes to tell an empty one).
+  const app = await NestFactory.create<NestExpressApplication>(options.module as Type<unknown>, { bufferLogs: true, bodyParser: false, rawBody: true });
   app.useLogger(app.get(PinoNestLogger));
-  app.useGlobalFilters(new HttpErrorFilter(app.get(MONITOR_LOGGER)));
+  applyHttpContract(app, app.get(MONITOR_LOGGER));
   app.enableShutdownHooks();
   connectStages(app);
   if (options.openApi) {
-    const document = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Drug-control news monitor API')
-        .setDescription(
-          'Search classified SCO, UNODC and related announcements; manage topic subscriptions and receive alerts; watch sources and the pipeline. ' +
-            'Send your API key as `X-API-Key` (or `Authorization: Bearer KEY`).',
-        )
-        .setVersion('1')
-        .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, 'api-key')
-        .build(),
-    );
+    const document = buildOpenApiDocument(app, {
+      title: 'Drug-control news monitor API',
+      description:
+        'Search classified SCO, UNODC and related announcements; manage topic subscriptions and receive alerts; watch sources and the pipeline. ' +
+        'Send your API key as `X-API-Key` (or `Authorization: Bearer KEY`). Every error is `{"error": {"code", "message", "field"?}}`.',
+      version: '1',
+    });
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   }
   await app.startAllMicroservices();

@@ -56,10 +56,10 @@ describe('SqliteArticleStore', () => {
     await store.close();
   });
 
-  it('refuses to page past the 10,000th result, naming the field', async () => {
+  it('answers a page past the 10,000th result as not found (PAGE_NOT_FOUND, 404)', async () => {
     const store = new SqliteArticleStore({ db: new Database(':memory:'), closeDatabase: true });
     await store.init();
-    await expect(store.search({ page: 101, size: 100 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', field: 'page' });
+    await expect(store.search({ page: 101, size: 100 })).rejects.toMatchObject({ code: 'PAGE_NOT_FOUND' });
     await store.close();
   });
 

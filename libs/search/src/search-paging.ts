@@ -1,4 +1,4 @@
-import { ValidationError } from '@monitor/contracts';
+import { MonitorError, ValidationError } from '@monitor/contracts';
 import { ParsedQuery, parseQuery } from '@monitor/query';
 import { SearchQuery } from './search.port';
 
@@ -6,6 +6,16 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 /** Elasticsearch's default index.max_result_window; the embedded store keeps the same limit. */
 export const MAX_RESULT_WINDOW = 10_000;
+
+/**
+ * A page past the first MAX_RESULT_WINDOW results, which no store serves (page × size is over it):
+ * there is no such page to answer (404), whatever the request's parameters are each within limits.
+ */
+export class PageBeyondWindowError extends MonitorError {
+  constructor(page: number, size: number) {
+    super('PAGE_NOT_FOUND', `page: only the first ${MAX_RESULT_WINDOW} results can be paged through (page ${page} of ${size} ends at ${page * size})`);
+  }
+}
 
 export interface Paging {
   page: number;
@@ -18,9 +28,7 @@ export function pagingOf(query: SearchQuery): Paging {
   const page = Math.max(1, Math.floor(query.page ?? 1));
   const size = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(query.size ?? DEFAULT_PAGE_SIZE)));
   const offset = (page - 1) * size;
-  if (offset + size > MAX_RESULT_WINDOW) {
-    throw new ValidationError(`page: only the first ${MAX_RESULT_WINDOW} results can be paged through`, 'page');
-  }
+  if (offset + size > MAX_RESULT_WINDOW) throw new PageBeyondWindowError(page, size);
   return { page, size, offset };
 }
 

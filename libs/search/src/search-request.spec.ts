@@ -7,12 +7,17 @@ describe('parseSearchRequest', () => {
     expect(query).toMatchObject({ q: 'heroin', topics: ['precursors', 'golden-triangle'], languages: ['en', 'ru'], page: 2, size: 20 });
   });
 
+  it('takes a range that holds nothing (from after to) as it is', () => {
+    expect(parseSearchRequest({ from: '2026-02-01', to: '2026-01-01' })).toMatchObject({ from: '2026-02-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' });
+  });
+
   it.each([
     [{ topics: 'not-a-topic' }, 'topics'],
+    [{ topics: '' }, 'topics'],
+    [{ languages: 'en,,ru' }, 'languages'],
     [{ size: '1000' }, 'size'],
     [{ from: 'yesterday' }, 'from'],
     [{ colour: 'red' }, 'colour'],
-    [{ from: '2026-02-01', to: '2026-01-01' }, 'from'],
     [{ q: '"heroin' }, 'q'],
     [{ q: 'heroin OR' }, 'q'],
   ])('names the bad field in %j', (params, field) => {

@@ -1,5 +1,6 @@
 import { TOPIC_IDS, ValidationError, validationErrorFromZod } from '@monitor/contracts';
 import { z } from 'zod';
+import { isoDateOrInstant, listOf, withAliases } from './query-string-fields';
 import { StoryArticleRef, StoryListQuery, StoryMember } from './story-store.port';
 
 export const DEFAULT_STORY_LIMIT = 20;
@@ -26,46 +27,41 @@ export function decodeStoryCursor(value: string): StoryCursor {
   throw new ValidationError('cursor: not a cursor from a previous page (nextCursor)', 'cursor');
 }
 
-const list = (value: unknown) =>
-  (Array.isArray(value) ? value : [value])
-    .flatMap((item) => String(item).split(','))
-    .map((item) => item.trim())
-    .filter(Boolean);
-
-const isoDateOrDay = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'a date (YYYY-MM-DD or ISO 8601)')
-  .transform((value) => new Date(value).toISOString());
-
-const StoryListRequestSchema = z
-  .object({
-    topics: z.preprocess(list, z.array(z.enum(TOPIC_IDS, { message: `one of ${TOPIC_IDS.join(', ')}` }))).optional(),
-    languages: z.preprocess(list, z.array(z.string().regex(/^[a-z]{2,3}$/, 'a language code such as en, ru, zh'))).optional(),
-    from: isoDateOrDay.optional(),
-    to: isoDateOrDay.optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_STORY_LIMIT).default(DEFAULT_STORY_LIMIT),
-    cursor: z.string().max(1000).optional(),
-  })
-  .strict();
+/**
+ * The query string of GET /stories, as GET /search reads its filters (`topics=a,b`, `topic=a&topic=b`,
+ * `lang=en`). The API validates requests with it and its OpenAPI document is made from it.
+ */
+export const StoryListRequestSchema = z.preprocess(
+  withAliases,
+  z
+    .strictObject({
+      topics: listOf(z.enum(TOPIC_IDS, { message: `one of ${TOPIC_IDS.join(', ')}` }), 'Topic ids (any of); see GET /topics'),
+      languages: listOf(z.string().regex(/^[a-z]{2,3}$/, 'a language code such as en, ru, zh'), 'Language codes (any of): en, ru, zh, …'),
+      from: isoDateOrInstant('With a report on or after (YYYY-MM-DD, or an ISO 8601 date-time with offset)'),
+      to: isoDateOrInstant('With a report on or before (YYYY-MM-DD, or an ISO 8601 date-time with offset)'),
+      limit: z.coerce.number().int().min(1).max(MAX_STORY_LIMIT).default(DEFAULT_STORY_LIMIT).meta({ description: `Stories per page (default ${DEFAULT_STORY_LIMIT})` }),
+      cursor: z.string().max(1000).optional().meta({ description: 'nextCursor of the previous page' }),
+    })
+    // `from` after `to` is no error: the range holds nothing, so the page is empty.
+    .superRefine((query, ctx) => {
+      if (query.cursor === undefined) return;
+      try {
+        decodeStoryCursor(query.cursor);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        ctx.addIssue({ code: 'custom', path: ['cursor'], message: error.message.replace(/^cursor: /, '') });
+      }
+    }),
+);
 
 /**
  * Turns query-string parameters (GET /stories) into a StoryListQuery, as parseSearchRequest does
- * for GET /search: `topic=a&topic=b` or `topics=a,b`; a bad parameter is a ValidationError naming it.
+ * for GET /search; a bad parameter is a ValidationError naming it.
  */
 export function parseStoryListRequest(params: Record<string, unknown>): StoryListQuery {
-  const aliases: Record<string, string> = { topic: 'topics', language: 'languages', lang: 'languages' };
-  const normalised: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(params)) {
-    if (value === undefined || value === '') continue;
-    const name = aliases[key] ?? key;
-    normalised[name] = normalised[name] === undefined ? value : list(normalised[name]).concat(list(value));
-  }
-  const result = StoryListRequestSchema.safeParse(normalised);
+  const result = StoryListRequestSchema.safeParse(params);
   if (!result.success) throw validationErrorFromZod(result.error, { root: 'query', topLevel: true, unknownKey: 'unknown parameter' });
-  const query = result.data;
-  if (query.from && query.to && query.from > query.to) throw new ValidationError('from: must not be after to', 'from');
-  if (query.cursor) decodeStoryCursor(query.cursor);
-  return query;
+  return result.data;
 }
 
 /** The page size of a query, clamped the same way by both adapters. */

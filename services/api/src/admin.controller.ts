@@ -1,14 +1,13 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { validationErrorFromZod } from '@monitor/contracts';
-import { TopicClassifier, loadClassifier } from '@monitor/classifier';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ReclassifyRequestSchema, TopicClassifier, loadClassifier } from '@monitor/classifier';
 import { MESSAGE_BUS, MessageBus } from '@monitor/messaging';
-import { ApiKeyGuard, RequireKey } from '@monitor/runtime';
+import { ApiError, ApiKeyGuard, RequireKey } from '@monitor/runtime';
 import { ReclassificationReport, ReclassificationRunner, TOPIC_CLASSIFIER } from '@monitor/classifier-stage';
 import { ARTICLE_STORE, ArticleStore } from '@monitor/search';
-import { z } from 'zod';
+import { createZodDto } from 'nestjs-zod';
 
-const ReclassifyRequest = z.object({ taxonomyFile: z.string().min(1).max(4_096).optional() }).strict();
+class ReclassifyRequest extends createZodDto(ReclassifyRequestSchema) {}
 
 @ApiTags('admin')
 @Controller('admin')
@@ -29,13 +28,14 @@ export class AdminController {
     summary:
       'Re-run a taxonomy (a file on the server, or the one this process loaded) over every stored article: topics updated in place, ' +
       'alerts only for subscriptions that newly match',
+    description: 'Send `{}` to re-run the taxonomy this process loaded.',
   })
-  @ApiBody({ schema: { type: 'object', properties: { taxonomyFile: { type: 'string', description: 'path of a taxonomy YAML file on the server' } } } })
-  async reclassify(@Body() body: unknown): Promise<ReclassificationReport> {
-    const parsed = ReclassifyRequest.safeParse(body ?? {});
-    if (!parsed.success) throw validationErrorFromZod(parsed.error, { root: 'body', topLevel: true });
-    // A bad file fails here with TaxonomyError (400, naming the file, topic and field), before any article is touched.
-    const classifier = parsed.data.taxonomyFile ? loadClassifier(parsed.data.taxonomyFile) : this.classifier;
+  @ApiOkResponse({ description: '{ taxonomyVersion, scanned, changed, unchanged, updated }' })
+  @ApiError(400, 'The body breaks the schema, or the taxonomy file has faults (TAXONOMY_INVALID, naming the file, topic and field)')
+  @ApiError(404, 'No readable taxonomy file at `taxonomyFile` (TAXONOMY_FILE_NOT_FOUND)')
+  async reclassify(@Body() body: ReclassifyRequest): Promise<ReclassificationReport> {
+    // A bad file fails here with TaxonomyError (naming the file, topic and field), before any article is touched.
+    const classifier = body.taxonomyFile ? loadClassifier(body.taxonomyFile) : this.classifier;
     return this.runner.run({ store: this.store, bus: this.bus, classifier });
   }
 }

@@ -1,13 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { API_KEYS, ApiKeyInfo, ApiKeyRegistry, CreatedApiKey } from '@monitor/alerts';
-import { ValidationError } from '@monitor/contracts';
-import { ApiKeyGuard, RequireKey } from '@monitor/runtime';
-import { NotFoundError } from '@monitor/runtime';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { API_KEYS, API_KEY_ID_PATTERN, ApiKeyCreateSchema, ApiKeyInfo, ApiKeyRegistry, CreatedApiKey } from '@monitor/alerts';
+import { ApiError, ApiKeyGuard, NotFoundError, RequireKey } from '@monitor/runtime';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+
+class ApiKeyCreate extends createZodDto(ApiKeyCreateSchema) {}
+class ApiKeyPath extends createZodDto(z.object({ keyId: z.string().regex(API_KEY_ID_PATTERN, 'a key id').meta({ description: 'A key id (k and 12 hex digits), from GET /admin/keys' }) })) {}
 
 /** Operators mint and revoke analysts' keys with the admin key. */
 @ApiTags('admin')
-@ApiSecurity('api-key')
 @Controller('admin/keys')
 @UseGuards(ApiKeyGuard)
 @RequireKey('admin')
@@ -16,16 +18,14 @@ export class ApiKeysController {
 
   @Post()
   @ApiOperation({ summary: 'Create an API key ({"name": "...", "role": "analyst" | "admin"}); the secret is shown only in this answer' })
-  create(@Body() body: { name?: unknown; label?: unknown; role?: unknown } = {}): Promise<CreatedApiKey> {
-    const label = body.name ?? body.label ?? '';
-    if (typeof label !== 'string') throw new ValidationError('name: a string', 'name');
-    const role = body.role ?? 'analyst';
-    if (role !== 'analyst' && role !== 'admin') throw new ValidationError('role: analyst or admin', 'role');
-    return this.keys.create({ role, label });
+  @ApiCreatedResponse({ description: 'The key, with its secret `key`' })
+  create(@Body() body: ApiKeyCreate): Promise<CreatedApiKey> {
+    return this.keys.create({ role: body.role, label: body.name ?? body.label ?? '' });
   }
 
   @Get()
   @ApiOperation({ summary: 'List keys (never their secrets)' })
+  @ApiOkResponse({ description: 'Every key, revoked ones included' })
   list(): Promise<ApiKeyInfo[]> {
     return this.keys.list();
   }
@@ -33,7 +33,9 @@ export class ApiKeysController {
   @Delete(':keyId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a key' })
-  async revoke(@Param('keyId') keyId: string): Promise<void> {
+  @ApiNoContentResponse({ description: 'Revoked' })
+  @ApiError(404, 'No such key, or it is already revoked')
+  async revoke(@Param() { keyId }: ApiKeyPath): Promise<void> {
     if (!(await this.keys.revoke(keyId))) throw new NotFoundError(`key ${keyId}`);
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, OnApplicationShutdown, OnModuleInit, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ALERT_LEDGER, AlertLedger, DELIVERY_LOG, DeliveryLog, spikeStats } from '@monitor/alerts';
-import { TOPIC_IDS, ValidationError } from '@monitor/contracts';
+import { TOPIC_IDS } from '@monitor/contracts';
 import { MESSAGE_BUS, MessageBus } from '@monitor/messaging';
 import {
   ConsumerLagWatcher,
@@ -9,6 +9,7 @@ import {
   MonitorMetrics,
   OpsOverview,
   OpsStream,
+  TimelineQuerySchema,
   TopicTimeline,
   WATCHED_CONSUMERS,
   buildOpsOverview,
@@ -16,9 +17,12 @@ import {
   timelineStart,
 } from '@monitor/observability';
 import { SOURCE_OPERATIONS, SourceOperations } from '@monitor/collector-stage';
-import { STAGE_ACTIVITY, StageActivity } from '@monitor/runtime';
+import { ApiEventStream, STAGE_ACTIVITY, StageActivity } from '@monitor/runtime';
 import { ARTICLE_STORE, ArticleStore } from '@monitor/search';
 import type { Response } from 'express';
+import { createZodDto } from 'nestjs-zod';
+
+class TimelineQuery extends createZodDto(TimelineQuerySchema) {}
 
 const SPIKE_BASELINE_DAYS = 14;
 
@@ -69,10 +73,7 @@ export class OpsOverviewController implements OnModuleInit, OnApplicationShutdow
 
   @Get('topics/timeline')
   @ApiOperation({ summary: 'Articles per topic per day (UTC), with the days marked on which a topic spiked above its 14-day baseline' })
-  @ApiQuery({ name: 'days', required: false, description: 'Days shown, ending today; 1 to 365, 30 by default' })
-  async timeline(@Query('days') daysParam?: string): Promise<TopicTimeline> {
-    const days = daysParam === undefined ? 30 : Number(daysParam);
-    if (!Number.isInteger(days) || days < 1 || days > 365) throw new ValidationError('days: an integer from 1 to 365', 'days');
+  async timeline(@Query() { days }: TimelineQuery): Promise<TopicTimeline> {
     const now = new Date();
     const from = timelineStart({ days, baselineDays: SPIKE_BASELINE_DAYS, now });
     const counts = await this.store.topicCountsByDay(`${from}T00:00:00.000Z`);
@@ -82,6 +83,12 @@ export class OpsOverviewController implements OnModuleInit, OnApplicationShutdow
   @Get('stream')
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'Server-Sent Events: the overview (event `overview`) whenever it changes, checked every 2 s' })
+  @ApiEventStream({
+    description: 'An endless event stream',
+    events: ['overview', 'error-report'],
+    data: 'overview: the GET /ops/overview JSON; error-report: why the overview could not be built, as text',
+    json: false,
+  })
   live(@Res() res: Response): void {
     this.stream.serve(res);
   }

@@ -1,8 +1,13 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ARTICLE_ID_PATTERN, StoredArticle, ValidationError } from '@monitor/contracts';
-import { NotFoundError } from '@monitor/runtime';
-import { ARTICLE_STORE, ArticleStore, SearchResult, parseSearchRequest } from '@monitor/search';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ARTICLE_ID_PATTERN, StoredArticle } from '@monitor/contracts';
+import { ApiError, NotFoundError } from '@monitor/runtime';
+import { ARTICLE_STORE, ArticleStore, SearchRequestSchema, SearchResult } from '@monitor/search';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+
+class SearchRequest extends createZodDto(SearchRequestSchema) {}
+class ArticlePath extends createZodDto(z.object({ id: z.string().regex(ARTICLE_ID_PATTERN, 'an article id').meta({ description: 'An article id: a and 31 hex digits' }) })) {}
 
 @ApiTags('search')
 @Controller()
@@ -13,26 +18,20 @@ export class SearchController {
   @ApiOperation({
     summary: 'Full-text search over titles and texts (English, Russian, Chinese), with filters, facets and highlights',
     description:
-      'Repeat a filter or separate values with commas: `topics=precursors,golden-triangle`. Highlights are HTML-escaped snippets with matches in <mark>.',
+      'Repeat a filter or separate values with commas: `topics=precursors,golden-triangle`. Highlights are HTML-escaped snippets with matches in <mark>. ' +
+      'An unknown parameter is a 400 naming it.',
   })
-  @ApiQuery({ name: 'q', required: false, description: 'Words (all must match) or "a quoted phrase"' })
-  @ApiQuery({ name: 'topics', required: false, description: 'Topic ids (any of); see GET /topics' })
-  @ApiQuery({ name: 'sources', required: false, description: 'Source ids (any of); see GET /sources' })
-  @ApiQuery({ name: 'languages', required: false, description: 'Language codes: en, ru, zh, …' })
-  @ApiQuery({ name: 'from', required: false, description: 'Published on or after (YYYY-MM-DD or ISO 8601)' })
-  @ApiQuery({ name: 'to', required: false, description: 'Published on or before (YYYY-MM-DD or ISO 8601)' })
-  @ApiQuery({ name: 'page', required: false, description: '1-based page number' })
-  @ApiQuery({ name: 'size', required: false, description: 'Hits per page, at most 100' })
-  @ApiQuery({ name: 'sort', required: false, enum: ['relevance', 'date'] })
   @ApiOkResponse({ description: '{ total, page, size, hits: [{ article, score, highlights }], facets: { topics, sources, languages } }' })
-  search(@Query() params: Record<string, unknown>): Promise<SearchResult> {
-    return this.store.search(parseSearchRequest(params));
+  @ApiError(404, 'The page is past the first 10000 results, the most any search pages through (page × size > 10000; PAGE_NOT_FOUND)')
+  search(@Query() query: SearchRequest): Promise<SearchResult> {
+    return this.store.search(query);
   }
 
   @Get('articles/:id')
   @ApiOperation({ summary: 'One article with its topics, scores and evidence, and its sanitised HTML (`html`) when the feed gave HTML' })
-  async article(@Param('id') id: string): Promise<StoredArticle> {
-    if (!ARTICLE_ID_PATTERN.test(id)) throw new ValidationError('id: not an article id', 'id');
+  @ApiOkResponse({ description: 'The article' })
+  @ApiError(404, 'No article with this id')
+  async article(@Param() { id }: ArticlePath): Promise<StoredArticle> {
     const article = await this.store.get(id);
     if (!article) throw new NotFoundError(`article ${id}`);
     return article;

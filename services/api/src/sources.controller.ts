@@ -1,14 +1,18 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ValidationError } from '@monitor/contracts';
-import { SourceConfig, SourceHealth } from '@monitor/feeds';
-import { ApiKeyGuard, RequireKey } from '@monitor/runtime';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SOURCE_ID_PATTERN, SourceConfig, SourceConfigSchema, SourceHealth } from '@monitor/feeds';
+import { ApiError, ApiKeyGuard, NotFoundError, RequireKey } from '@monitor/runtime';
 import { SOURCE_OPERATIONS, SourceOperations } from '@monitor/collector-stage';
-import { NotFoundError } from '@monitor/runtime';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
 
 export interface SourceView extends SourceConfig {
   health: SourceHealth;
 }
+
+class SourceBody extends createZodDto(SourceConfigSchema) {}
+class SourceEnabled extends createZodDto(z.strictObject({ enabled: z.boolean().meta({ description: 'false stops polling the source; true resumes it' }) })) {}
+class SourcePath extends createZodDto(z.object({ id: z.string().regex(SOURCE_ID_PATTERN, 'a source id').meta({ description: 'A source id (GET /sources)' }) })) {}
 
 /** Sources with their health; adding, enabling, disabling and polling need an admin key. */
 @ApiTags('sources')
@@ -19,44 +23,52 @@ export class SourcesController {
 
   @Get()
   @ApiOperation({ summary: 'Every configured source with its health: status, reason (ROBOTS_DISALLOWED when its robots.txt keeps the collector out), last poll and success, next poll, the URL in use, article pages not read and why' })
+  @ApiOkResponse({ description: 'The sources with their health' })
   list(): Promise<SourceView[]> {
     return Promise.all(this.collector.registry.list().map((source) => this.view(source)));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One source with its health' })
-  one(@Param('id') id: string): Promise<SourceView> {
-    const source = this.collector.registry.get(id);
-    if (!source) throw new NotFoundError(`source ${id}`);
-    return this.view(source);
+  @ApiOkResponse({ description: 'The source with its health' })
+  @ApiError(404, 'No source with this id')
+  one(@Param() { id }: SourcePath): Promise<SourceView> {
+    return this.view(this.existing(id));
   }
 
   @Post()
   @RequireKey('admin')
-  @ApiSecurity('api-key')
   @ApiOperation({ summary: 'Add (or replace) a source; same fields as an entry of the sources file' })
-  async add(@Body() body: unknown): Promise<SourceView> {
-    return this.view(await this.collector.registry.upsert(body));
+  @ApiCreatedResponse({ description: 'The source as stored, with its health' })
+  async add(@Body() source: SourceBody): Promise<SourceView> {
+    return this.view(await this.collector.registry.upsert(source));
   }
 
   @Patch(':id')
   @RequireKey('admin')
-  @ApiSecurity('api-key')
   @ApiOperation({ summary: 'Enable or disable a source: {"enabled": false}' })
-  async update(@Param('id') id: string, @Body() body: { enabled?: unknown }): Promise<SourceView> {
-    if (typeof body?.enabled !== 'boolean') throw new ValidationError('enabled: true or false', 'enabled');
-    if (!this.collector.registry.get(id)) throw new NotFoundError(`source ${id}`);
-    return this.view(await this.collector.registry.setEnabled(id, body.enabled));
+  @ApiOkResponse({ description: 'The source as changed, with its health' })
+  @ApiError(404, 'No source with this id')
+  async update(@Param() { id }: SourcePath, @Body() { enabled }: SourceEnabled): Promise<SourceView> {
+    this.existing(id);
+    return this.view(await this.collector.registry.setEnabled(id, enabled));
   }
 
   @Post(':id/poll')
   @HttpCode(200)
   @RequireKey('admin')
-  @ApiSecurity('api-key')
   @ApiOperation({ summary: 'Poll a source now, whatever its schedule; answers with the outcome' })
-  async poll(@Param('id') id: string) {
-    if (!this.collector.registry.get(id)) throw new NotFoundError(`source ${id}`);
+  @ApiOkResponse({ description: '{ sourceId, ok, published, activeUrl?, error? }: a failed poll is a 200 with ok false and the reason' })
+  @ApiError(404, 'No source with this id')
+  poll(@Param() { id }: SourcePath) {
+    this.existing(id);
     return this.collector.pollNow(id);
+  }
+
+  private existing(id: string): SourceConfig {
+    const source = this.collector.registry.get(id);
+    if (!source) throw new NotFoundError(`source ${id}`);
+    return source;
   }
 
   private async view(source: SourceConfig): Promise<SourceView> {

@@ -1,11 +1,13 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ValidationError } from '@monitor/contracts';
-import { NotFoundError } from '@monitor/runtime';
-import { STORY_STORE, StoryDetail, StoryPage, StoryStore, parseStoryListRequest } from '@monitor/search';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiError, NotFoundError } from '@monitor/runtime';
+import { STORY_STORE, StoryDetail, StoryListRequestSchema, StoryPage, StoryStore } from '@monitor/search';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
 
+class StoryListRequest extends createZodDto(StoryListRequestSchema) {}
 /** Story ids as the story stage makes them (storyIdFor in @monitor/stories). */
-const STORY_ID_PATTERN = /^story-[0-9a-f]{20}$/;
+class StoryPath extends createZodDto(z.object({ id: z.string().regex(/^story-[0-9a-f]{20}$/, 'a story id').meta({ description: 'A story id: story- and 20 hex digits' }) })) {}
 
 @ApiTags('stories')
 @Controller('stories')
@@ -15,23 +17,18 @@ export class StoriesController {
   @Get()
   @ApiOperation({
     summary: 'Stories (one real-world event, all its reports across sources and languages), latest report first',
-    description: 'Repeat a filter or separate values with commas: `topics=precursors,golden-triangle`. Page on with `cursor=<nextCursor>`.',
+    description: 'Repeat a filter or separate values with commas: `topics=precursors,golden-triangle`. Page on with `cursor=<nextCursor>`. An unknown parameter is a 400 naming it.',
   })
-  @ApiQuery({ name: 'topics', required: false, description: 'Topic ids (any of); see GET /topics' })
-  @ApiQuery({ name: 'languages', required: false, description: 'Language codes (any of): en, ru, zh, …' })
-  @ApiQuery({ name: 'from', required: false, description: 'With a report on or after (YYYY-MM-DD or ISO 8601)' })
-  @ApiQuery({ name: 'to', required: false, description: 'With a report on or before (YYYY-MM-DD or ISO 8601)' })
-  @ApiQuery({ name: 'limit', required: false, description: 'Stories per page, 1 to 100, default 20' })
-  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiOkResponse({ description: '{ stories: [{ id, title, articleCount, languages, sources, topics, firstSeen, lastSeen }], nextCursor }' })
-  list(@Query() params: Record<string, unknown>): Promise<StoryPage> {
-    return this.store.list(parseStoryListRequest(params));
+  list(@Query() query: StoryListRequest): Promise<StoryPage> {
+    return this.store.list(query);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One story with its articles, oldest first' })
-  async story(@Param('id') id: string): Promise<StoryDetail> {
-    if (!STORY_ID_PATTERN.test(id)) throw new ValidationError('id: not a story id', 'id');
+  @ApiOkResponse({ description: 'The story' })
+  @ApiError(404, 'No story with this id')
+  async story(@Param() { id }: StoryPath): Promise<StoryDetail> {
     const story = await this.store.get(id);
     if (!story) throw new NotFoundError(`story ${id}`);
     return story;

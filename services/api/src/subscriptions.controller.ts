@@ -1,34 +1,33 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ApiKeyPrincipal, SUBSCRIPTION_STORE, SubscriptionStore, SubscriptionView, WebhookUrlPolicy, parseSubscriptionInput, subscriptionView } from '@monitor/alerts';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiKeyPrincipal,
+  SUBSCRIPTION_ID_PATTERN,
+  SUBSCRIPTION_STORE,
+  SubscriptionChangeSchema,
+  SubscriptionInputSchema,
+  SubscriptionStore,
+  SubscriptionView,
+  WebhookUrlPolicy,
+  subscriptionView,
+} from '@monitor/alerts';
 import { MonitorError, ValidationError } from '@monitor/contracts';
-import { ApiKeyGuard, Principal, RequireKey } from '@monitor/runtime';
+import { ApiError, ApiKeyGuard, Principal, RequireKey } from '@monitor/runtime';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
 
-const SUBSCRIPTION_BODY = {
-  schema: {
-    type: 'object',
-    properties: {
-      name: { type: 'string' },
-      topics: { type: 'array', items: { type: 'string' }, description: 'Topic ids (GET /topics); empty or absent: any topic' },
-      topicsMode: { type: 'string', enum: ['any', 'all'] },
-      query: { type: 'string', description: 'Simple query over title and text: words, "phrases", -excluded, OR' },
-      sources: { type: 'array', items: { type: 'string' } },
-      languages: { type: 'array', items: { type: 'string' } },
-      minScore: { type: 'number' },
-      delivery: { type: 'object', properties: { mode: { type: 'string', enum: ['immediate', 'hourly', 'daily'] } } },
-      channels: {
-        type: 'object',
-        description:
-          'SSE always; optional webhook { url, secret } and email { to }. The webhook secret is a Standard Webhooks key (whsec_<base64>, 16 to 64 bytes) or a passphrase of 16+ characters; generated (whsec_) when absent. Answers show it also as signingSecret, the whsec_ form a Standard Webhooks library verifies with (read-only). A webhook URL whose host resolves to a private or loopback address is refused (400, field channels.webhook.url) unless the operator allowed it (ALLOW_PRIVATE_WEBHOOK_HOSTS).',
-      },
-      spikeAlerts: { type: 'boolean' },
-    },
-  },
-};
+class NewSubscription extends createZodDto(SubscriptionInputSchema) {}
+class SubscriptionChange extends createZodDto(SubscriptionChangeSchema) {}
+export class SubscriptionPath extends createZodDto(
+  z.object({ id: z.string().regex(SUBSCRIPTION_ID_PATTERN, 'a subscription id').meta({ description: 'A subscription id (s and 16 hex digits)' }) }),
+) {}
+
+const CHANGE_CONFLICT =
+  'Changed by another writer since it was read (SUBSCRIPTION_CONFLICT; read it again and retry), or a change valid on its own that does not fit what the subscription holds: topicsMode "all" on one without topics (SUBSCRIPTION_CHANGE_CONFLICT, naming the field)';
+const NOT_YOURS = 'No subscription with this id among your key’s (another key’s is not yours to see)';
 
 /** Subscriptions belong to the key that made them: another key's subscription answers 404. */
 @ApiTags('subscriptions')
-@ApiSecurity('api-key')
 @Controller('subscriptions')
 @UseGuards(ApiKeyGuard)
 @RequireKey()
@@ -39,63 +38,77 @@ export class SubscriptionsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Subscribe to topics (and optionally a query, sources, languages, a minimum score)' })
-  @ApiBody(SUBSCRIPTION_BODY)
-  async create(@Principal() principal: ApiKeyPrincipal, @Body() body: unknown): Promise<SubscriptionView> {
-    // Every field is checked before the webhook host is looked up, so a bad body costs no DNS query.
-    parseSubscriptionInput(body ?? {});
+  @ApiOperation({ summary: 'Subscribe to topics (and optionally a query, sources, languages, a minimum score)', description: 'Send `{}` to be told of every topic.' })
+  @ApiCreatedResponse({ description: 'The subscription, with its id and (when a webhook has none of its own) the generated webhook secret; signingSecret is its whsec_ form' })
+  async create(@Principal() principal: ApiKeyPrincipal, @Body() body: NewSubscription): Promise<SubscriptionView> {
+    // Every field is checked (by the pipe) before the webhook host is looked up, so a bad body costs no DNS query.
     await this.checkWebhook(body);
-    return subscriptionView(await this.subscriptions.create(principal.keyId, body ?? {}));
+    return subscriptionView(await this.subscriptions.create(principal.keyId, body));
   }
 
   @Get()
   @ApiOperation({ summary: "The caller's subscriptions" })
+  @ApiOkResponse({ description: 'Your subscriptions' })
   async list(@Principal() principal: ApiKeyPrincipal): Promise<SubscriptionView[]> {
     return (await this.subscriptions.listByOwner(principal.keyId)).map(subscriptionView);
   }
 
   @Get(':id')
-  async one(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string): Promise<SubscriptionView> {
+  @ApiOperation({ summary: 'One of your subscriptions' })
+  @ApiOkResponse({ description: 'The subscription' })
+  @ApiError(404, NOT_YOURS)
+  async one(@Principal() principal: ApiKeyPrincipal, @Param() { id }: SubscriptionPath): Promise<SubscriptionView> {
     return subscriptionView(await this.subscriptions.get(principal.keyId, id));
   }
 
   @Put(':id')
-  @ApiBody(SUBSCRIPTION_BODY)
-  @ApiOperation({ summary: 'Change a subscription (the fields given replace the old ones)' })
-  async replace(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<SubscriptionView> {
-    await this.subscriptions.get(principal.keyId, id);
-    await this.checkWebhook(body);
-    return subscriptionView(await this.subscriptions.update(principal.keyId, id, body ?? {}));
+  @ApiOperation({ summary: 'Change a subscription (the fields given replace the old ones, the others stay)' })
+  @ApiOkResponse({ description: 'The subscription as changed' })
+  @ApiError(404, NOT_YOURS)
+  @ApiError(409, CHANGE_CONFLICT)
+  replace(@Principal() principal: ApiKeyPrincipal, @Param() { id }: SubscriptionPath, @Body() body: SubscriptionChange): Promise<SubscriptionView> {
+    return this.change(principal, id, body);
   }
 
   @Patch(':id')
-  @ApiBody(SUBSCRIPTION_BODY)
-  @ApiOperation({ summary: 'Change a subscription (the fields given replace the old ones)' })
-  async update(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<SubscriptionView> {
-    await this.subscriptions.get(principal.keyId, id);
-    await this.checkWebhook(body);
-    return subscriptionView(await this.subscriptions.update(principal.keyId, id, body ?? {}));
+  @ApiOperation({ summary: 'Change a subscription (the fields given replace the old ones, the others stay)' })
+  @ApiOkResponse({ description: 'The subscription as changed' })
+  @ApiError(404, NOT_YOURS)
+  @ApiError(409, CHANGE_CONFLICT)
+  update(@Principal() principal: ApiKeyPrincipal, @Param() { id }: SubscriptionPath, @Body() body: SubscriptionChange): Promise<SubscriptionView> {
+    return this.change(principal, id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Principal() principal: ApiKeyPrincipal, @Param('id') id: string): Promise<void> {
+  @ApiOperation({ summary: 'Delete a subscription' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiError(404, NOT_YOURS)
+  async remove(@Principal() principal: ApiKeyPrincipal, @Param() { id }: SubscriptionPath): Promise<void> {
     await this.subscriptions.delete(principal.keyId, id);
+  }
+
+  private async change(principal: ApiKeyPrincipal, id: string, body: SubscriptionChange): Promise<SubscriptionView> {
+    await this.subscriptions.get(principal.keyId, id);
+    await this.checkWebhook(body);
+    return subscriptionView(await this.subscriptions.update(principal.keyId, id, body));
   }
 
   /**
    * Refuses a webhook whose host is, or resolves to, a private or loopback address (SSRF), unless
    * the operator allowed it. Delivery checks again on every connection (DNS may change); this
-   * check is what tells the subscriber now, with the field named.
+   * check is what tells the subscriber now, with the field named. A host that does not resolve
+   * now is not refused: a lookup can fail for a while (EAI_AGAIN), and every delivery looks it up
+   * again and records why it failed, where the subscriber sees it (GET /alerts/deliveries).
    */
-  private async checkWebhook(body: unknown): Promise<void> {
-    const url = (body as { channels?: { webhook?: { url?: unknown } } } | null)?.channels?.webhook?.url;
-    if (typeof url !== 'string') return;
+  private async checkWebhook(body: { channels?: { webhook?: { url: string } } }): Promise<void> {
+    const url = body.channels?.webhook?.url;
+    if (url === undefined) return;
     try {
-      await this.webhookPolicy.checkResolved(url.trim());
+      await this.webhookPolicy.checkResolved(url);
     } catch (error) {
-      const reason = error instanceof MonitorError ? error.message : `cannot resolve the host (${(error as NodeJS.ErrnoException).code ?? 'DNS error'})`;
-      throw new ValidationError(`channels.webhook.url: ${reason}`, 'channels.webhook.url', { cause: error });
+      if (!(error instanceof MonitorError)) return;
+      throw new ValidationError(`channels.webhook.url: ${error.message}`, 'channels.webhook.url', { cause: error });
     }
   }
 }

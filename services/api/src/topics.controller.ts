@@ -1,16 +1,11 @@
-import { Body, Controller, Get, Inject, Post } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { TOPICS, TopicDefinition, validationErrorFromZod } from '@monitor/contracts';
-import { TopicClassifier } from '@monitor/classifier';
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { TOPICS, TopicDefinition } from '@monitor/contracts';
+import { ClassifyRequestSchema, TopicClassifier } from '@monitor/classifier';
 import { TOPIC_CLASSIFIER } from '@monitor/classifier-stage';
-import { z } from 'zod';
+import { createZodDto } from 'nestjs-zod';
 
-const ClassifyRequest = z.object({
-  id: z.union([z.string(), z.number()]).optional(),
-  title: z.string().max(2_000),
-  text: z.string().max(200_000).default(''),
-  lang: z.string().max(10).optional(),
-});
+class ClassifyRequest extends createZodDto(ClassifyRequestSchema) {}
 
 @ApiTags('topics')
 @Controller()
@@ -24,12 +19,9 @@ export class TopicsController {
   }
 
   @Post('classify')
+  @HttpCode(200)
   @ApiOperation({ summary: 'Classify one article: language, and each topic over threshold with score and evidence' })
-  @ApiBody({ schema: { type: 'object', required: ['title'], properties: { id: { type: 'string' }, title: { type: 'string' }, text: { type: 'string' }, lang: { type: 'string' } } } })
-  classify(@Body() body: unknown) {
-    const parsed = ClassifyRequest.safeParse(body ?? {});
-    if (!parsed.success) throw validationErrorFromZod(parsed.error, { root: 'body', topLevel: true });
-    const { id, title, text, lang } = parsed.data;
+  classify(@Body() { id, title, text, lang }: ClassifyRequest) {
     const result = this.classifier.classify({ title, text, lang });
     return { id, language: result.language, taxonomyVersion: result.taxonomyVersion, topics: result.topics };
   }

@@ -56,7 +56,11 @@ export function describeSubscriptionStoreContract(name: string, context: Subscri
       const s = await store.create('kA', { topics: ['precursors'] });
       expect(await fieldOf(store.update('kA', s.id, { topicsMode: 'all', topics: [] }))).toBe('topics');
       expect(await store.get('kA', s.id)).toEqual(s);
-      expect(await store.all()).toHaveLength(1);
+      // Valid on its own, but not with what is stored (no topics): a conflict, not a bad request.
+      const anyTopic = await store.create('kA', {});
+      await expect(store.update('kA', anyTopic.id, { topicsMode: 'all' })).rejects.toMatchObject({ code: 'SUBSCRIPTION_CHANGE_CONFLICT', field: 'topics' });
+      expect(await store.get('kA', anyTopic.id)).toEqual(anyTopic);
+      expect(await store.all()).toHaveLength(2);
     });
 
     it('counts revisions across instances and tells its own listeners about its changes', async () => {

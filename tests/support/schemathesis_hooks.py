@@ -1,0 +1,29 @@
+"""Value generators for the API contract test (tests/api-contract.test.ts), loaded by schemathesis
+through SCHEMATHESIS_HOOKS.
+
+The OpenAPI document gives `GET /search?q=` and a subscription's `query` the format
+`monitor-query`: the query language of libs/query (words, "phrases", OR, -word, prefix*,
+parentheses), which no JSON Schema can state. Without this generator schemathesis would send
+strings the API rightly refuses (an unclosed quote, nothing but punctuation) and report them as
+valid data rejected. Everything else is generated from the document's schemas as they stand.
+"""
+
+import schemathesis
+from hypothesis import strategies as st
+
+WORDS = ["heroin", "opium", "cocaine", "precursors", "fentanyl", "UNODC", "seizure", "героин", "наркотики", "毒品", "禁毒", "the", "in"]
+word = st.sampled_from(WORDS) | st.from_regex(r"\A[a-z]{2,10}\Z")
+prefix = st.from_regex(r"\A[a-z]{2,6}\Z").map(lambda stem: f"{stem}*")
+phrase = st.lists(word, min_size=1, max_size=3).map(lambda words: '"' + " ".join(words) + '"')
+term = st.one_of(word, prefix, phrase)
+
+
+def groups(inner):
+    """AND groups (with -word exclusions) of terms or parenthesised queries, joined by OR."""
+    atom = st.one_of(inner, inner.map(lambda q: f"({q})"))
+    item = st.one_of(atom, word.map(lambda w: f"-{w}"))
+    conjunction = st.lists(item, min_size=1, max_size=3).filter(lambda items: any(not i.startswith("-") for i in items)).map(" ".join)
+    return st.lists(conjunction, min_size=1, max_size=3).map(" OR ".join)
+
+
+schemathesis.openapi.format("monitor-query", st.recursive(term, groups, max_leaves=8))
