@@ -8,6 +8,10 @@ strings the API rightly refuses (an unclosed quote, nothing but punctuation) and
 valid data rejected. Everything else is generated from the document's schemas as they stand.
 """
 
+import base64
+import datetime
+import json
+
 import schemathesis
 from hypothesis import strategies as st
 
@@ -27,3 +31,12 @@ def groups(inner):
 
 
 schemathesis.openapi.format("monitor-query", st.recursive(term, groups, max_leaves=8))
+
+# `GET /stories?cursor=` is the opaque `nextCursor` of a previous page (format `story-cursor`):
+# base64url of [lastSeen, story id]. Arbitrary strings are rightly refused.
+STORY_ID = st.from_regex(r"\Astory-[0-9a-f]{20}\Z")
+INSTANT = st.datetimes(min_value=datetime.datetime(2000, 1, 1), max_value=datetime.datetime(2100, 1, 1)).map(lambda d: d.strftime("%Y-%m-%dT%H:%M:%S.000Z"))
+schemathesis.openapi.format(
+    "story-cursor",
+    st.tuples(INSTANT, STORY_ID).map(lambda pair: base64.urlsafe_b64encode(json.dumps(list(pair), separators=(",", ":")).encode()).decode().rstrip("=")),
+)

@@ -124,7 +124,7 @@ const fields = {
               anyOf: [{ pattern: WHSEC_PATTERN }, { not: { pattern: '^whsec_' } }],
             }),
           // Read-only (derived from secret); accepted so that a subscription's channels can be sent back as read.
-          signingSecret: z.string().max(1000).optional().meta({ description: 'Read-only: the secret in whsec_ form, for Standard Webhooks libraries' }),
+          signingSecret: z.string().max(1000).optional().meta({ readOnly: true, description: 'Read-only: the secret in whsec_ form, for Standard Webhooks libraries; may be sent back as read' }),
         })
         .optional(),
       email: z

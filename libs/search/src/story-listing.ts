@@ -40,7 +40,7 @@ export const StoryListRequestSchema = z.preprocess(
       from: isoDateOrInstant('With a report on or after (YYYY-MM-DD, or an ISO 8601 date-time with offset)'),
       to: isoDateOrInstant('With a report on or before (YYYY-MM-DD, or an ISO 8601 date-time with offset)'),
       limit: z.coerce.number().int().min(1).max(MAX_STORY_LIMIT).default(DEFAULT_STORY_LIMIT).meta({ description: `Stories per page (default ${DEFAULT_STORY_LIMIT})` }),
-      cursor: z.string().max(1000).optional().meta({ description: 'nextCursor of the previous page' }),
+      cursor: z.string().max(1000).optional().meta({ format: 'story-cursor', description: 'nextCursor of the previous page (opaque)' }),
     })
     // `from` after `to` is no error: the range holds nothing, so the page is empty.
     .superRefine((query, ctx) => {
