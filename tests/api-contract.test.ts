@@ -29,12 +29,16 @@ function installSchemathesis(): string {
 /** Runs a command to its end without blocking this process, whose feed server must keep answering. */
 function run(command: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Python's rich colours its output whenever FORCE_COLOR is set at all, even to 0 (as
+    // tests/run-all.js sets it), whatever --no-color says; NO_COLOR is what it honours.
+    const { FORCE_COLOR: _ignored, ...inherited } = process.env;
+    const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...inherited, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, output }));
+    // And any escape sequence left is taken out, so the summary reads as text.
+    child.once('exit', (code) => resolve({ code, output: output.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '') }));
   });
 }
 
