@@ -81,11 +81,33 @@ export type StoredArticle = z.infer<typeof StoredArticleSchema>;
 export const ClassifiedArticleSchema = StoredArticleSchema.extend({ schema: z.literal('news.classified.v1') });
 export type ClassifiedArticle = z.infer<typeof ClassifiedArticleSchema>;
 
-/** alerts.v1: one alert for one subscription and one article (its id says which, so it is unique). */
+/** A story as listed: one real-world event and who reported it, in which languages, when. */
+export const StorySummarySchema = z.object({
+  id: z.string().min(1),
+  /** The title of the article that opened the story. */
+  title: z.string(),
+  articleCount: z.number().int().positive(),
+  languages: z.array(z.string()),
+  sources: z.array(z.string()),
+  topics: z.array(z.enum(TOPIC_IDS)),
+  firstSeen: isoDate,
+  lastSeen: isoDate,
+});
+export type StorySummary = z.infer<typeof StorySummarySchema>;
+
+/**
+ * alerts.v1: one alert for one subscription and one subject, which its id says, so it is unique:
+ * - `article`: an article matched a per-article subscription;
+ * - `story`: a story first matched a per-story subscription (`articleId` is the article that made
+ *   it match, `storyId` and `story` say which story);
+ * - `story.updated`: a later article of a story already alerted, for a per-story subscription
+ *   that asked for updates;
+ * - `spike`: a topic's daily count jumped.
+ */
 export const AlertSchema = z.object({
   schema: z.literal('alerts.v1'),
   id: z.string().min(1),
-  kind: z.enum(['article', 'spike']),
+  kind: z.enum(['article', 'story', 'story.updated', 'spike']),
   subscriptionId: z.string().min(1),
   ownerKeyId: z.string().min(1),
   articleId: articleId.optional(),
@@ -99,6 +121,10 @@ export const AlertSchema = z.object({
   topics: z.array(TopicMatchSchema),
   /** For spike alerts: the articles behind the jump. */
   related: z.array(z.object({ id: articleId, title: z.string(), url: z.string().url() })).optional(),
+  /** For story alerts, and article alerts whose story was known: the story's id. */
+  storyId: z.string().min(1).optional(),
+  /** For story and story.updated alerts: the story as it stood when the alert was raised. */
+  story: StorySummarySchema.optional(),
   createdAt: isoDate,
 });
 export type Alert = z.infer<typeof AlertSchema>;
@@ -121,19 +147,6 @@ export const StoryQueueItemSchema = z.object({
 });
 export type StoryQueueItem = z.infer<typeof StoryQueueItemSchema>;
 
-/** A story as listed: one real-world event and who reported it, in which languages, when. */
-export const StorySummarySchema = z.object({
-  id: z.string().min(1),
-  /** The title of the article that opened the story. */
-  title: z.string(),
-  articleCount: z.number().int().positive(),
-  languages: z.array(z.string()),
-  sources: z.array(z.string()),
-  topics: z.array(z.enum(TOPIC_IDS)),
-  firstSeen: isoDate,
-  lastSeen: isoDate,
-});
-export type StorySummary = z.infer<typeof StorySummarySchema>;
 
 /**
  * stories.v1 (story.assigned): the story an article belongs to, keyed by the article. `id` is the
