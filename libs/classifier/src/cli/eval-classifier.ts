@@ -1,10 +1,11 @@
 /**
- * npm run eval:classifier [-- FILE] [--errors] [--record] [--taxonomy PATH] [--json]
+ * npm run eval:classifier [-- FILE] [--errors] [--dev-only] [--record] [--taxonomy PATH] [--json]
  *
  * Without FILE: the project's corpus (libs/classifier/corpus), dev and held-out parts reported
  * apart, each overall and per language group (en, ru, zh), with per-topic precision and recall.
  * `--errors` lists the dev part's false positives and negatives with their evidence; the held-out
- * part's are never printed, so that nobody tunes on them. `--record` writes the held-out figures
+ * part's are never printed, so that nobody tunes on them. `--dev-only` leaves the held-out part
+ * out altogether: what a tuning round runs, so that its figures are not read by the way. `--record` writes the held-out figures
  * to corpus/heldout-baseline.json, the floor of the regression guard (corpus-regression.spec.ts).
  *
  * With FILE: a labelled JSON-lines file ({"id","title","text","lang"?,"topics"|"labels"}), such as
@@ -81,6 +82,13 @@ async function main(): Promise<void> {
   } else {
     const corpus = loadCorpus();
     const dev = evaluateByLanguage(classifier, corpus.dev);
+    if (args.includes('--dev-only')) {
+      if (args.includes('--record')) throw new Error('--record reads the held-out part: it cannot go with --dev-only');
+      if (args.includes('--json')) return void process.stdout.write(JSON.stringify({ dev }, null, 2) + '\n');
+      out.push(...table('dev', dev));
+      if (args.includes('--errors')) out.push(...errors('dev', dev.all));
+      return void process.stdout.write(out.join('\n') + '\n');
+    }
     const heldout = evaluateByLanguage(classifier, corpus.heldout);
     if (args.includes('--json')) return void process.stdout.write(JSON.stringify({ dev, heldout }, null, 2) + '\n');
     out.push(...table('dev', dev), '', ...table('held-out (never tune on it; its errors are not shown)', heldout));
