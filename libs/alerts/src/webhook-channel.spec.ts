@@ -63,6 +63,20 @@ describe('WebhookChannel', () => {
     }
   });
 
+  it('sends a story.updated alert as type and event story.updated, the story with it', async () => {
+    const receiver = await startWebhookReceiver([200]);
+    try {
+      const story = { id: 'st1', title: 'SCO drug-control chiefs meet in Bishkek', articleCount: 3, languages: ['en', 'ru', 'zh'], sources: ['wire-en', 'wire-ru', 'wire-zh'], topics: ['anti-drug-cooperation'], firstSeen: '2025-03-01T08:00:00Z', lastSeen: '2025-03-01T13:00:00Z' };
+      const update: PushMessage = { kind: 'alert', id: 'al9', alert: { ...(message as Extract<PushMessage, { kind: 'alert' }>).alert, id: 'al9', kind: 'story.updated', storyId: 'st1', story } };
+      await new WebhookChannel({ policy: new WebhookUrlPolicy(['127.0.0.1']) }).send(update, subscriptionTo(receiver.url));
+      const [got] = receiver.received;
+      expect(got.headers['x-monitor-event']).toBe('story.updated');
+      expect(got.body).toMatchObject({ type: 'story.updated', id: 'al9', alert: { kind: 'story.updated', storyId: 'st1', story: { languages: ['en', 'ru', 'zh'] } } });
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('signs every attempt as Standard Webhooks: the library verifies it, the id stays, a tampered body or a late replay fails', async () => {
     const channel = new WebhookChannel({ policy: new WebhookUrlPolicy(['127.0.0.1']) });
     // A passphrase secret (the only kind before Standard Webhooks), a whsec_ one the subscriber brought, a generated one.
