@@ -156,7 +156,6 @@ const fields = {
 
 const UPDATES_NEED_STORY = 'storyUpdates: only a per "story" subscription has story updates';
 
-
 // storyUpdates with per "article" is refused, in JSON Schema for the OpenAPI document.
 const UPDATES_NEED_STORY_SCHEMA = {
   if: { required: ['per', 'storyUpdates'], properties: { per: { const: 'article' } } },
