@@ -334,8 +334,7 @@ function Subscriptions({ apiKey, keyState, subscriptions, reload, labels, topicI
     <ul class="subscriptions">
       ${subscriptions.map(
         (s) => html`<li class="subscription" data-subscription-id=${s.id}>
-          <strong>${s.name || s.id}</strong> <small>${s.delivery?.mode ?? ''}</small>
-          <small class="per">${s.per === 'story' ? (s.storyUpdates ? 'per story, with updates' : 'per story') : 'per article'}</small>
+          <strong>${s.name || s.id}</strong> <small>${s.delivery?.mode ?? ''}</small> · <small class="per">${s.per === 'story' ? (s.storyUpdates ? 'per story, with updates' : 'per story') : 'per article'}</small>
           <button type="button" class="link danger" onClick=${() => remove(s.id)}>Delete</button>
           <div>${s.topics?.length ? s.topics.map((t) => html`<span class="chip topic">${labels[t] ?? t}</span> `) : html`<span class="muted">any topic</span>`}${s.query ? html` · <code>${s.query}</code>` : null}</div>
         </li>`,
