@@ -173,7 +173,8 @@ describe('alert channels end to end (embedded monitor)', () => {
     return { status: response.status, headers: response.headers, body: json && text ? JSON.parse(text) : undefined, text };
   };
   const newKey = async () => (await api('/admin/keys', { method: 'POST', key: adminKey, body: JSON.stringify({ name: 'analyst' }) })).body.key as string;
-  const subscribe = (key: string, body: object) => api('/subscriptions', { method: 'POST', key, body: JSON.stringify(body) });
+  // Per article: these checks count one alert per matching article.
+  const subscribe = (key: string, body: object) => api('/subscriptions', { method: 'POST', key, body: JSON.stringify({ per: 'article', ...body }) });
 
   it('refuses webhook URLs on private or loopback hosts that the operator did not allow, naming the field', async () => {
     const key = await newKey();

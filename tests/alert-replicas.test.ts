@@ -89,7 +89,7 @@ describe('two monitor processes sharing one data directory', () => {
     const analyst = (await call(first!, '/admin/keys', adminKey, { name: 'analyst' })).body.key as string;
     const secret = 'replica-test-secret-0123456789';
     const url = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/hook`;
-    const created = await call(first!, '/subscriptions', analyst, { topics: ['afghanistan-opiates'], channels: { webhook: { url, secret } } });
+    const created = await call(first!, '/subscriptions', analyst, { topics: ['afghanistan-opiates'], per: 'article', channels: { webhook: { url, secret } } });
     expect(created.status).toBe(201);
     const stream = await SseClient.connect(`${second!.baseUrl}/alerts/stream`, { 'X-API-Key': analyst });
 

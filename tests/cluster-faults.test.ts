@@ -177,7 +177,7 @@ describe('the stack on 3-node Kafka and Elasticsearch clusters, under faults', (
       analysts.map(async (analyst, k) => {
         for (let s = k; s < SUBSCRIPTIONS; s += ANALYST_KEYS) {
           const lot = lotWord(s);
-          const body = { name: `lot ${s}`, topics: ['afghanistan-opiates'], query: lot, channels: { webhook: { url: receivers[s % RECEIVERS].url, secret: SECRET } } };
+          const body = { name: `lot ${s}`, per: 'article', topics: ['afghanistan-opiates'], query: lot, channels: { webhook: { url: receivers[s % RECEIVERS].url, secret: SECRET } } };
           const created = await api.request('/subscriptions', { method: 'POST', key: analyst.key, body });
           if (created.status !== 201) throw new Error(`POST /subscriptions answered ${created.status}: ${JSON.stringify(created.body)}`);
           analyst.subscriptionIds.add(created.body.id);

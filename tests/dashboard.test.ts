@@ -51,7 +51,8 @@ describe('ops dashboard in a browser', () => {
       POLLING: 'false',
     });
     analystKey = (await api('/admin/keys', { method: 'POST', key: ADMIN_KEY, body: { name: 'dashboard analyst' } })).body.key;
-    expect((await api('/subscriptions', { method: 'POST', key: analystKey, body: { name: 'Everything' } })).status).toBe(201);
+    // Per article: the checks below expect each new article to alert.
+    expect((await api('/subscriptions', { method: 'POST', key: analystKey, body: { name: 'Everything', per: 'article' } })).status).toBe(201);
     for (const source of feeds.sources) expect((await poll(source.id)).body.ok).toBe(true);
     await eventually(async () => (await api('/search?q=script')).body?.total >= 1, 'the demo articles to be indexed', 60_000);
 
@@ -92,6 +93,28 @@ describe('ops dashboard in a browser', () => {
     await page.locator('#subscriptions .subscription', { hasText: 'Everything' }).waitFor();
     expect(await page.evaluate("localStorage.getItem('monitor.apiKey')")).toBe(analystKey);
     await screenshot('loaded');
+  });
+
+  it('subscribes through the form per story, with updates, or per article', async () => {
+    await page.fill('form.subscribe input[name="name"]', 'Stories and their updates');
+    expect(await page.isChecked('form.subscribe input[name="per"][value="story"]')).toBe(true);
+    await page.check('form.subscribe input[name="storyUpdates"]');
+    await page.click('form.subscribe button[type="submit"]');
+    await page.locator('#subscriptions .subscription', { hasText: 'Stories and their updates' }).locator('.per', { hasText: 'per story, with updates' }).waitFor();
+
+    await page.fill('form.subscribe input[name="name"]', 'Every article');
+    await page.check('form.subscribe input[name="per"][value="article"]');
+    expect(await page.isDisabled('form.subscribe input[name="storyUpdates"]')).toBe(true);
+    await page.click('form.subscribe button[type="submit"]');
+    await page.locator('#subscriptions .subscription', { hasText: 'Every article' }).locator('.per', { hasText: 'per article' }).waitFor();
+
+    const saved = (await api('/subscriptions', { key: analystKey })).body as Array<{ id: string; name: string; per: string; storyUpdates: boolean }>;
+    expect(saved.filter((s) => s.name !== 'Everything').map((s) => [s.name, s.per, s.storyUpdates])).toEqual([
+      ['Stories and their updates', 'story', true],
+      ['Every article', 'article', false],
+    ]);
+    // Gone again, so that the alerts the next checks count are the per-article subscription's alone.
+    for (const s of saved) if (s.name !== 'Everything') expect((await api(`/subscriptions/${s.id}`, { method: 'DELETE', key: analystKey })).status).toBe(204);
   });
 
   it('turns a source red with the reason the moment its feed breaks, without a reload', async () => {

@@ -126,7 +126,7 @@ describe('embedded monitor end to end', () => {
     const created = await api('/subscriptions', {
       method: 'POST',
       key: analystKey,
-      body: JSON.stringify({ name: 'Afghan opiates', topics: ['afghanistan-opiates'] }),
+      body: JSON.stringify({ name: 'Afghan opiates', topics: ['afghanistan-opiates'], per: 'article' }),
     });
     expect(created.status).toBe(201);
     const subscriptionId: string = created.body.id;

@@ -3,7 +3,10 @@ import { AddressInfo } from 'node:net';
 import { createServer, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { startWebhookReceiver } from '@monitor/alerts/testing';
 import { MonitorProcess, eventually, startMonitor } from './support/monitor-process';
+import { SseClient } from './support/sse-client';
 
 jest.setTimeout(120_000);
 
@@ -71,6 +74,11 @@ describe('stories in the embedded monitor', () => {
   let dataDir: string;
   let monitor: MonitorProcess | undefined;
   const adminKey = 'test-admin-key-0123456789abcdef';
+  // One analyst with three subscriptions to every topic: per story (the default), per story with
+  // updates, and per article; each with a webhook, all on one SSE stream, made before any poll.
+  let hooks: Record<'story' | 'updates' | 'article', Awaited<ReturnType<typeof startWebhookReceiver>>>;
+  const subscriptionIds: Record<string, string> = {};
+  let stream: SseClient | undefined;
 
   beforeAll(async () => {
     feedServer = createServer((req, res) => {
@@ -86,10 +94,31 @@ describe('stories in the embedded monitor', () => {
       id, name: id, organisation: 'Test', language, enabled: true, pollIntervalMinutes: 60, candidates: [{ url: `${feedBase}${path}`, kind: 'feed' }],
     });
     writeFileSync(sourcesFile, JSON.stringify({ sources: [source('wire-en', 'en', '/en.xml'), source('wire-ru', 'ru', '/ru.xml'), source('wire-zh', 'zh', '/zh.xml')] }));
-    monitor = await startMonitor({ DATA_DIR: dataDir, SOURCES_FILE: sourcesFile, ADMIN_API_KEY: adminKey, ALLOW_PRIVATE_FEED_HOSTS: new URL(feedBase).host, POLLING: 'false' });
+    monitor = await startMonitor({
+      DATA_DIR: dataDir, SOURCES_FILE: sourcesFile, ADMIN_API_KEY: adminKey, ALLOW_PRIVATE_FEED_HOSTS: new URL(feedBase).host, ALLOW_PRIVATE_WEBHOOK_HOSTS: '127.0.0.1', POLLING: 'false',
+    });
+
+    hooks = { story: await startWebhookReceiver(), updates: await startWebhookReceiver(), article: await startWebhookReceiver() };
+    const minted = await api('/admin/keys', { method: 'POST', key: adminKey, body: JSON.stringify({ name: 'story analyst' }) });
+    expect(minted.status).toBe(201);
+    const analystKey: string = minted.body.key;
+    const bodies = {
+      story: { name: 'stories' },
+      updates: { name: 'stories and updates', storyUpdates: true },
+      article: { name: 'articles', per: 'article' },
+    };
+    for (const [name, body] of Object.entries(bodies)) {
+      const created = await api('/subscriptions', { method: 'POST', key: analystKey, body: JSON.stringify({ ...body, channels: { webhook: { url: hooks[name as keyof typeof hooks].url } } }) });
+      expect(created.status).toBe(201);
+      subscriptionIds[name] = created.body.id;
+    }
+    expect((await api(`/subscriptions/${subscriptionIds.story}`, { key: analystKey })).body).toMatchObject({ per: 'story', storyUpdates: false });
+    stream = await SseClient.connect(`${monitor.baseUrl}/alerts/stream`, { 'X-API-Key': analystKey });
   });
 
   afterAll(async () => {
+    stream?.close();
+    await Promise.all(Object.values(hooks ?? {}).map((hook) => hook.close()));
     await monitor?.stop();
     feedServer?.closeAllConnections();
     await new Promise((resolve) => feedServer?.close(resolve));
@@ -97,7 +126,8 @@ describe('stories in the embedded monitor', () => {
   });
 
   const api = async (path: string, init: RequestInit & { key?: string } = {}) => {
-    const response = await fetch(`${monitor!.baseUrl}${path}`, { ...init, headers: init.key ? { 'X-API-Key': init.key } : {} });
+    const headers: Record<string, string> = { ...(init.key ? { 'X-API-Key': init.key } : {}), ...(init.body ? { 'Content-Type': 'application/json' } : {}) };
+    const response = await fetch(`${monitor!.baseUrl}${path}`, { ...init, headers });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   };
@@ -147,6 +177,62 @@ describe('stories in the embedded monitor', () => {
     // A re-poll brings the same articles again: nothing is doubled.
     for (const id of ['wire-en', 'wire-ru']) expect((await api(`/sources/${id}/poll`, { method: 'POST', key: adminKey })).status).toBe(200);
     expect((await api(`/stories/${meeting.id}`)).body.articleCount).toBe(3);
+  });
+
+  it('alerts a per-story subscription once for the story, with updates only when asked, and a per-article one for each report', async () => {
+    const meeting = (await api('/stories?languages=zh')).body.stories[0] as StorySummary;
+    const opened = await api(`/stories/${meeting.id}`);
+    const meetingArticles: string[] = opened.body.articles.map((a: { id: string }) => a.id);
+    expect(meetingArticles).toHaveLength(3);
+    type Sent = { event: string; alert: { kind: string; subscriptionId: string; storyId?: string; articleId?: string; story?: StorySummary; url?: string } };
+    const sent = (): Sent[] => stream!.events.map((e) => ({ event: e.event ?? 'message', alert: JSON.parse(e.data) }));
+    const about = (name: string) => sent().filter(({ alert }) => alert.subscriptionId === subscriptionIds[name] && (alert.storyId === meeting.id || meetingArticles.includes(alert.articleId ?? '')));
+    const hooked = (name: keyof typeof hooks) =>
+      hooks[name].received.map((r) => r.body as { type: string; alert: Sent['alert'] }).filter(({ alert }) => alert.storyId === meeting.id || meetingArticles.includes(alert.articleId ?? ''));
+
+    // The updates come last (the later reports of the story); once they are in, so is everything before them.
+    await eventually(async () => about('updates').length >= 3 && about('article').length >= 3 && hooked('updates').length >= 3 && hooked('story').length >= 1 && hooked('article').length >= 3, 'the alerts on the meeting', 60_000);
+
+    const story = about('story');
+    expect(story).toHaveLength(1);
+    expect(story[0]).toMatchObject({ event: 'alert', alert: { kind: 'story', storyId: meeting.id, story: { id: meeting.id } } });
+    // It names the report that first matched (whichever partition of stories.v1 came first) and links it.
+    const opener = opened.body.articles.find((a: { id: string }) => a.id === story[0].alert.articleId);
+    expect(story[0].alert.url).toBe(opener.url);
+    expect(hooked('story').map((h) => [h.type, h.alert.kind])).toEqual([['alert', 'story']]);
+
+    // The story alert comes first (an update is recorded only once it exists), then one update for each other report.
+    const updates = about('updates');
+    expect(updates.map((u) => [u.event, u.alert.kind])).toEqual([
+      ['alert', 'story'],
+      ['story.updated', 'story.updated'],
+      ['story.updated', 'story.updated'],
+    ]);
+    expect(new Set(updates.map((u) => u.alert.articleId))).toEqual(new Set(meetingArticles));
+    expect(hooked('updates').map((h) => h.type).sort()).toEqual(['alert', 'story.updated', 'story.updated']);
+
+    const articles = about('article');
+    expect(articles.map((a) => a.alert.kind)).toEqual(['article', 'article', 'article']);
+    expect(new Set(articles.map((a) => a.alert.articleId))).toEqual(new Set(meetingArticles));
+    expect(hooked('article')).toHaveLength(3);
+
+    // stories.v1 is read now, by the story alerter: every story.assigned committed, so the bus may
+    // prune them like the messages of the other topics.
+    const db = new Database(join(dataDir, 'monitor.db'), { readonly: true });
+    try {
+      const behind = () =>
+        db
+          .prepare(
+            `SELECT m.partition, MAX(m.offset) + 1 AS ending, o.committed FROM bus_messages m
+             LEFT JOIN bus_offsets o ON o.topic = m.topic AND o.partition = m.partition AND o.grp = 'story-alerter'
+             WHERE m.topic = 'stories.v1' GROUP BY m.partition`,
+          )
+          .all() as Array<{ partition: number; ending: number; committed: number | null }>;
+      expect(behind().length).toBeGreaterThan(0);
+      await eventually(async () => behind().every((row) => row.committed === row.ending), 'the story alerter to commit all of stories.v1');
+    } finally {
+      db.close();
+    }
   });
 
   it('answers a bad request with the parameter named, and an unknown story with 404', async () => {

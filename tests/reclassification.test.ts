@@ -120,7 +120,7 @@ describe('re-classification of stored articles', () => {
   it('updates topics in place under a new taxonomy and alerts only subscriptions that newly match', async () => {
     const analystKey: string = (await api('/admin/keys', { method: 'POST', key: adminKey, body: JSON.stringify({ name: 'analyst' }) })).body.key;
     const subscribe = async (topic: string): Promise<string> => {
-      const created = await api('/subscriptions', { method: 'POST', key: analystKey, body: JSON.stringify({ name: topic, topics: [topic] }) });
+      const created = await api('/subscriptions', { method: 'POST', key: analystKey, body: JSON.stringify({ name: topic, topics: [topic], per: 'article' }) });
       expect(created.status).toBe(201);
       return created.body.id;
     };

@@ -64,7 +64,7 @@ describe('alerts across api and alerter replicas on the stack', () => {
       const minted = await apiA.request('/admin/keys', { method: 'POST', key: stack!.adminKey, body: { name: 'replicas analyst' } });
       expect(minted.status).toBe(201);
       const key: string = minted.body.key;
-      const created = await apiB.request('/subscriptions', { method: 'POST', key, body: { name: 'opiates', topics: [TOPIC] } });
+      const created = await apiB.request('/subscriptions', { method: 'POST', key, body: { name: 'opiates', topics: [TOPIC], per: 'article' } });
       expect(created.status).toBe(201);
       const subscribedAt = Date.now();
       const expected = new Set<string>();

@@ -318,7 +318,7 @@ describe('every alert channel on the stack, with two alerter replicas', () => {
       expect(minted.status).toBe(201);
       const key: string = minted.body.key;
       const subscribe = async (name: string, channels: object): Promise<string> => {
-        const created = await api.request('/subscriptions', { method: 'POST', key, body: { name, topics: [TOPIC], channels } });
+        const created = await api.request('/subscriptions', { method: 'POST', key, body: { name, topics: [TOPIC], channels, per: 'article' } });
         expect(created.status).toBe(201);
         return created.body.id;
       };

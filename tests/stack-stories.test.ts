@@ -206,7 +206,8 @@ describe('stories on the stack with two replicas of the story stage', () => {
       const expected = new Map<string, string>();
       for (const item of await queueOrder(ids.size)) {
         if (expected.has(item.id)) continue;
-        const assigned = reference.assign({ ...item, publishedAt: Date.parse(item.publishedAt) });
+        const topics = [...new Set(item.topics.map((topic) => topic.id))];
+        const assigned = reference.assign({ ...item, topics, publishedAt: Date.parse(item.publishedAt ?? item.fetchedAt) });
         expected.set(item.id, assigned.story.id);
       }
       expect(storyOf).toEqual(expected);

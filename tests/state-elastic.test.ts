@@ -61,7 +61,15 @@ async function freshIndices(kinds: StateIndexKind[]): Promise<{ indices: StateIn
 describeSubscriptionStoreContract('ElasticSubscriptionStore', {
   async create() {
     const { indices, replica } = await freshIndices(['subscriptions', 'meta']);
-    return { store: new ElasticSubscriptionStore(indices), another: () => new ElasticSubscriptionStore(replica()) };
+    return {
+      store: new ElasticSubscriptionStore(indices),
+      another: () => new ElasticSubscriptionStore(replica()),
+      // The document an older release wrote: the subscription without per and storyUpdates.
+      storeBeforeStories: async (subscription) => {
+        const { id, ownerKeyId, createdAt } = subscription;
+        await indices.client.index({ index: indices.name('subscriptions'), id, document: { id, ownerKeyId, createdAt, subscription }, refresh: 'wait_for' });
+      },
+    };
   },
 });
 describeAlertLedgerContract('ElasticAlertLedger', {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { StoryAssigned, StoryQueueItem, articleIdFromUrl } from '@monitor/contracts';
+import { StoryAssigned, StoryQueueItem, TopicId, articleIdFromUrl } from '@monitor/contracts';
 import { SqliteStoryStore } from '@monitor/search-sqlite';
 import { QueuedArticle, StoryDesk } from '@monitor/stories-stage';
 import { EntityFinder, loadGazetteer } from '@monitor/stories';
@@ -9,8 +9,9 @@ import { EntityFinder, loadGazetteer } from '@monitor/stories';
 // Texts are written for this test.
 const finder = new EntityFinder(loadGazetteer());
 const hour = 3600_000;
-const item = (slug: string, language: string, title: string, text: string, hours: number, topics: StoryQueueItem['topics'] = ['anti-drug-cooperation']): StoryQueueItem => {
+const item = (slug: string, language: string, title: string, text: string, hours: number, topics: TopicId[] = ['anti-drug-cooperation']): StoryQueueItem => {
   const url = `https://desk.example.org/${slug}`;
+  const publishedAt = new Date(Date.UTC(2026, 10, 3) + hours * hour).toISOString();
   return {
     schema: 'stories.queue.v1',
     id: articleIdFromUrl(url),
@@ -19,8 +20,11 @@ const item = (slug: string, language: string, title: string, text: string, hours
     title,
     text,
     language,
-    publishedAt: new Date(Date.UTC(2026, 10, 3) + hours * hour).toISOString(),
-    topics,
+    publishedAt,
+    fetchedAt: publishedAt,
+    classifiedAt: publishedAt,
+    taxonomyVersion: 'test',
+    topics: topics.map((id) => ({ id, score: 3, evidence: [] })),
   };
 };
 const STREAM: StoryQueueItem[] = [
@@ -52,6 +56,8 @@ describe('StoryDesk over a real story store', () => {
     expect([ru.storyId, zh.storyId, ru.created, zh.created]).toEqual([meeting.storyId, meeting.storyId, false, false]);
     expect([port2.storyId, port2.created]).toEqual([port.storyId, false]);
     expect(zh.story).toMatchObject({ id: meeting.storyId, articleCount: 3, languages: ['en', 'ru', 'zh'] });
+    // Each event carries its article as classified (scores and all), for the alerts on stories.
+    expect(zh.article).toEqual((({ schema: _schema, ...article }) => article)(STREAM[3]));
   });
 
   it('decides as one reading when another process takes the queue over and when it gets it back', async () => {
@@ -87,7 +93,7 @@ describe('StoryDesk over a real story store', () => {
     const desk = new StoryDesk(store, { finder });
     const first = await desk.assign(queued(0, 3));
     const again: QueuedArticle[] = [
-      { item: { ...STREAM[0], title: 'SCO meeting in Bishkek: updated', topics: ['precursors'] }, partition: 0, offset: '3' },
+      { item: { ...STREAM[0], title: 'SCO meeting in Bishkek: updated', topics: [{ id: 'precursors', score: 2, evidence: [] }] }, partition: 0, offset: '3' },
       { item: STREAM[0], partition: 0, offset: '4' },
     ];
     const repeated = await desk.assign(again);

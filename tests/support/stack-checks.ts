@@ -34,12 +34,12 @@ export class StackApi {
     return { status: response.status, body };
   }
 
-  /** An analyst key minted with the admin key, and a subscription of that analyst to the topics. */
+  /** An analyst key minted with the admin key, and a per-article subscription of that analyst to the topics. */
   async subscribeAnalyst(topics: string[]): Promise<{ key: string; subscriptionId: string }> {
     const minted = await this.request('/admin/keys', { method: 'POST', key: this.adminKey, body: { name: 'stack-test analyst' } });
     if (minted.status !== 201) throw new Error(`POST /admin/keys answered ${minted.status}: ${JSON.stringify(minted.body)}`);
     const key: string = minted.body.key;
-    const created = await this.request('/subscriptions', { method: 'POST', key, body: { name: 'stack test', topics } });
+    const created = await this.request('/subscriptions', { method: 'POST', key, body: { name: 'stack test', topics, per: 'article' } });
     if (created.status !== 201) throw new Error(`POST /subscriptions answered ${created.status}: ${JSON.stringify(created.body)}`);
     return { key, subscriptionId: created.body.id };
   }

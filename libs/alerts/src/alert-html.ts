@@ -34,3 +34,22 @@ export function safeHref(url: string | undefined): string | null {
     return null;
   }
 }
+
+/** "Story: " before the title of a story alert, "Story update: " before an update's; nothing for the other kinds. */
+export function kindPrefix(alert: Pick<Alert, 'kind'>): string {
+  if (alert.kind === 'story') return 'Story: ';
+  if (alert.kind === 'story.updated') return 'Story update: ';
+  return '';
+}
+
+/**
+ * What a message says of the story of a story alert: "3 articles in en, ru, zh from 3 sources:
+ * <the story's title>". Null for alerts without a story.
+ */
+export function storySummaryLine(alert: Pick<Alert, 'story'>): string | null {
+  const story = alert.story;
+  if (!story) return null;
+  const articles = `${story.articleCount} article${story.articleCount === 1 ? '' : 's'}`;
+  const sources = `${story.sources.length} source${story.sources.length === 1 ? '' : 's'}`;
+  return `${articles} in ${story.languages.join(', ') || 'no language'} from ${sources}: ${story.title}`;
+}

@@ -1,8 +1,8 @@
 import { Alert } from '@monitor/contracts';
 
 /**
- * The record of every alert ever raised, one per subscription and subject (the article id, or a
- * spike key). Writing it is what decides that an alert exists: a second write of the same pair is
+ * The record of every alert ever raised, one per subscription and subject (the article id, a
+ * story key, or a spike key). Writing it is what decides that an alert exists: a second write of the same pair is
  * refused, so redelivery, re-polling, restarts, re-classification and replicas raise nothing twice.
  * Each alert gets a sequence number that only grows; it is the SSE event id.
  */
@@ -15,7 +15,10 @@ export interface LedgerEntry {
 
 export interface LedgerWrite {
   subscriptionId: string;
-  /** The article id, or for spike alerts `spike:<topic>:<day>`. */
+  /**
+   * The article id; for a story alert `story:<storyId>` (one per subscription and story), for a
+   * story update `story:<storyId>:<articleId>`; for spike alerts `spike:<topic>:<day>`.
+   */
   subjectId: string;
   alert: Alert;
 }

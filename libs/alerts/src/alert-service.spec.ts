@@ -109,8 +109,8 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     const receiver = await startWebhookReceiver([204]);
     try {
       const first = replica();
-      const sub = await ports.subscriptions.create('k1', { topics: ['counter-narcotics-operations'], channels: { webhook: { url: receiver.url } } });
-      const other = await ports.subscriptions.create('k2', { topics: 'any' });
+      const sub = await ports.subscriptions.create('k1', { per: 'article', topics: ['counter-narcotics-operations'], channels: { webhook: { url: receiver.url } } });
+      const other = await ports.subscriptions.create('k2', { per: 'article', topics: 'any' });
       const article = sampleArticle();
       const alerts = await first.handleClassified([article, article]);
       expect(alerts.map((a) => a.subscriptionId).sort()).toEqual([sub.id, other.id].sort());
@@ -136,7 +136,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
   it('an alert whose publication a crash interrupted is published again, and sent once, when its article comes again', async () => {
     const receiver = await startWebhookReceiver([204]);
     try {
-      await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.create('k1', { per: 'article', channels: { webhook: { url: receiver.url } } });
       const article = sampleArticle();
       // The replica died between the two writes: the ledger has the alert, the log of alerts does not.
       const crashed = replica();
@@ -170,7 +170,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     try {
       const first = replica({ parkAfterMs: 1_000 });
       const other = replica();
-      await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.create('k1', { per: 'article', channels: { webhook: { url: receiver.url } } });
       const [alert] = await first.handleClassified([sampleArticle()]);
       await first.dispatcher.idle();
       // Not waited out in the batch: recorded as pending with one attempt, and held until it is due.
@@ -190,7 +190,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     const receiver = await startWebhookReceiver([500, 502, 503, 200]);
     try {
       const a = replica();
-      await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.create('k1', { per: 'article', channels: { webhook: { url: receiver.url } } });
       const [alert] = await a.handleClassified([sampleArticle()]);
       await a.dispatcher.idle();
       expect(receiver.received.filter((r) => r.headers['x-monitor-delivery'] === alert.id)).toHaveLength(4);
@@ -207,7 +207,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     const receiver = await startWebhookReceiver([500]);
     try {
       const a = replica({ maxAttempts: 4 });
-      await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.create('k1', { per: 'article', channels: { webhook: { url: receiver.url } } });
       const [alert] = await a.handleClassified([sampleArticle()]);
       await a.dispatcher.idle();
       expect(receiver.received).toHaveLength(4);
@@ -232,7 +232,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
           letters.push(record.alertId);
         },
       });
-      await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.create('k1', { per: 'article', channels: { webhook: { url: receiver.url } } });
       const [alert] = await a.handleClassified([sampleArticle()]);
       await a.dispatcher.idle();
       const key = { alertId: alert.id, channel: 'webhook' as const };
@@ -255,7 +255,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     try {
       // The first replica fails the delivery, then dies while publishing its dead letter.
       const dying = replica({ maxAttempts: 1, deadLetter: () => new Promise<void>(() => undefined) });
-      await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.create('k1', { per: 'article', channels: { webhook: { url: receiver.url } } });
       const [alert] = await dying.handleClassified([sampleArticle()]);
       await dying.failed.next();
       dying.kill();
@@ -280,7 +280,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
       // Stopped before its deliveries start: the alert and its pending row are recorded, nothing was sent.
       const crashed = replica();
       await crashed.stop();
-      await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.create('k1', { per: 'article', channels: { webhook: { url: receiver.url } } });
       const [alert] = await crashed.handleClassified([sampleArticle()]);
       expect((await ports.deliveries.get({ alertId: alert.id, channel: 'webhook' }))?.status).toBe('pending');
 
@@ -304,7 +304,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     const receiver = await startWebhookReceiver([200]);
     try {
       const first = replica();
-      const sub = await ports.subscriptions.create('k1', { channels: { webhook: { url: slow.url } } });
+      const sub = await ports.subscriptions.create('k1', { per: 'article', channels: { webhook: { url: slow.url } } });
       const [alert] = await first.handleClassified([sampleArticle()]);
       await arrived.next();
       await first.stop(2000);
@@ -333,7 +333,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     try {
       const running = replica();
       const other = replica();
-      await ports.subscriptions.create('k1', { channels: { webhook: { url: slow.url } } });
+      await ports.subscriptions.create('k1', { per: 'article', channels: { webhook: { url: slow.url } } });
       const [alert] = await running.handleClassified([sampleArticle()]);
       await arrived.next();
       // Past the first lease, with one heartbeat in between: the hold is still the running replica's.
@@ -361,7 +361,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     try {
       const dying = replica();
       const survivor = replica();
-      await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.create('k1', { per: 'article', channels: { webhook: { url: receiver.url } } });
       const [alert] = await dying.handleClassified([sampleArticle()]);
       await arrived.next();
       // Killed: it neither writes to the shared state nor renews its lease any more.
@@ -382,7 +382,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     try {
       const r1 = replica();
       const r2 = replica();
-      await ports.subscriptions.create('k1', { channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.create('k1', { per: 'article', channels: { webhook: { url: receiver.url } } });
       const articles = Array.from({ length: 20 }, () => sampleArticle());
       const [a1, a2] = await Promise.all([r1.handleClassified(articles), r2.handleClassified(articles)]);
       await Promise.all([r1.dispatcher.idle(), r2.dispatcher.idle()]);
@@ -398,7 +398,7 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
     const receiver = await startWebhookReceiver([200]);
     try {
       const a = replica();
-      await ports.subscriptions.create('k1', { delivery: { mode: 'daily' }, channels: { webhook: { url: receiver.url } } });
+      await ports.subscriptions.create('k1', { per: 'article', delivery: { mode: 'daily' }, channels: { webhook: { url: receiver.url } } });
       const alerts = await a.handleClassified([sampleArticle()]);
       await a.dispatcher.idle();
       expect(alerts).toHaveLength(1);
@@ -411,9 +411,9 @@ describe('the alerter built by createAlerter, its replicas sharing one state', (
 
   it('alerts subscriptions that asked for spikes once per topic and day, with the articles behind it', async () => {
     const a = replica();
-    const wants = await ports.subscriptions.create('k1', { topics: ['precursors'], spikeAlerts: true, minScore: 100 });
-    await ports.subscriptions.create('k1', { topics: ['precursors'] });
-    await ports.subscriptions.create('k2', { topics: ['golden-triangle'], spikeAlerts: true });
+    const wants = await ports.subscriptions.create('k1', { per: 'article', topics: ['precursors'], spikeAlerts: true, minScore: 100 });
+    await ports.subscriptions.create('k1', { per: 'article', topics: ['precursors'] });
+    await ports.subscriptions.create('k2', { per: 'article', topics: ['golden-triangle'], spikeAlerts: true });
     const burst = Array.from({ length: 6 }, (_, i) => sampleArticle({ title: `Shipment ${i}`, publishedAt: '2025-03-15T08:00:00Z', topics: [['precursors', 2]] }));
     await a.handleClassified(burst);
     const alerts = await a.checkSpikes();

@@ -1,7 +1,7 @@
-import { Alert, ClassifiedArticle } from '@monitor/contracts';
+import { Alert, ClassifiedArticle, StoryAssigned } from '@monitor/contracts';
 import { topicLabel } from './alert-html';
 import { alertIdFor } from './alert-id';
-import { AlertLedger, LedgerEntry, LedgerWrite } from './alert-ledger.port';
+import { AlertLedger, LedgerEntry, LedgerWrite, RecordResult } from './alert-ledger.port';
 import { Subscription } from './subscription';
 import { SubscriptionMatcher } from './subscription-matcher';
 import { SubscriptionStore } from './subscription.port';
@@ -79,6 +79,39 @@ export function articleAlert(
   };
 }
 
+/** The ledger subject of a per-story subscription's one alert for a story. */
+export function storySubjectId(storyId: string): string {
+  return `story:${storyId}`;
+}
+
+/** The ledger subject of a story.updated alert: one per subscription, story and later article. */
+export function storyUpdateSubjectId(storyId: string, articleId: string): string {
+  return `story:${storyId}:${articleId}`;
+}
+
+/**
+ * Builds the alerts.v1 event for one per-story subscription and one article of a story: `story`
+ * when the story first matches it, `story.updated` for a later article. The article's title and
+ * link are the alert's; the story as it stood (its languages, sources, count) goes with it.
+ */
+export function storyAlert(
+  subscription: Subscription,
+  assigned: StoryAssigned,
+  kind: 'story' | 'story.updated',
+  createdAt: string,
+  sortedTopics: Alert['topics'] = [...assigned.article.topics].sort((a, b) => b.score - a.score),
+): Alert {
+  const { article, storyId } = assigned;
+  const subject = kind === 'story' ? storySubjectId(storyId) : storyUpdateSubjectId(storyId, article.id);
+  return {
+    ...articleAlert(subscription, { ...article, schema: 'news.classified.v1' }, createdAt, sortedTopics),
+    id: alertIdFor(subscription.id, subject),
+    kind,
+    storyId,
+    story: assigned.story,
+  };
+}
+
 /**
  * The alerter's use case: classified articles in, new alerts out. Matching proposes, the ledger
  * disposes: only an alert the ledger had not seen is new, so the same article arriving again (bus
@@ -101,7 +134,8 @@ export class AlertService {
     const writes: LedgerWrite[] = [];
     const subscriptions = new Map<string, Subscription>();
     for (const article of articles) {
-      const matched = this.options.matcher.match(article);
+      // Per-story subscriptions are matched on story.assigned (handleStories), once the story is known.
+      const matched = this.options.matcher.match(article, 'article');
       if (matched.length === 0) continue;
       const topics = [...article.topics].sort((a, b) => b.score - a.score);
       for (const subscription of matched) {
@@ -110,6 +144,54 @@ export class AlertService {
       }
     }
     return this.record(writes, subscriptions);
+  }
+
+  /**
+   * Alerts of per-story subscriptions for articles placed in their stories (story.assigned).
+   * Exactly one `story` alert per subscription and story: its ledger subject is the story, so of
+   * two articles of one story matching at once (two replicas, two partitions) one records it and
+   * the other is told it exists. That other article, and every later one, is an update: nothing,
+   * or one `story.updated` alert per subscription, story and article when the subscription asked
+   * for updates. A redelivered event finds its own alerts and hands them to the outboxes again.
+   */
+  async handleStories(events: StoryAssigned[]): Promise<Alert[]> {
+    if (this.options.subscriptions) await this.options.matcher.sync(this.options.subscriptions);
+    const createdAt = this.now().toISOString();
+    const firsts: LedgerWrite[] = [];
+    const asked: Array<{ event: StoryAssigned; subscription: Subscription; topics: Alert['topics'] }> = [];
+    const subscriptions = new Map<string, Subscription>();
+    for (const event of events) {
+      const matched = this.options.matcher.match(event.article, 'story');
+      if (matched.length === 0) continue;
+      const topics = [...event.article.topics].sort((a, b) => b.score - a.score);
+      for (const subscription of matched) {
+        subscriptions.set(subscription.id, subscription);
+        firsts.push({ subscriptionId: subscription.id, subjectId: storySubjectId(event.storyId), alert: storyAlert(subscription, event, 'story', createdAt, topics) });
+        asked.push({ event, subscription, topics });
+      }
+    }
+    if (firsts.length === 0) return [];
+    const first = await this.options.ledger.recordMany(firsts);
+    const results: RecordResult[] = [];
+    const updates: LedgerWrite[] = [];
+    first.forEach((result, i) => {
+      const { event, subscription, topics } = asked[i];
+      // New, or this very article's (a redelivery): it goes to the outboxes like any alert.
+      if (result.isNew || result.entry.alert.articleId === event.articleId) {
+        results.push(result);
+        return;
+      }
+      // The story alerted already, for another article: nothing more unless updates were asked for.
+      if (subscription.storyUpdates) {
+        updates.push({
+          subscriptionId: subscription.id,
+          subjectId: storyUpdateSubjectId(event.storyId, event.articleId),
+          alert: storyAlert(subscription, event, 'story.updated', createdAt, topics),
+        });
+      }
+    });
+    if (updates.length) results.push(...(await this.options.ledger.recordMany(updates)));
+    return this.settle(results, subscriptions);
   }
 
   /**
@@ -134,7 +216,12 @@ export class AlertService {
   /** Records prepared alerts (article or spike) and hands the new ones to the deliverers. */
   async record(writes: LedgerWrite[], subscriptions: ReadonlyMap<string, Subscription>): Promise<Alert[]> {
     if (writes.length === 0) return [];
-    const results = await this.options.ledger.recordMany(writes);
+    return this.settle(await this.options.ledger.recordMany(writes), subscriptions);
+  }
+
+  /** Hands what the ledger answered to the deliverers: every entry to the outboxes, the new ones to deliver(). */
+  private async settle(results: RecordResult[], subscriptions: ReadonlyMap<string, Subscription>): Promise<Alert[]> {
+    if (results.length === 0) return [];
     // Every entry, not only the new ones, goes through the outboxes: that is how an alert whose
     // publish a crash interrupted is published when the batch comes again (see AlertDeliverer.outbox).
     const entries = results.map((r) => r.entry);

@@ -65,6 +65,22 @@ describe('AlertStreamHub over real HTTP', () => {
     expect(mine.events).toHaveLength(1);
   });
 
+  it('names a story update story.updated and every other alert alert, in one sequence of ids', async () => {
+    await start();
+    const client = await connect('k1');
+    await client.waitFor(() => hub.connectionCount('k1') === 1);
+    const story = { ...alertFor('k1'), kind: 'story' as const };
+    const update = { ...alertFor('k1'), kind: 'story.updated' as const };
+    const first = await record(story);
+    const second = await record(update);
+    hub.publish(update);
+    await client.waitFor((c) => c.events.length === 2);
+    expect(client.events.map((e) => [e.id, e.event])).toEqual([
+      [String(first.seq), 'alert'],
+      [String(second.seq), 'story.updated'],
+    ]);
+  });
+
   it('without Last-Event-ID starts from now; with it replays what was missed, then goes live, each alert once', async () => {
     await start();
     const first = await record(alertFor('k1'));

@@ -38,6 +38,15 @@ interface Stream {
   settleTimer?: NodeJS.Timeout;
 }
 
+/**
+ * The SSE event name of an alert: `story.updated` for a later article of a story already alerted
+ * (only subscriptions that asked for updates get them), `alert` for every other kind, so that a
+ * client listening for `alert` sees each story once. Both share one sequence of ids.
+ */
+export function sseEventName(alert: Pick<Alert, 'kind'>): 'alert' | 'story.updated' {
+  return alert.kind === 'story.updated' ? 'story.updated' : 'alert';
+}
+
 /** The client's resume point: the Last-Event-ID header (EventSource sends it on reconnect) or `?lastEventId=`. */
 export function lastEventIdFrom(req: IncomingMessage): string | undefined {
   const header = req.headers['last-event-id'];
@@ -159,7 +168,7 @@ export class AlertStreamHub implements AlertDeliverer {
           let writable = true;
           for (const entry of entries) {
             if (stream.closed) return;
-            writable = stream.res.write(`id: ${entry.seq}\nevent: alert\ndata: ${JSON.stringify(entry.alert)}\n\n`);
+            writable = stream.res.write(`id: ${entry.seq}\nevent: ${sseEventName(entry.alert)}\ndata: ${JSON.stringify(entry.alert)}\n\n`);
             stream.lastSent = entry.seq;
             stream.firstSeen.delete(entry.seq);
           }

@@ -1,4 +1,4 @@
-import { Alert, ClassifiedArticle } from '@monitor/contracts';
+import { Alert, ClassifiedArticle, StoryAssigned } from '@monitor/contracts';
 import { AlertDispatcher, AlertDispatcherOptions } from './alert-dispatcher';
 import { AlertLedger } from './alert-ledger.port';
 import { AlertDeliverer, AlertService } from './alert-service';
@@ -46,6 +46,8 @@ export interface Alerter {
   readonly channels: readonly PushChannelSender[];
   /** Alerts for these classified articles: recorded once, and every one (new or not) handed to the deliverers' outbox. */
   handleClassified(articles: ClassifiedArticle[]): Promise<Alert[]>;
+  /** Alerts of per-story subscriptions for these story.assigned events: one per subscription and story (and updates when asked). */
+  handleStories(events: StoryAssigned[]): Promise<Alert[]>;
   /** Sends alerts read from the log of alerts (alerts.v1) on the push channels their subscriptions want (AlertDispatcher.deliverAlerts). */
   deliverAlerts(alerts: Alert[]): Promise<DeliveryRecord[]>;
   /** Spike alerts for `day` (UTC, default today); call it every few minutes. */
@@ -92,6 +94,7 @@ export function createAlerter(deps: AlerterPorts & AlerterOptions): Alerter {
     spikes,
     channels,
     handleClassified: (articles) => service.handleClassified(articles),
+    handleStories: (events) => service.handleStories(events),
     deliverAlerts: (alerts) => dispatcher.deliverAlerts(alerts),
     checkSpikes: (day) => service.checkSpikes(day),
     runDueDigests: async () => dispatcher.runAll(await digests.due()),

@@ -1,5 +1,5 @@
 import Parser from 'rss-parser';
-import { Alert } from '@monitor/contracts';
+import { Alert, StorySummary } from '@monitor/contracts';
 import { renderAtomFeed } from './atom-feed';
 import { Subscription, parseSubscriptionInput } from './subscription';
 
@@ -13,6 +13,17 @@ function alert(n: number, overrides: Partial<Alert> = {}): Alert {
     createdAt: `2025-03-0${n}T09:00:00.000Z`, ...overrides,
   };
 }
+
+describe('renderAtomFeed of story alerts', () => {
+  it('titles a story alert as a story and sums the story up', async () => {
+    const story: StorySummary = { id: 'st1', title: 'SCO drug-control chiefs meet in Bishkek', articleCount: 3, languages: ['en', 'ru', 'zh'], sources: ['wire-en', 'wire-ru', 'wire-zh'], topics: ['anti-drug-cooperation'], firstSeen: '2025-03-01T08:00:00Z', lastSeen: '2025-03-01T13:00:00Z' };
+    const xml = renderAtomFeed({ subscription, selfUrl: 'https://monitor.example.org/f', entries: [{ seq: 1, alert: alert(1, { kind: 'story', storyId: 'st1', story }) }] });
+    const [item] = (await new Parser().parseString(xml)).items as Array<Record<string, unknown>>;
+    expect(item.title).toBe('Story: Alert 1');
+    expect(item.link).toBe('https://news.example.org/1?a=1&b=2');
+    expect(String(item.summary)).toContain('Story: 3 articles in en, ru, zh from 3 sources: SCO drug-control chiefs meet in Bishkek');
+  });
+});
 
 describe('renderAtomFeed', () => {
   const hostileTitle = 'Heroin <script>alert("x")</script> & ]]> \u0001 seized';

@@ -1,5 +1,5 @@
 import { LedgerEntry } from './alert-ledger.port';
-import { escapeHtml, evidenceSummary, safeHref, topicLabel } from './alert-html';
+import { escapeHtml, evidenceSummary, kindPrefix, safeHref, storySummaryLine, topicLabel } from './alert-html';
 import { Subscription } from './subscription';
 
 export interface AtomFeedInput {
@@ -44,8 +44,11 @@ export function renderAtomFeed(input: AtomFeedInput): string {
     const href = safeHref(alert.url);
     // The name the source had when the alert was made (alerts carry it), else what the caller knows of it now.
     const source = alert.sourceName || (alert.sourceId && input.sourceName?.(alert.sourceId)) || alert.sourceId || '';
+    const story = storySummaryLine(alert);
     const summary =
-      `<p>${escapeHtml(source)}</p><ul>` +
+      `<p>${escapeHtml(source)}</p>` +
+      (story ? `<p>Story: ${escapeHtml(story)}</p>` : '') +
+      '<ul>' +
       evidenceSummary(alert)
         .map((t) => `<li>${escapeHtml(t.topic)} (${escapeHtml(String(t.score))}): ${t.terms.map(escapeHtml).join(', ')}</li>`)
         .join('') +
@@ -53,7 +56,7 @@ export function renderAtomFeed(input: AtomFeedInput): string {
     out.push(
       '  <entry>',
       `    <id>urn:drug-control-monitor:alert:${escapeXml(alert.id)}</id>`,
-      `    <title type="text">${escapeXml(alert.title || '(untitled)')}</title>`,
+      `    <title type="text">${escapeXml(kindPrefix(alert) + (alert.title || '(untitled)'))}</title>`,
       `    <updated>${escapeXml(alert.createdAt)}</updated>`,
       ...(alert.publishedAt ? [`    <published>${escapeXml(alert.publishedAt)}</published>`] : []),
       ...(href ? [`    <link rel="alternate" type="text/html" href="${escapeXml(href)}"/>`] : []),

@@ -22,7 +22,7 @@ describe('DigestScheduler', () => {
   it('sends one message per period with every alert since the previous digest, once', async () => {
     const ports = memoryAlerterPorts(clock);
     const alerter = alerterOn(ports);
-    const sub = await ports.subscriptions.create('k1', { name: 'hourly desk', delivery: { mode: 'hourly' }, channels: { webhook: { url: receiver.url } } });
+    const sub = await ports.subscriptions.create('k1', { per: 'article', name: 'hourly desk', delivery: { mode: 'hourly' }, channels: { webhook: { url: receiver.url } } });
 
     await alerter.handleClassified([sampleArticle({ title: 'First' }), sampleArticle({ title: 'Second' })]);
     await alerter.dispatcher.idle();
@@ -49,7 +49,7 @@ describe('DigestScheduler', () => {
   it('a digest left pending by a crash is resumed by the next start with its message rebuilt', async () => {
     const ports = memoryAlerterPorts(clock);
     const crashed = alerterOn(ports);
-    await ports.subscriptions.create('k1', { delivery: { mode: 'daily' }, channels: { webhook: { url: receiver.url } } });
+    await ports.subscriptions.create('k1', { per: 'article', delivery: { mode: 'daily' }, channels: { webhook: { url: receiver.url } } });
     await crashed.handleClassified([sampleArticle({ title: 'Overnight' })]);
     // Stopped before it could send: the digest and its pending delivery are recorded, nothing went out.
     await crashed.stop();
@@ -66,7 +66,7 @@ describe('DigestScheduler', () => {
 
   it('a digest that a crash left without its deliveries gets them from the next replica that finds it, and is sent once', async () => {
     const ports = memoryAlerterPorts(clock);
-    const sub = await ports.subscriptions.create('k1', { delivery: { mode: 'hourly' }, channels: { webhook: { url: receiver.url } } });
+    const sub = await ports.subscriptions.create('k1', { per: 'article', delivery: { mode: 'hourly' }, channels: { webhook: { url: receiver.url } } });
     const alerter = alerterOn(ports);
     await alerter.handleClassified([sampleArticle({ title: 'Before the crash' })]);
     now = new Date('2025-03-15T11:05:00Z');
@@ -85,7 +85,7 @@ describe('DigestScheduler', () => {
 
   it('replicas running the schedule at once make one digest and send it once', async () => {
     const ports = memoryAlerterPorts(clock);
-    await ports.subscriptions.create('k1', { delivery: { mode: 'hourly' }, channels: { webhook: { url: receiver.url } } });
+    await ports.subscriptions.create('k1', { per: 'article', delivery: { mode: 'hourly' }, channels: { webhook: { url: receiver.url } } });
     const [one, two] = [alerterOn(ports), alerterOn(ports)];
     await one.handleClassified([sampleArticle({ title: 'Shared' })]);
     now = new Date('2025-03-15T11:05:00Z');

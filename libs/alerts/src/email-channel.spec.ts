@@ -1,3 +1,4 @@
+import { StorySummary } from '@monitor/contracts';
 import { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { OutboundAddressPolicy } from '@monitor/outbound-http';
@@ -29,6 +30,23 @@ function decodeQuotedPrintable(body: string): string {
 }
 
 describe('renderEmail', () => {
+  it('says a story alert is a story, with its languages and number of sources, and links the article', () => {
+    const story: StorySummary = { id: 'st1', title: 'SCO drug-control chiefs meet in Bishkek', articleCount: 3, languages: ['en', 'ru', 'zh'], sources: ['wire-en', 'wire-ru', 'wire-zh'], topics: ['anti-drug-cooperation'], firstSeen: '2025-03-01T08:00:00Z', lastSeen: '2025-03-01T13:00:00Z' };
+    const asStory: Extract<PushMessage, { kind: 'alert' }> = { kind: 'alert', id: 'al7', alert: { ...(hostile as Extract<PushMessage, { kind: 'alert' }>).alert, id: 'al7', kind: 'story', title: 'Совещание ШОС', storyId: 'st1', story } };
+    const r = renderEmail(asStory, subscription);
+    expect(r.subject).toBe('[Afghanistan and opiates] Story: Совещание ШОС (en, ru, zh · 3 sources)');
+    expect(r.text).toContain('Story: 3 articles in en, ru, zh from 3 sources: SCO drug-control chiefs meet in Bishkek');
+    expect(r.text).toContain('Link: https://news.example.org/a?x=1&y=<2>');
+    expect(r.html).toContain('Story: <a href="https://news.example.org/a?x=1&amp;y=%3C2%3E">');
+    expect(r.html).toContain('3 articles in en, ru, zh from 3 sources');
+    const update = renderEmail({ kind: 'alert', id: 'al8', alert: { ...asStory.alert, id: 'al8', kind: 'story.updated' } }, subscription);
+    expect(update.subject).toBe('[Afghanistan and opiates] Story update: Совещание ШОС');
+    // A digest says the same of each of its alerts.
+    const digest = renderEmail({ kind: 'digest', id: 'dg1', period: { mode: 'daily', from: '2025-03-01T00:00:00Z', to: '2025-03-02T00:00:00Z' }, alerts: [asStory.alert, (hostile as Extract<PushMessage, { kind: 'alert' }>).alert] }, subscription);
+    expect(digest.text).toContain('Story: Совещание ШОС');
+    expect(digest.text.match(/Story: 3 articles/g)).toHaveLength(1);
+  });
+
   it('escapes every feed text in the HTML and keeps headers on one line', () => {
     const r = renderEmail(hostile, subscription, () => 'UNODC <Vienna>');
     expect(r.subject).not.toMatch(/[\r\n]/);

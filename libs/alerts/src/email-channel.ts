@@ -3,7 +3,7 @@ import type { Transporter } from 'nodemailer';
 import { Alert } from '@monitor/contracts';
 import { connectGuarded, findAddressRefusal, OutboundAddressPolicy } from '@monitor/outbound-http';
 import { DeliveryError } from './alert-errors';
-import { escapeHtml, evidenceSummary, safeHref, topicLabel } from './alert-html';
+import { escapeHtml, evidenceSummary, kindPrefix, safeHref, storySummaryLine, topicLabel } from './alert-html';
 import { PushChannelSender, PushMessage } from './push-channel';
 import { Subscription } from './subscription';
 
@@ -59,7 +59,9 @@ function oneLine(text: string, max = 180): string {
 }
 
 function alertText(alert: Alert, source: string): string {
-  const lines = [oneLine(alert.title, 1000), `Source: ${source}`];
+  const lines = [oneLine(kindPrefix(alert) + alert.title, 1000), `Source: ${source}`];
+  const story = storySummaryLine(alert);
+  if (story) lines.push(oneLine(`Story: ${story}`, 1000));
   if (alert.publishedAt) lines.push(`Published: ${alert.publishedAt}`);
   if (alert.url) lines.push(`Link: ${alert.url}`);
   lines.push('Topics:');
@@ -70,12 +72,14 @@ function alertText(alert: Alert, source: string): string {
 function alertHtml(alert: Alert, source: string): string {
   const href = safeHref(alert.url);
   const title = escapeHtml(oneLine(alert.title, 1000));
-  const headline = href ? `<a href="${escapeHtml(href)}">${title}</a>` : title;
+  const headline = escapeHtml(kindPrefix(alert)) + (href ? `<a href="${escapeHtml(href)}">${title}</a>` : title);
+  const storyLine = storySummaryLine(alert);
+  const story = storyLine ? `<p style="margin:0 0 8px">Story: ${escapeHtml(oneLine(storyLine, 1000))}</p>` : '';
   const topics = evidenceSummary(alert)
     .map((t) => `<li><strong>${escapeHtml(t.topic)}</strong> (score ${escapeHtml(String(t.score))}): ${t.terms.map(escapeHtml).join(', ')}</li>`)
     .join('');
   const published = alert.publishedAt ? ` · ${escapeHtml(alert.publishedAt)}` : '';
-  return `<h2 style="margin:0 0 4px">${headline}</h2><p style="margin:0 0 8px;color:#555">${escapeHtml(source)}${published}</p><ul>${topics}</ul>`;
+  return `<h2 style="margin:0 0 4px">${headline}</h2><p style="margin:0 0 8px;color:#555">${escapeHtml(source)}${published}</p>${story}<ul>${topics}</ul>`;
 }
 
 /** The email for one alert or one digest: plain text and HTML, every feed text escaped in the HTML. */
@@ -87,7 +91,7 @@ export function renderEmail(message: PushMessage, subscription: Subscription, so
     const a = message.alert;
     const topic = a.topics[0] ? topicLabel(a.topics[0].id) : 'alert';
     return {
-      subject: oneLine(`[${topic}] ${a.title}`),
+      subject: oneLine(`[${topic}] ${kindPrefix(a)}${a.title}${a.kind === 'story' && a.story ? ` (${a.story.languages.join(', ')} · ${a.story.sources.length} source${a.story.sources.length === 1 ? '' : 's'})` : ''}`),
       text: `${alertText(a, sourceOf(a))}\n\n${footer}\n`,
       html: `<!doctype html><html><body>${alertHtml(a, sourceOf(a))}<hr><p style="color:#777">${escapeHtml(footer)}</p></body></html>`,
     };

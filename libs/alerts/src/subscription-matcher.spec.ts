@@ -23,6 +23,18 @@ describe('SubscriptionMatcher', () => {
     expect(ids(sampleArticle({ topics: [['afghanistan-opiates', 1], ['precursors', 2]] }))).toEqual([either.id, both.id].sort());
   });
 
+  it('matches per-article and per-story subscriptions apart when asked which, and follows a change of per', async () => {
+    const perStory = await store.create('k', { query: 'heroin' });
+    const perArticle = await store.create('k', { query: 'heroin', per: 'article' });
+    const article = sampleArticle();
+    expect(matcher.match(article, 'article').map((s) => s.id)).toEqual([perArticle.id]);
+    expect(matcher.match(article, 'story').map((s) => s.id)).toEqual([perStory.id]);
+    expect(ids(article)).toEqual([perStory.id, perArticle.id].sort());
+    await store.update('k', perStory.id, { per: 'article' });
+    expect(matcher.match(article, 'article').map((s) => s.id).sort()).toEqual([perStory.id, perArticle.id].sort());
+    expect(matcher.match(article, 'story')).toEqual([]);
+  });
+
   it('an any-topic subscription needs some topic at or above its minScore', async () => {
     const any = await store.create('k', { minScore: 2 });
     expect(ids(sampleArticle({ topics: [] }))).toEqual([]);

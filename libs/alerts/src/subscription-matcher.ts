@@ -1,7 +1,10 @@
-import { ClassifiedArticle, TopicId, ValidationError } from '@monitor/contracts';
+import { StoredArticle, TopicId, ValidationError } from '@monitor/contracts';
 import { AnalyzedDocument, ParsedQuery, analyzeDocument, documentKeys, evaluateQuery, parseQuery, requiredKeys } from '@monitor/query';
-import { Subscription } from './subscription';
+import { AlertsPer, Subscription, alertsPer } from './subscription';
 import { SubscriptionStore } from './subscription.port';
+
+/** What matching reads of an article: a classified one, or the one a story.assigned event carries. */
+export type MatchedArticle = Pick<StoredArticle, 'title' | 'text' | 'sourceId' | 'language' | 'topics'>;
 
 interface Entry {
   subscription: Subscription;
@@ -14,6 +17,7 @@ interface Entry {
   // Copied from the subscription so the hot loop touches one object per candidate.
   minScore: number;
   all: boolean;
+  per: AlertsPer;
   /** The match() call that last looked at this entry: an "any" subscription sits in several buckets. */
   seenIn: number;
   /** The keys of `byFilter` it is filed under (none when filed by word). */
@@ -116,6 +120,7 @@ export class SubscriptionMatcher {
       words: query && query !== INVALID ? requiredKeys(query.root) : null,
       minScore: subscription.minScore,
       all: subscription.topicsMode === 'all',
+      per: alertsPer(subscription),
       seenIn: 0,
       keys: [],
     };
@@ -166,8 +171,11 @@ export class SubscriptionMatcher {
     }
   }
 
-  /** The subscriptions this article matches, in no particular order. */
-  match(article: ClassifiedArticle): Subscription[] {
+  /**
+   * The subscriptions this article matches, in no particular order; with `per`, only those that
+   * alert per article (matched on news.classified.v1) or per story (matched on story.assigned).
+   */
+  match(article: MatchedArticle, per?: AlertsPer): Subscription[] {
     if (article.topics.length === 0) return [];
     const scores = new Map<TopicId, number>();
     let best = -Infinity;
@@ -184,6 +192,7 @@ export class SubscriptionMatcher {
     const consider = (entry: Entry): void => {
       if (entry.seenIn === pass) return;
       entry.seenIn = pass;
+      if (per !== undefined && entry.per !== per) return;
       if (entry.sources !== null && !entry.sources.has(article.sourceId)) return;
       if (entry.languages !== null && !entry.languages.has(language) && !entry.languages.has(baseLanguage)) return;
       if (!topicsPass(entry, scores, best)) return;
@@ -243,7 +252,7 @@ function topicsPass(entry: Entry, scores: Map<TopicId, number>, best: number): b
  */
 export function subscriptionMatches(
   subscription: Subscription,
-  article: ClassifiedArticle,
+  article: MatchedArticle,
   analysed?: AnalyzedDocument,
   query?: ParsedQuery | null,
 ): boolean {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ValidationError, validationErrorFromZod } from '@monitor/contracts';
 import { SubscriptionChangeConflictError } from './alert-errors';
-import { Subscription, SubscriptionChangeSchema, parseSubscriptionInput, specOf } from './subscription';
+import { Subscription, SubscriptionChangeSchema, alertsPer, parseSubscriptionInput, specOf } from './subscription';
 
 /** The shape of every subscription id (`s` and 16 hex digits), as minted below. */
 export const SUBSCRIPTION_ID_PATTERN = /^s[0-9a-f]{16}$/;
@@ -22,7 +22,10 @@ export function patchedSubscription(current: Subscription, patch: unknown, at: s
   const checked = SubscriptionChangeSchema.safeParse(patch);
   if (!checked.success) throw validationErrorFromZod(checked.error, { root: 'body' });
   const previous = specOf(current);
-  const merged = { ...toInput(previous), ...(patch as object) };
+  const given = patch as { per?: unknown; storyUpdates?: unknown };
+  const merged: Record<string, unknown> = { ...toInput(previous), ...given };
+  // Switching to per-article drops the story updates it no longer has, rather than refusing the switch.
+  if (given.per === 'article' && given.storyUpdates === undefined) merged.storyUpdates = false;
   let spec: ReturnType<typeof parseSubscriptionInput>;
   try {
     spec = parseSubscriptionInput(merged, previous);
@@ -35,11 +38,13 @@ export function patchedSubscription(current: Subscription, patch: unknown, at: s
   return updated;
 }
 
-// A stored spec turned back into input form, so a partial update validates as a whole.
+// A stored spec turned back into input form, so a partial update validates as a whole. A
+// subscription stored before `per` existed says 'article', what it has always done, so that a
+// change leaves it per-article instead of taking the default of new ones.
 function toInput(spec: ReturnType<typeof specOf>): Record<string, unknown> {
   const { channels, ...rest } = spec;
   const inputChannels: Record<string, unknown> = {};
   if (channels.webhook) inputChannels.webhook = { ...channels.webhook };
   if (channels.email) inputChannels.email = { ...channels.email };
-  return { ...rest, channels: inputChannels };
+  return { ...rest, per: alertsPer(spec), storyUpdates: spec.storyUpdates ?? false, channels: inputChannels };
 }

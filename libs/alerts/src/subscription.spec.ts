@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { ValidationError } from '@monitor/contracts';
-import { Subscription, parseSubscriptionInput, subscriptionView } from './subscription';
+import { Subscription, alertsPer, parseSubscriptionInput, subscriptionView } from './subscription';
 import { patchedSubscription } from './subscription-write';
 import { SubscriptionChangeConflictError } from './alert-errors';
 import { signWebhookBody } from './webhook-signing';
@@ -20,7 +20,7 @@ describe('parseSubscriptionInput', () => {
   it('fills defaults: any topic, immediate delivery, SSE only', () => {
     expect(parseSubscriptionInput({})).toEqual({
       name: '', topics: [], topicsMode: 'any', sources: [], languages: [], minScore: 0,
-      delivery: { mode: 'immediate' }, channels: { sse: true }, spikeAlerts: false,
+      delivery: { mode: 'immediate' }, channels: { sse: true }, spikeAlerts: false, per: 'story', storyUpdates: false,
     });
     expect(parseSubscriptionInput({ topics: 'any' }).topics).toEqual([]);
     expect(parseSubscriptionInput({ topics: ['precursors', 'precursors'] }).topics).toEqual(['precursors']);
@@ -41,6 +41,41 @@ describe('parseSubscriptionInput', () => {
     expect(fieldOf(() => parseSubscriptionInput({ channels: { email: { to: 'not-an-address' } } }))).toBe('channels.email.to');
     expect(fieldOf(() => parseSubscriptionInput({ topic: ['precursors'] }))).toBe('topic');
     expect(fieldOf(() => parseSubscriptionInput({ spikeAlerts: 'yes' }))).toBe('spikeAlerts');
+    expect(fieldOf(() => parseSubscriptionInput({ per: 'stories' }))).toBe('per');
+    expect(fieldOf(() => parseSubscriptionInput({ storyUpdates: 'yes' }))).toBe('storyUpdates');
+    expect(fieldOf(() => parseSubscriptionInput({ per: 'article', storyUpdates: true }))).toBe('storyUpdates');
+  });
+
+  it('alerts per story by default, per article when asked, and takes story updates only per story', () => {
+    expect(parseSubscriptionInput({ per: 'article' })).toMatchObject({ per: 'article', storyUpdates: false });
+    expect(parseSubscriptionInput({ storyUpdates: true })).toMatchObject({ per: 'story', storyUpdates: true });
+    expect(parseSubscriptionInput({ per: 'article', storyUpdates: false })).toMatchObject({ per: 'article', storyUpdates: false });
+  });
+});
+
+describe('per story or per article, on subscriptions stored before and after the option', () => {
+  const at = '2026-01-01T00:00:00.000Z';
+  // What an older release stored: no per, no storyUpdates.
+  const { per: _per, storyUpdates: _updates, ...old } = parseSubscriptionInput({ name: 'old', topics: ['precursors'] });
+  const stored: Subscription = { id: 's1', ownerKeyId: 'k1', createdAt: at, updatedAt: at, ...old };
+
+  it('reads one stored without it as per article, in behaviour and in its view', () => {
+    expect(alertsPer(stored)).toBe('article');
+    expect(subscriptionView(stored)).toMatchObject({ per: 'article', storyUpdates: false });
+    expect(stored.per).toBeUndefined();
+  });
+
+  it('keeps it per article through a change that does not name per; naming it switches', () => {
+    expect(patchedSubscription(stored, { name: 'renamed' }, at)).toMatchObject({ name: 'renamed', per: 'article', storyUpdates: false });
+    expect(patchedSubscription(stored, { per: 'story', storyUpdates: true }, at)).toMatchObject({ per: 'story', storyUpdates: true });
+  });
+
+  it('refuses updates on a per-article subscription (409 on what is stored, 400 within the change), and drops them on a switch to article', () => {
+    expect(() => patchedSubscription(stored, { storyUpdates: true }, at)).toThrow(SubscriptionChangeConflictError);
+    expect(() => patchedSubscription(stored, { per: 'article', storyUpdates: true }, at)).toThrow(ValidationError);
+    const story: Subscription = { ...stored, per: 'story', storyUpdates: true };
+    expect(patchedSubscription(story, { per: 'article' }, at)).toMatchObject({ per: 'article', storyUpdates: false });
+    expect(patchedSubscription(story, { name: 'x' }, at)).toMatchObject({ per: 'story', storyUpdates: true });
   });
 
   it('generates a webhook secret when none is given, in Standard Webhooks form', () => {

@@ -11,6 +11,9 @@ const WHSEC_PATTERN = `^whsec_(?:(?:${B64}{4}){5}${TAIL}|(?:${B64}{4}){6,20}${TA
 
 export type DeliveryMode = 'immediate' | 'hourly' | 'daily';
 
+/** What one alert stands for: a story (one alert when it first matches) or each matching article. */
+export type AlertsPer = 'story' | 'article';
+
 export interface WebhookTarget {
   url: string;
   /**
@@ -44,6 +47,14 @@ export interface Subscription {
   /** SSE is always on; webhook and email are optional. */
   channels: { sse: true; webhook?: WebhookTarget; email?: { to: string } };
   spikeAlerts: boolean;
+  /**
+   * 'story': one alert when a story first matches (then story.updated alerts if storyUpdates);
+   * 'article': one alert per matching article. Absent on subscriptions stored before stories
+   * existed, which keep alerting per article (alertsPer()); new ones get 'story' when created.
+   */
+  per?: AlertsPer;
+  /** For per-story subscriptions: a story.updated alert for each later matching article of a story already alerted. */
+  storyUpdates?: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -136,6 +147,19 @@ const fields = {
     })
     .meta({ description: 'SSE (GET /alerts/stream) always; optional webhook and email' }),
   spikeAlerts: z.boolean().meta({ description: "Also tell when one of the topics' daily volume jumps well above its baseline" }),
+  per: z.enum(['story', 'article']).meta({
+    description:
+      'story: one alert when a story (one event, reported by several sources and languages) first matches; article: one alert per matching article. New subscriptions: story; those made before the option existed: article',
+  }),
+  storyUpdates: z.boolean().meta({ description: 'With per "story": also a story.updated alert for each later matching article of a story already alerted' }),
+};
+
+const UPDATES_NEED_STORY = 'storyUpdates: only a per "story" subscription has story updates';
+
+// storyUpdates with per "article" is refused, in JSON Schema for the OpenAPI document.
+const UPDATES_NEED_STORY_SCHEMA = {
+  if: { required: ['per', 'storyUpdates'], properties: { per: { const: 'article' } } },
+  then: { properties: { storyUpdates: { const: false } } },
 };
 
 // topicsMode "all" with no topic is refused; said in JSON Schema for the OpenAPI document, since a
@@ -145,7 +169,7 @@ const ALL_NEEDS_TOPICS = {
   then: { required: ['topics'], properties: { topics: { type: 'array', minItems: 1, not: { contains: { const: 'any' } } } } },
 };
 
-/** A new subscription: every field optional, defaults filled in. */
+/** A new subscription: every field optional, defaults filled in (per: story, the default since stories exist). */
 export const SubscriptionInputSchema = z
   .strictObject({
     name: fields.name,
@@ -158,8 +182,10 @@ export const SubscriptionInputSchema = z
     delivery: fields.delivery.default({ mode: 'immediate' }),
     channels: fields.channels.default({}),
     spikeAlerts: fields.spikeAlerts.default(false),
+    per: fields.per.default('story'),
+    storyUpdates: fields.storyUpdates.default(false),
   })
-  .meta(ALL_NEEDS_TOPICS);
+  .meta({ allOf: [ALL_NEEDS_TOPICS, UPDATES_NEED_STORY_SCHEMA] });
 
 /**
  * A change to a subscription (PUT, PATCH): the fields given replace the stored ones, the others
@@ -178,16 +204,26 @@ export const SubscriptionChangeSchema = z
     delivery: fields.delivery.optional(),
     channels: fields.channels.optional(),
     spikeAlerts: fields.spikeAlerts.optional(),
+    per: fields.per.optional(),
+    storyUpdates: fields.storyUpdates.optional(),
   })
   .superRefine((change, ctx) => {
     if (change.topicsMode === 'all' && change.topics !== undefined && (change.topics.length === 0 || change.topics.includes('any'))) {
       ctx.addIssue({ code: 'custom', path: ['topics'], message: 'topicsMode "all" needs at least one topic' });
     }
+    if (change.per === 'article' && change.storyUpdates === true) {
+      ctx.addIssue({ code: 'custom', path: ['storyUpdates'], message: 'only a per "story" subscription has story updates' });
+    }
   })
-  // The check above in JSON Schema, for the OpenAPI document.
+  // The checks above in JSON Schema, for the OpenAPI document.
   .meta({
-    if: { required: ['topicsMode', 'topics'], properties: { topicsMode: { const: 'all' } } },
-    then: { properties: { topics: { type: 'array', minItems: 1, not: { contains: { const: 'any' } } } } },
+    allOf: [
+      {
+        if: { required: ['topicsMode', 'topics'], properties: { topicsMode: { const: 'all' } } },
+        then: { properties: { topics: { type: 'array', minItems: 1, not: { contains: { const: 'any' } } } } },
+      },
+      UPDATES_NEED_STORY_SCHEMA,
+    ],
   });
 
 type ParsedInput = z.output<typeof SubscriptionInputSchema>;
@@ -206,6 +242,7 @@ export function parseSubscriptionInput(input: unknown, previous?: SubscriptionSp
   if (v.topicsMode === 'all' && v.topics.length === 0) {
     throw new ValidationError('topics: topicsMode "all" needs at least one topic', 'topics');
   }
+  if (v.per === 'article' && v.storyUpdates) throw new ValidationError(UPDATES_NEED_STORY, 'storyUpdates');
   if (v.query !== undefined) parseQuery(v.query, { field: 'query' });
   const channels: Subscription['channels'] = { sse: true };
   if (v.channels.webhook) {
@@ -236,7 +273,14 @@ export function parseSubscriptionInput(input: unknown, previous?: SubscriptionSp
     delivery: { mode: v.delivery.mode },
     channels,
     spikeAlerts: v.spikeAlerts,
+    per: v.per,
+    storyUpdates: v.storyUpdates,
   };
+}
+
+/** What one alert of this subscription stands for; a subscription stored before the option alerts per article. */
+export function alertsPer(subscription: Pick<Subscription, 'per'>): AlertsPer {
+  return subscription.per ?? 'article';
 }
 
 // Updating a subscription without restating the secret keeps the one the receiver already knows.
@@ -249,10 +293,12 @@ export type SubscriptionView = Omit<Subscription, 'channels'> & {
   channels: Omit<Subscription['channels'], 'webhook'> & { webhook?: WebhookTargetView };
 };
 
+/** The view also says `per` and `storyUpdates` of a subscription stored before they existed (article, none), as it behaves. */
 export function subscriptionView(subscription: Subscription): SubscriptionView {
   const { webhook, ...channels } = subscription.channels;
-  if (!webhook) return { ...subscription, channels };
-  return { ...subscription, channels: { ...channels, webhook: { ...webhook, signingSecret: webhookSigningSecret(webhook.secret) } } };
+  const shown = { ...subscription, per: alertsPer(subscription), storyUpdates: subscription.storyUpdates ?? false };
+  if (!webhook) return { ...shown, channels };
+  return { ...shown, channels: { ...channels, webhook: { ...webhook, signingSecret: webhookSigningSecret(webhook.secret) } } };
 }
 
 /** The subscription as its owner may see it: everything, including the webhook secret it set. */

@@ -1,3 +1,4 @@
+import { StorySummary } from '@monitor/contracts';
 import { createHmac, randomBytes } from 'node:crypto';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { DeliveryError } from './alert-errors';
@@ -58,6 +59,20 @@ describe('WebhookChannel', () => {
       expect(got.headers['x-monitor-event']).toBe('alert');
       expect(got.headers['content-type']).toMatch(/^application\/json/);
       expect(got.body).toEqual({ type: 'alert', id: 'al1', subscriptionId: 's1', subscriptionName: 'Opiates desk', alert: message.alert });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('sends a story.updated alert as type and event story.updated, the story with it', async () => {
+    const receiver = await startWebhookReceiver([200]);
+    try {
+      const story: StorySummary = { id: 'st1', title: 'SCO drug-control chiefs meet in Bishkek', articleCount: 3, languages: ['en', 'ru', 'zh'], sources: ['wire-en', 'wire-ru', 'wire-zh'], topics: ['anti-drug-cooperation'], firstSeen: '2025-03-01T08:00:00Z', lastSeen: '2025-03-01T13:00:00Z' };
+      const update: PushMessage = { kind: 'alert', id: 'al9', alert: { ...(message as Extract<PushMessage, { kind: 'alert' }>).alert, id: 'al9', kind: 'story.updated', storyId: 'st1', story } };
+      await new WebhookChannel({ policy: new WebhookUrlPolicy(['127.0.0.1']) }).send(update, subscriptionTo(receiver.url));
+      const [got] = receiver.received;
+      expect(got.headers['x-monitor-event']).toBe('story.updated');
+      expect(got.body).toMatchObject({ type: 'story.updated', id: 'al9', alert: { kind: 'story.updated', storyId: 'st1', story: { languages: ['en', 'ru', 'zh'] } } });
     } finally {
       await receiver.close();
     }

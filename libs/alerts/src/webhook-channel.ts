@@ -14,13 +14,16 @@ export const EVENT_HEADER = 'X-Monitor-Event';
 
 /**
  * The documented webhook body. `id` is the same on every retry of one delivery, so a receiver can
- * drop a repeat it already handled (a timeout can hide a success).
+ * drop a repeat it already handled (a timeout can hide a success). A story.updated alert (a later
+ * article of a story already alerted, for a per-story subscription that asked for updates) comes
+ * as type "story.updated", so that a receiver made for "alert" alone does not take it for a new story.
  *   { "type": "alert",  "id": "<alert id>",  "subscriptionId": "...", "subscriptionName": "...", "alert": {alerts.v1} }
+ *   { "type": "story.updated", "id": "<alert id>", "subscriptionId": "...", "subscriptionName": "...", "alert": {alerts.v1} }
  *   { "type": "digest", "id": "<digest id>", "subscriptionId": "...", "subscriptionName": "...",
  *     "period": { "mode": "hourly"|"daily", "from": ISO, "to": ISO }, "alerts": [ {alerts.v1}, ... ] }
  */
 export type WebhookBody =
-  | { type: 'alert'; id: string; subscriptionId: string; subscriptionName: string; alert: Alert }
+  | { type: 'alert' | 'story.updated'; id: string; subscriptionId: string; subscriptionName: string; alert: Alert }
   | {
       type: 'digest';
       id: string;
@@ -33,7 +36,7 @@ export type WebhookBody =
 export function webhookBody(message: PushMessage, subscription: Subscription): WebhookBody {
   const common = { id: message.id, subscriptionId: subscription.id, subscriptionName: subscription.name };
   return message.kind === 'alert'
-    ? { type: 'alert', ...common, alert: message.alert }
+    ? { type: message.alert.kind === 'story.updated' ? 'story.updated' : 'alert', ...common, alert: message.alert }
     : { type: 'digest', ...common, period: message.period, alerts: message.alerts };
 }
 
@@ -83,7 +86,8 @@ export class WebhookChannel implements PushChannelSender {
     } catch (error) {
       throw new DeliveryError('webhook', (error as Error).message, { retriable: false, cause: error });
     }
-    const raw = Buffer.from(JSON.stringify(webhookBody(message, subscription)), 'utf8');
+    const body = webhookBody(message, subscription);
+    const raw = Buffer.from(JSON.stringify(body), 'utf8');
     const status = await this.post(url, raw, signal, {
       'content-type': 'application/json; charset=utf-8',
       'user-agent': this.userAgent,
@@ -91,7 +95,7 @@ export class WebhookChannel implements PushChannelSender {
       ...signStandardWebhook(message.id, this.now(), raw, target.secret),
       [SIGNATURE_HEADER]: signWebhookBody(raw, target.secret),
       [DELIVERY_HEADER]: message.id,
-      [EVENT_HEADER]: message.kind,
+      [EVENT_HEADER]: body.type,
     });
     if (status.code >= 200 && status.code < 300) return;
     throw new DeliveryError('webhook', `HTTP ${status.code} from ${url.host}`, { retriable: isRetriableStatus(status.code), retryAfterMs: status.retryAfterMs });

@@ -31,6 +31,8 @@ export const CONSUMER_GROUPS = {
   storyRelay: 'story-relay',
   /** Assigns stories from stories.queue.v1: one member at a time holds its one partition. */
   storyteller: 'storyteller',
+  /** Matches per-story subscriptions on stories.v1 (story.assigned), beside the alerter's news.classified.v1. */
+  storyAlerter: 'story-alerter',
 } as const;
 
 /** Message headers carried with every event, so one article can be followed through all services. */

@@ -130,21 +130,19 @@ export const AlertSchema = z.object({
 export type Alert = z.infer<typeof AlertSchema>;
 
 /**
- * stories.queue.v1: what story assignment reads of a classified article, relayed into the one
- * partition that orders all of them. `publishedAt` is the article's date, or when it was fetched.
+ * What story assignment and the alerts on stories read of a classified article: the stored
+ * article without its display HTML (nobody downstream shows it) and without a story id (it has
+ * none yet).
  */
-export const StoryQueueItemSchema = z.object({
-  schema: z.literal('stories.queue.v1'),
-  id: articleId,
-  sourceId: z.string().min(1),
-  sourceName: z.string().optional(),
-  url: z.string().url(),
-  title: z.string(),
-  text: z.string(),
-  language: z.string(),
-  publishedAt: isoDate,
-  topics: z.array(z.enum(TOPIC_IDS)),
-});
+export const StoryQueueArticleSchema = StoredArticleSchema.omit({ html: true, storyId: true });
+export type StoryQueueArticle = z.infer<typeof StoryQueueArticleSchema>;
+
+/**
+ * stories.queue.v1: a classified article relayed into the one partition that orders all of them.
+ * It carries the whole classified article (topics with scores, text, source, language), since
+ * story.assigned passes it on to the alerter, which matches per-story subscriptions on it.
+ */
+export const StoryQueueItemSchema = StoryQueueArticleSchema.extend({ schema: z.literal('stories.queue.v1') });
 export type StoryQueueItem = z.infer<typeof StoryQueueItemSchema>;
 
 
@@ -162,6 +160,8 @@ export const StoryAssignedSchema = z.object({
   /** True when this article opened the story. */
   created: z.boolean(),
   story: StorySummarySchema,
+  /** The article itself, as classified: what the alerter matches per-story subscriptions against. */
+  article: StoryQueueArticleSchema,
 });
 export type StoryAssigned = z.infer<typeof StoryAssignedSchema>;
 

@@ -12,6 +12,8 @@ export const WATCHED_CONSUMERS: ReadonlyArray<{ group: string; topic: string }> 
   { group: CONSUMER_GROUPS.classifier, topic: BUS_TOPICS.raw },
   { group: CONSUMER_GROUPS.indexer, topic: BUS_TOPICS.classified },
   { group: CONSUMER_GROUPS.alerter, topic: BUS_TOPICS.classified },
+  // Per-story subscriptions are alerted from here: its lag is how late their alerts are.
+  { group: CONSUMER_GROUPS.storyAlerter, topic: BUS_TOPICS.stories },
 ];
 
 export const PIPELINE_STAGES = ['collector', 'classifier', 'indexer', 'alerter'] as const;

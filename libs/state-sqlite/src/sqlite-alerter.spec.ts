@@ -46,7 +46,7 @@ describe('the alerter on the shared SQLite file', () => {
     const clock = () => now;
     const r1 = replica(clock);
     const r2 = replica(clock);
-    const hourly = await r1.subscriptions.create('k1', { delivery: { mode: 'hourly' }, channels: { webhook: { url: 'http://127.0.0.1:9/hook' } } });
+    const hourly = await r1.subscriptions.create('k1', { per: 'article', delivery: { mode: 'hourly' }, channels: { webhook: { url: 'http://127.0.0.1:9/hook' } } });
     const spikes = await r1.subscriptions.create('k2', { topics: ['precursors'], spikeAlerts: true, minScore: 100 });
     const articles = Array.from({ length: 6 }, (_, i) => sampleArticle({ title: `Shipment ${i}`, publishedAt: '2025-03-15T08:00:00Z', topics: [['precursors', 2]] }));
 

@@ -13,7 +13,14 @@ import { SqliteSubscriptionStore } from './sqlite-subscription.store';
 describeSubscriptionStoreContract('SqliteSubscriptionStore', {
   create: () => {
     const db = new Database(':memory:');
-    return { store: new SqliteSubscriptionStore(db), another: () => new SqliteSubscriptionStore(db) };
+    return {
+      store: new SqliteSubscriptionStore(db),
+      another: () => new SqliteSubscriptionStore(db),
+      // The row an older release wrote: the spec JSON without per and storyUpdates.
+      storeBeforeStories: async ({ id, ownerKeyId, createdAt, updatedAt, ...spec }) => {
+        db.prepare('INSERT INTO subscriptions (id, owner_key_id, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(id, ownerKeyId, JSON.stringify(spec), createdAt, updatedAt);
+      },
+    };
   },
 });
 describeDeliveryLogContract('SqliteDeliveryLog', {

@@ -298,6 +298,9 @@ function Subscriptions({ apiKey, keyState, subscriptions, reload, labels, topicI
   const [name, setName] = useState('');
   const [query, setQuery] = useState('');
   const [chosen, setChosen] = useState([]);
+  // New subscriptions alert once per story (the API's default); updates only when asked.
+  const [per, setPer] = useState('story');
+  const [storyUpdates, setStoryUpdates] = useState(false);
   const [error, setError] = useState(null);
   if (keyState !== 'ok') {
     return html`<section id="subscriptions" class="panel"><h2>Your subscriptions</h2><p class="muted">Enter your API key above to see and manage the subscriptions of your key.</p></section>`;
@@ -305,10 +308,13 @@ function Subscriptions({ apiKey, keyState, subscriptions, reload, labels, topicI
   const create = async (e) => {
     e.preventDefault();
     try {
-      await api('/subscriptions', { key: apiKey, method: 'POST', body: { name: name || undefined, topics: chosen, query: query || undefined } });
+      const body = { name: name || undefined, topics: chosen, query: query || undefined, per, storyUpdates: per === 'story' && storyUpdates };
+      await api('/subscriptions', { key: apiKey, method: 'POST', body });
       setName('');
       setQuery('');
       setChosen([]);
+      setPer('story');
+      setStoryUpdates(false);
       setError(null);
       reload();
     } catch (err) {
@@ -328,7 +334,7 @@ function Subscriptions({ apiKey, keyState, subscriptions, reload, labels, topicI
     <ul class="subscriptions">
       ${subscriptions.map(
         (s) => html`<li class="subscription" data-subscription-id=${s.id}>
-          <strong>${s.name || s.id}</strong> <small>${s.delivery?.mode ?? ''}</small>
+          <strong>${s.name || s.id}</strong> <small>${s.delivery?.mode ?? ''}</small> · <small class="per">${s.per === 'story' ? (s.storyUpdates ? 'per story, with updates' : 'per story') : 'per article'}</small>
           <button type="button" class="link danger" onClick=${() => remove(s.id)}>Delete</button>
           <div>${s.topics?.length ? s.topics.map((t) => html`<span class="chip topic">${labels[t] ?? t}</span> `) : html`<span class="muted">any topic</span>`}${s.query ? html` · <code>${s.query}</code>` : null}</div>
         </li>`,
@@ -341,6 +347,12 @@ function Subscriptions({ apiKey, keyState, subscriptions, reload, labels, topicI
       <div class="topic-choice">${topicIds.map(
         (t) => html`<label><input type="checkbox" checked=${chosen.includes(t)} onChange=${() => setChosen(chosen.includes(t) ? chosen.filter((c) => c !== t) : [...chosen, t])} /> ${labels[t] ?? t}</label>`,
       )}</div>
+      <fieldset class="per-choice">
+        <legend>Alert</legend>
+        <label><input type="radio" name="per" value="story" checked=${per === 'story'} onChange=${() => setPer('story')} /> once per story (its reports in every source and language together)</label>
+        <label><input type="radio" name="per" value="article" checked=${per === 'article'} onChange=${() => setPer('article')} /> for every article</label>
+        <label><input type="checkbox" name="storyUpdates" checked=${per === 'story' && storyUpdates} disabled=${per !== 'story'} onChange=${(e) => setStoryUpdates(e.currentTarget.checked)} /> and again for each later article of the story (story.updated)</label>
+      </fieldset>
       <button type="submit">Subscribe</button>
       ${error ? html`<p class="bad">${error}</p>` : null}
     </form>

@@ -23,7 +23,7 @@ export class SubscriptionPath extends createZodDto(
 ) {}
 
 const CHANGE_CONFLICT =
-  'Changed by another writer since it was read (SUBSCRIPTION_CONFLICT; read it again and retry), or a change valid on its own that does not fit what the subscription holds: topicsMode "all" on one without topics (SUBSCRIPTION_CHANGE_CONFLICT, naming the field)';
+  'Changed by another writer since it was read (SUBSCRIPTION_CONFLICT; read it again and retry), or a change valid on its own that does not fit what the subscription holds: topicsMode "all" on one without topics, storyUpdates on one per article (SUBSCRIPTION_CHANGE_CONFLICT, naming the field)';
 const NOT_YOURS = 'No subscription with this id among your key’s (another key’s is not yours to see)';
 
 /** Subscriptions belong to the key that made them: another key's subscription answers 404. */
@@ -38,7 +38,10 @@ export class SubscriptionsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Subscribe to topics (and optionally a query, sources, languages, a minimum score)', description: 'Send `{}` to be told of every topic.' })
+  @ApiOperation({
+    summary: 'Subscribe to topics (and optionally a query, sources, languages, a minimum score)',
+    description: 'Send `{}` to be told of every topic, once per story (per: "story", the default; per: "article" for an alert per article).',
+  })
   @ApiCreatedResponse({ description: 'The subscription, with its id and (when a webhook has none of its own) the generated webhook secret; signingSecret is its whsec_ form' })
   async create(@Principal() principal: ApiKeyPrincipal, @Body() body: NewSubscription): Promise<SubscriptionView> {
     // Every field is checked (by the pipe) before the webhook host is looked up, so a bad body costs no DNS query.

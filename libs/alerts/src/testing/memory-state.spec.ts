@@ -13,7 +13,7 @@ import { describeSubscriptionStoreContract } from './subscription-store.contract
 describeSubscriptionStoreContract('MemorySubscriptionStore', {
   create: () => {
     const store = new MemorySubscriptionStore();
-    return { store, another: () => store.sibling() };
+    return { store, another: () => store.sibling(), storeBeforeStories: async (subscription) => store.storeAsIs(subscription) };
   },
 });
 describeAlertLedgerContract('MemoryAlertLedger', {

@@ -60,6 +60,11 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     return () => this.listeners.delete(listener);
   }
 
+  /** Stores a subscription as given, unchecked: what an older release left behind (tests of stored data). */
+  storeAsIs(subscription: Subscription): void {
+    this.write('upsert', subscription);
+  }
+
   // Read and written with no await between, so that two updates cannot interleave and lose one.
   private owned(ownerKeyId: string, id: string): Subscription {
     const found = this.shared.byId.get(id);

@@ -1,10 +1,23 @@
 import { ValidationError } from '@monitor/contracts';
 import { SubscriptionConflictError, SubscriptionNotFoundError } from '../alert-errors';
+import { Subscription, alertsPer, subscriptionView } from '../subscription';
+import { SubscriptionMatcher } from '../subscription-matcher';
 import { SubscriptionStore } from '../subscription.port';
+import { sampleArticle } from './sample-articles';
+
+/** A subscription as stored before `per` and `storyUpdates` existed: what an older release wrote. */
+export type SubscriptionBeforeStories = Omit<Subscription, 'per' | 'storyUpdates'>;
+
+interface OpenedStore {
+  store: SubscriptionStore;
+  another(): SubscriptionStore;
+  /** Writes a subscription as an older release did, behind the port's back. */
+  storeBeforeStories(subscription: SubscriptionBeforeStories): Promise<void>;
+}
 
 export interface SubscriptionStoreContext {
   /** An empty store, and a way to open a second instance on the same data (another replica). */
-  create(): Promise<{ store: SubscriptionStore; another(): SubscriptionStore }> | { store: SubscriptionStore; another(): SubscriptionStore };
+  create(): Promise<OpenedStore> | OpenedStore;
 }
 
 async function fieldOf(attempt: Promise<unknown>): Promise<string | undefined> {
@@ -79,6 +92,38 @@ export function describeSubscriptionStoreContract(name: string, context: Subscri
       expect(await store.findById(elsewhere.id)).toEqual(elsewhere);
       expect((await store.all()).map((x) => x.id)).toEqual([elsewhere.id]);
       expect(seen).toHaveLength(3);
+    });
+
+    it('a new subscription alerts per story unless it says otherwise; per "article" refuses story updates', async () => {
+      const { store } = await context.create();
+      const story = await store.create('kA', {});
+      expect([story.per, story.storyUpdates]).toEqual(['story', false]);
+      expect((await store.create('kA', { per: 'article' })).per).toBe('article');
+      expect((await store.create('kA', { storyUpdates: true })).storyUpdates).toBe(true);
+      expect(await fieldOf(store.create('kA', { per: 'article', storyUpdates: true }))).toBe('storyUpdates');
+      expect(await fieldOf(store.create('kA', { per: 'event' }))).toBe('per');
+      // Switching to per article drops the updates rather than refusing the switch.
+      const switched = await store.update('kA', (await store.create('kA', { storyUpdates: true })).id, { per: 'article' });
+      expect([switched.per, switched.storyUpdates]).toEqual(['article', false]);
+    });
+
+    it('a subscription stored before stories existed keeps alerting per article, also once changed', async () => {
+      const opened = await context.create();
+      const at = '2026-01-01T00:00:00.000Z';
+      const old: SubscriptionBeforeStories = {
+        id: 's00000000000000a1', ownerKeyId: 'kA', name: 'old', topics: [], topicsMode: 'any', sources: [], languages: [], minScore: 0,
+        delivery: { mode: 'immediate' }, channels: { sse: true }, spikeAlerts: false, createdAt: at, updatedAt: at,
+      };
+      await opened.storeBeforeStories(old);
+      const read = await opened.store.get('kA', old.id);
+      expect(read.per).toBeUndefined();
+      expect(alertsPer(read)).toBe('article');
+      expect(subscriptionView(read)).toMatchObject({ per: 'article', storyUpdates: false });
+      const matcher = new SubscriptionMatcher(await opened.store.all());
+      expect(matcher.match(sampleArticle(), 'article').map((s) => s.id)).toEqual([old.id]);
+      expect(matcher.match(sampleArticle(), 'story')).toEqual([]);
+      const renamed = await opened.store.update('kA', old.id, { name: 'renamed' });
+      expect([renamed.per, (await opened.store.get('kA', old.id)).per]).toEqual(['article', 'article']);
     });
 
     it('two replicas updating one subscription at once lose no update: each is applied or refused as a conflict', async () => {

@@ -85,6 +85,8 @@ export function syntheticSubscriptionInput(rnd: () => number, webhookUrl?: strin
     topicsMode: topics.length > 1 && rnd() < 0.3 ? 'all' : 'any',
     // Analysts without a query narrow by score and source instead.
     minScore: withQuery && rnd() < 0.5 ? 0 : Math.round((withQuery ? rnd() * 4 : 4.3 + rnd() * 0.7) * 10) / 10,
+    // Per article, so that what is measured and checked on news.classified.v1 is what it was before stories.
+    per: 'article',
   };
   if (withQuery) input.query = queryFor(rnd);
   if (rnd() < (withQuery ? 0.2 : 0.9)) input.sources = [pick(rnd, SOURCES), ...(rnd() < 0.4 ? [pick(rnd, SOURCES)] : [])];

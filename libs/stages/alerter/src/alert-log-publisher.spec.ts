@@ -26,7 +26,7 @@ describe('alerts.v1 as the log of alerts, between the alerter and the delivery w
       const policy = new WebhookUrlPolicy(['127.0.0.1']);
       const recorder = createAlerter({ ...ports, webhook: { policy }, alsoDeliverTo: [new AlertLogPublisher(bus, () => 'trace-1')] });
       const sender = createAlerter({ ...ports, webhook: { policy }, delivery: { initialDelayMs: 5, maxDelayMs: 20 } });
-      const subs = await Promise.all(['k1', 'k2'].map((key) => ports.subscriptions.create(key, { channels: { webhook: { url: receiver.url } } })));
+      const subs = await Promise.all(['k1', 'k2'].map((key) => ports.subscriptions.create(key, { per: 'article', channels: { webhook: { url: receiver.url } } })));
       const read: IncomingMessage[] = [];
       consumer = await consumeEvents(bus, {
         topic: BUS_TOPICS.alerts,

@@ -48,6 +48,16 @@ export class AlertRecording implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
+  /** Alerts of per-story subscriptions for these story.assigned events (AlertService.handleStories). */
+  async handleStories(events: ReceivedEvent<'stories.v1'>[]): Promise<Alert[]> {
+    for (const { event, traceId } of events) this.traces.set(event.articleId, traceId);
+    try {
+      return await this.alerter.handleStories(events.map((received) => received.event));
+    } finally {
+      for (const { event } of events) this.traces.delete(event.articleId);
+    }
+  }
+
   onApplicationBootstrap(): void {
     this.tasks.every('spikes', this.config.ALERT_SCHEDULER_INTERVAL_MS * SPIKE_CHECK_EVERY, () => this.alerter.checkSpikes());
   }

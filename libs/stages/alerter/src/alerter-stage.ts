@@ -7,7 +7,8 @@ import { StageController, consumes } from '@monitor/runtime';
 import { AlertRecording } from './alert-recording';
 
 /**
- * Consumes news.classified.v1, matches each article against the subscriptions, records new alerts
+ * Consumes news.classified.v1, matches each article against the per-article subscriptions (the
+ * per-story ones are StoryAlerterStage's, on stories.v1), records new alerts
  * in the ledger (exactly once per subscription and article) and publishes every alert of the batch
  * to alerts.v1, where the delivery stage sends them; the SSE streams read the ledger. A redelivered
  * or re-classified article finds its alerts in the ledger: they are published again, not recorded

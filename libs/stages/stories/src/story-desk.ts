@@ -1,4 +1,4 @@
-import { ClassifiedArticle, StoryAssigned, StoryQueueItem } from '@monitor/contracts';
+import { ClassifiedArticle, StoryAssigned, StoryQueueArticle, StoryQueueItem, TopicId } from '@monitor/contracts';
 import { StoryMember, StoryStore } from '@monitor/search';
 import { DEFAULT_STORY_TUNING, EntityFinder, StoryArticle, StoryAssigner, StoryTuning, loadGazetteer, storyIdFor } from '@monitor/stories';
 
@@ -9,20 +9,30 @@ export interface QueuedArticle {
   offset: string;
 }
 
-/** What the story queue carries of a classified article: what assignment and a story's listing read. */
+/**
+ * What the story queue carries of a classified article: all of it but the display HTML, since
+ * story.assigned hands it on to the alerter, which matches subscriptions on topics with their
+ * scores, text, source and language.
+ */
 export function storyQueueItemOf(article: ClassifiedArticle): StoryQueueItem {
-  return {
-    schema: 'stories.queue.v1',
-    id: article.id,
-    sourceId: article.sourceId,
-    ...(article.sourceName ? { sourceName: article.sourceName } : {}),
-    url: article.url,
-    title: article.title,
-    text: article.text,
-    language: article.language,
-    publishedAt: article.publishedAt ?? article.fetchedAt,
-    topics: [...new Set(article.topics.map((topic) => topic.id))],
-  };
+  const { schema: _schema, html: _html, storyId: _storyId, ...rest } = article;
+  return { schema: 'stories.queue.v1', ...rest };
+}
+
+/** The article of a queue item, as story.assigned carries it. */
+function queueArticleOf(item: StoryQueueItem): StoryQueueArticle {
+  const { schema: _schema, ...article } = item;
+  return article;
+}
+
+/** When the article happened, for the story window: its date, or when it was fetched. */
+function happenedAt(item: StoryQueueItem): string {
+  return item.publishedAt ?? item.fetchedAt;
+}
+
+/** The taxonomy concepts of an article, once each: all that assignment reads of its topics. */
+function topicIdsOf(item: StoryQueueItem): TopicId[] {
+  return [...new Set(item.topics.map((topic) => topic.id))];
 }
 
 /**
@@ -59,7 +69,7 @@ export class StoryDesk {
     try {
       const known = await this.store.storiesOf(batch.map(({ item }) => item.id));
       const members: StoryMember[] = batch.map(({ item, offset }) => {
-        const article = storyArticleOf(item);
+        const article = storyArticleOf({ ...item, publishedAt: happenedAt(item), topics: topicIdsOf(item) });
         let storyId = known.get(item.id);
         if (storyId) {
           assigner.remember(article, storyId);
@@ -75,6 +85,7 @@ export class StoryDesk {
       if (recorded.some((r, i) => r.storyId !== members[i].storyId)) this.assigner = undefined;
       const last = batch[batch.length - 1];
       this.next = { partition: last.partition, offset: BigInt(last.offset) + 1n };
+      const items = new Map(batch.map(({ item }) => [item.id, item]));
       return recorded.map((r) => ({
         schema: 'stories.v1',
         type: 'story.assigned',
@@ -83,6 +94,7 @@ export class StoryDesk {
         storyId: r.storyId,
         created: r.storyId === storyIdFor(r.articleId),
         story: r.story,
+        article: queueArticleOf(items.get(r.articleId)!),
       }));
     } catch (error) {
       // Decisions that may not be stored must not outlive the batch: its replay decides again.
@@ -100,7 +112,7 @@ export class StoryDesk {
   }
 }
 
-function storyArticleOf(item: Pick<StoryQueueItem, 'id' | 'title' | 'text' | 'language' | 'sourceId' | 'publishedAt' | 'topics'>): StoryArticle {
+function storyArticleOf(item: Pick<StoryMember, 'title' | 'text' | 'language' | 'sourceId' | 'publishedAt' | 'topics'> & { id: string }): StoryArticle {
   return { id: item.id, title: item.title, text: item.text, language: item.language, sourceId: item.sourceId, publishedAt: Date.parse(item.publishedAt), topics: item.topics };
 }
 
@@ -115,7 +127,7 @@ function memberOf(item: StoryQueueItem, storyId: string, seq: number): StoryMemb
     language: item.language,
     sourceId: item.sourceId,
     ...(item.sourceName ? { sourceName: item.sourceName } : {}),
-    publishedAt: new Date(item.publishedAt).toISOString(),
-    topics: item.topics,
+    publishedAt: new Date(happenedAt(item)).toISOString(),
+    topics: topicIdsOf(item),
   };
 }
