@@ -55,7 +55,7 @@ describe('buildOpsOverview', () => {
       alerts: [alert('al1', 'story', 'a'.repeat(32), 's1'), alert('al2', 'story', 'b'.repeat(32), 's2'), alert('al3', 'story.updated', 'c'.repeat(32), 's1')],
       deliveries: [],
     });
-    expect(overview.alerts.recent.map((a) => [a.kind, a.storyId, (a as { subscriptions: number }).subscriptions])).toEqual([
+    expect(overview.alerts.recent.map((a) => [a.kind, a.storyId, a.subscriptions])).toEqual([
       ['story', story.id, 2],
       ['story.updated', story.id, 1],
     ]);

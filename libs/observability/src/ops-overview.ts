@@ -125,7 +125,7 @@ export interface OpsOverview {
     lastBulk: { size: number; ms: number; at: string } | null;
   };
   alerts: {
-    recent: AlertInput[];
+    recent: Array<AlertInput & { subscriptions: number }>;
     channels: ChannelSummary[];
     failures: Array<{ alertId: string; channel: string; attempts: number; reason: string; at: string }>;
   };
