@@ -238,7 +238,10 @@ export class ElasticArticleStore implements ArticleStore {
       });
       const failure = result.items.find((item) => item.update?.error && item.update.status !== 409);
       if (failure) throw new Error(`story key of article ${failure.update!._id}: ${failure.update!.error!.reason ?? failure.update!.status}`);
-      if (hits.length < STORY_KEY_BACKFILL_PAGE) return;
+      // Every one changed under it: another replica is filling them in (or a process of the old
+      // code still writes); leave the rest to it, or to the next start.
+      const keyed = result.items.filter((item) => !item.update?.error).length;
+      if (hits.length < STORY_KEY_BACKFILL_PAGE || keyed === 0) return;
     }
   }
 
