@@ -263,7 +263,8 @@ function StoryView({ id, onClose, now }) {
 
 // A collapsed row's story: "also in ru, zh · 4 sources", and the story's articles a click away.
 function HitStory({ story, onOpenStory }) {
-  if (!story) return null;
+  // A story of one article so far says nothing a lone article does not.
+  if (!story || story.articleCount < 2) return null;
   return html`<div class="hit-story meta" data-story-id=${story.id}>
     ${story.otherLanguages.length ? html`<span class="also-in">also in ${story.otherLanguages.join(', ')}</span> · ` : null}<span class="source-count">${plural(story.sourceCount, 'source')}</span>
     · <${StoryLink} storyId=${story.id} onOpenStory=${onOpenStory}>story of ${plural(story.articleCount, 'article')}</${StoryLink}>
