@@ -2,7 +2,7 @@ import { Client } from '@elastic/elasticsearch';
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { ArticleDocument, ElasticArticleStore, ElasticStoreOptions } from '@monitor/search-elastic';
+import { ARTICLE_MAPPINGS, ArticleDocument, ElasticArticleStore, ElasticStoreOptions } from '@monitor/search-elastic';
 import { StoredArticle } from '@monitor/contracts';
 import { ArticleStore } from '@monitor/search';
 import { describeStoreContract, FIXTURES, storedArticle } from '@monitor/search/testing';
@@ -134,6 +134,56 @@ describe('ElasticArticleStore on a real Elasticsearch', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('gives an index made before stories its story fields on start, so search collapses by story there too', async () => {
+    // The index as the code before stories made it: no story fields in a mapping that is not dynamic,
+    // documents without a story key, and a storyId written then sitting in _source unindexed.
+    const alias = uniqueAlias();
+    const index = `${alias}-v1`;
+    const { storyId: _storyId, storyKey: _storyKey, ...oldProperties } = ARTICLE_MAPPINGS.properties!;
+    await admin.indices.create({ index, aliases: { [alias]: { is_write_index: true } }, mappings: { ...ARTICLE_MAPPINGS, properties: oldProperties } });
+    const sco = 'story-' + 'd'.repeat(20);
+    const oldDocument = (article: StoredArticle) => ({
+      ...article,
+      topicIds: article.topics.map((topic) => topic.id),
+      effectiveAt: article.publishedAt ?? article.fetchedAt,
+      title_terms: article.title,
+      text_terms: article.text,
+    });
+    await admin.bulk({
+      refresh: true,
+      operations: [FIXTURES.scoRussian, FIXTURES.heroinRoutes, FIXTURES.cannabisDebate].flatMap((article) => [
+        { index: { _index: alias, _id: article.id } },
+        article === FIXTURES.scoRussian ? { ...oldDocument(article), storyId: sco } : oldDocument(article),
+      ]),
+    });
+    expect((await admin.search({ index: alias, query: { term: { storyId: sco } } })).hits.hits).toHaveLength(0);
+
+    // Two replicas starting at once both bring it up to date, neither undoing the other.
+    const stores = [new ElasticArticleStore({ node: url, alias }), new ElasticArticleStore({ node: url, alias })];
+    open.push(...stores);
+    await Promise.all(stores.map((store) => store.init()));
+    const [store] = stores;
+    const properties = (await admin.indices.getMapping({ index }))[index].mappings.properties!;
+    expect(properties.storyId).toMatchObject({ type: 'keyword' });
+    expect(properties.storyKey).toMatchObject({ type: 'keyword' });
+
+    await store.upsertMany([{ ...FIXTURES.scoChinese, storyId: sco }, FIXTURES.chineseMeeting]);
+    await store.refresh();
+    const result = await store.search({ collapse: 'story', sort: 'date' });
+    // scoChinese stands for the story of both SCO reports; the old articles without one are rows of their own.
+    expect(result.hits.map((hit) => hit.article.id)).toEqual(
+      [FIXTURES.chineseMeeting, FIXTURES.cannabisDebate, FIXTURES.scoChinese, FIXTURES.heroinRoutes].map((a) => a.id),
+    );
+    expect(result.total).toBe(4);
+    expect(result.hits[2].story).toEqual({ id: sco, articleCount: 2, languages: ['ru', 'zh'], otherLanguages: ['ru'], sourceCount: 2 });
+    // Stories given later collapse too.
+    await store.setStories(new Map([[FIXTURES.heroinRoutes.id, sco]]));
+    await store.refresh();
+    expect((await store.search({ collapse: 'story', sort: 'date' })).total).toBe(3);
+    await store.init();
+    expect((await store.search({ collapse: 'story', sort: 'date' })).total).toBe(3);
   });
 
   it('says it is down, and fails writes as retriable, when Elasticsearch cannot be reached', async () => {

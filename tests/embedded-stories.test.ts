@@ -235,6 +235,25 @@ describe('stories in the embedded monitor', () => {
     }
   });
 
+  it('collapses search by story: one row for the meeting, saying where else it was reported', async () => {
+    const meeting = (await api('/stories?languages=ru')).body.stories[0] as StorySummary;
+    const plain = await api('/search?sort=date');
+    expect(plain.body.total).toBe(4);
+    const rows = await api('/search?sort=date&collapse=story');
+    expect(rows.status).toBe(200);
+    expect(rows.body.total).toBe(2);
+    // By date the newest report stands for the meeting: the Chinese one.
+    expect(rows.body.hits.map((hit: { article: { title: string } }) => hit.article.title)).toEqual([FEEDS['/zh.xml'][0].title, FEEDS['/en.xml'][1].title]);
+    expect(rows.body.hits[0].story).toEqual({ id: meeting.id, articleCount: 3, languages: ['en', 'ru', 'zh'], otherLanguages: ['en', 'ru'], sourceCount: 3 });
+    // Searched in English, the English report stands for it, and the story is still counted whole.
+    const english = await api('/search?q=Bishkek&collapse=story');
+    expect(english.body.total).toBe(1);
+    expect(english.body.hits[0].story).toMatchObject({ id: meeting.id, otherLanguages: ['ru', 'zh'], sourceCount: 3 });
+    const bad = await api('/search?collapse=source');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('collapse');
+  });
+
   it('answers a bad request with the parameter named, and an unknown story with 404', async () => {
     const bad = await api('/stories?limit=0');
     expect(bad.status).toBe(400);

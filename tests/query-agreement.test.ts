@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
 import { ClassifiedArticle, StoredArticle } from '@monitor/contracts';
 import { Subscription, SubscriptionMatcher, parseSubscriptionInput } from '@monitor/alerts';
-import { ArticleStore } from '@monitor/search';
+import { ArticleStore, SearchResult } from '@monitor/search';
 import { ElasticArticleStore } from '@monitor/search-elastic';
 import { SqliteArticleStore } from '@monitor/search-sqlite';
 import { storedArticle } from '@monitor/search/testing';
@@ -37,8 +37,9 @@ const CORPUS: Array<{ language: string; title: string; text: string }> = [
   { language: 'en', title: 'Joint operation with 上合组织 partners', text: 'Officers from five states took part; 禁毒合作 was the theme of the closing meeting.' },
 ];
 
+const SOURCE_BY_LANGUAGE: Record<string, string> = { en: 'unodc', ru: 'sco-ru', zh: 'sco-zh' };
 const ARTICLES: StoredArticle[] = CORPUS.map((item, i) =>
-  storedArticle({ slug: `agreement-${i}`, ...item, topics: ['counter-narcotics-operations'], publishedAt: `2024-05-${String(i + 1).padStart(2, '0')}T08:00:00Z` }),
+  storedArticle({ slug: `agreement-${i}`, sourceId: SOURCE_BY_LANGUAGE[item.language], ...item, topics: ['counter-narcotics-operations'], publishedAt: `2024-05-${String(i + 1).padStart(2, '0')}T08:00:00Z` }),
 );
 
 // Words to ask for: inflected forms of the corpus's words and a few that occur nowhere.
@@ -93,6 +94,18 @@ function generateQueries(count: number, seed: number): string[] {
 
 const QUERIES = generateQueries(300, 20240501);
 
+// Stories over the corpus, across languages (by index into CORPUS); the rest stay without one.
+const STORY_MEMBERS: number[][] = [
+  [1, 7, 11, 14], // ministers agree on joint work against drugs
+  [5, 6, 10], // heroin seized at the border
+  [2, 8], // a laboratory found in a forest
+  [3, 9, 13], // prevention and treatment
+];
+const STORIES = new Map<string, string>(
+  STORY_MEMBERS.flatMap((members, s) => members.map((i): [string, string] => [ARTICLES[i].id, `story-${String(s).padStart(20, '0')}`])),
+);
+const storyKey = (id: string) => STORIES.get(id) ?? id;
+
 let url = '';
 let admin: Client;
 let sqlite: ArticleStore;
@@ -107,6 +120,7 @@ beforeAll(async () => {
   for (const store of [sqlite, elastic]) {
     await store.init();
     expect((await store.upsertMany(ARTICLES)).failed).toEqual([]);
+    expect((await store.setStories(STORIES)).sort()).toEqual([...STORIES.keys()].sort());
     await store.refresh();
   }
   const now = new Date().toISOString();
@@ -155,5 +169,51 @@ describe('one query language in search and subscriptions', () => {
     }
     // Agreement means something only if the queries split the corpus.
     expect(nonTrivial).toBeGreaterThan(150);
+  });
+});
+
+describe('one query language in search collapsed by story', () => {
+  /** Rows of a collapsed search as comparable values: the article standing for each row and its story. */
+  const rowsOf = (result: SearchResult) => result.hits.map((hit) => ({ id: hit.article.id, story: hit.story ?? null }));
+  const firstOfEachStory = (result: SearchResult) => {
+    const seen = new Set<string>();
+    return result.hits.filter((hit) => !seen.has(storyKey(hit.article.id)) && seen.add(storyKey(hit.article.id)));
+  };
+
+  it('gives the same rows, with the same stories, in SQLite FTS5 and Elasticsearch', async () => {
+    const byQuery = new Map<string, Set<string>>(QUERIES.map((_, i) => [`q${i}`, new Set()]));
+    for (const article of ARTICLES) {
+      const classified: ClassifiedArticle = { schema: 'news.classified.v1', ...article };
+      for (const subscription of matcher.match(classified)) byQuery.get(subscription.id)!.add(storyKey(article.id));
+    }
+    let merged = 0;
+    for (const [i, q] of QUERIES.entries()) {
+      const keys = [...byQuery.get(`q${i}`)!].sort();
+      const [fts5, es] = await Promise.all([sqlite, elastic].map((store) => store.search({ q, size: 100, sort: 'date', collapse: 'story' })));
+      // By date the article standing for each story is the same in both: its newest match.
+      expect({ q, total: fts5.total, rows: rowsOf(fts5) }).toEqual({ q, total: es.total, rows: rowsOf(es) });
+      expect({ q, keys: fts5.hits.map((hit) => storyKey(hit.article.id)).sort() }).toEqual({ q, keys });
+      expect(fts5.total).toBe(keys.length);
+      // By relevance each engine ranks by its own BM25; each must let its own best match stand for the story.
+      for (const store of [sqlite, elastic]) {
+        const [plain, collapsed] = await Promise.all([store.search({ q, size: 100 }), store.search({ q, size: 100, collapse: 'story' })]);
+        expect({ q, rows: collapsed.hits.map((hit) => hit.article.id) }).toEqual({ q, rows: firstOfEachStory(plain).map((hit) => hit.article.id) });
+        expect(collapsed.total).toBe(keys.length);
+      }
+      for (const hit of fts5.hits.filter((row) => row.story)) {
+        const members = [...STORIES].filter(([, story]) => story === hit.story!.id).map(([id]) => ARTICLES.find((article) => article.id === id)!);
+        expect(hit.story).toEqual({
+          id: hit.article.storyId,
+          articleCount: members.length,
+          languages: [...new Set(members.map((article) => article.language))].sort(),
+          otherLanguages: [...new Set(members.map((article) => article.language))].filter((language) => language !== hit.article.language).sort(),
+          sourceCount: new Set(members.map((article) => article.sourceId)).size,
+        });
+      }
+      const matchedArticles = fts5.facets.languages.reduce((sum, bucket) => sum + bucket.count, 0);
+      if (matchedArticles > keys.length) merged++;
+    }
+    // Collapsing means something only if many queries matched several articles of one story.
+    expect(merged).toBeGreaterThan(50);
   });
 });

@@ -67,6 +67,8 @@ function articles(run: string, offset = 0): ClassifiedArticle[] {
 interface Story {
   id: string;
   articleCount: number;
+  languages: string[];
+  sources: string[];
   articles: { id: string }[];
 }
 
@@ -200,6 +202,17 @@ describe('stories on the stack with two replicas of the story stage', () => {
         'every indexed article to carry its story id',
         60_000,
       );
+
+      // Search collapsed by story (Elasticsearch field collapsing): one row per story, counted whole.
+      const rows = await eventually(async () => {
+        const result = await api.request(`/search?collapse=story&size=100`);
+        return result.body?.total === stories.length ? result.body : undefined;
+      }, 'one search row per story', 30_000);
+      expect(rows.hits.map((hit: { story?: { id: string } }) => hit.story?.id).sort()).toEqual(stories.map((story) => story.id).sort());
+      for (const hit of rows.hits as Array<{ article: { language: string }; story: { id: string; articleCount: number; languages: string[]; sourceCount: number } }>) {
+        const story = stories.find((s) => s.id === hit.story.id)!;
+        expect(hit.story).toMatchObject({ articleCount: story.articleCount, languages: [...story.languages].sort(), sourceCount: story.sources.length });
+      }
 
       // The same stories one process would have made over the queue's order.
       const reference = new StoryAssigner();

@@ -40,6 +40,28 @@ describe('sourceRow', () => {
 });
 
 describe('buildOpsOverview', () => {
+  it('shows a story alert with its story, one row per story however many subscriptions it alerted', () => {
+    const story = {
+      id: 'story-' + '1'.repeat(20), title: 'SCO meeting', articleCount: 3, languages: ['en', 'ru', 'zh'], sources: ['sco-en', 'sco-ru', 'sco-zh'],
+      topics: ['anti-drug-cooperation' as const], firstSeen: '2026-11-20T09:00:00.000Z', lastSeen: '2026-11-20T10:00:00.000Z',
+    };
+    const alert = (id: string, kind: string, articleId: string, subscriptionId: string) => ({
+      id, kind, articleId, storyId: story.id, story, title: 'SCO meeting', subscriptionId, ownerKeyId: `owner-${subscriptionId}`, topics: [], createdAt: '2026-11-20T10:00:00.000Z',
+    });
+    const overview = buildOpsOverview({
+      sources: [],
+      activity: new PipelineActivity().snapshot(),
+      lag: { rows: [], checkedAt: null, error: null },
+      alerts: [alert('al1', 'story', 'a'.repeat(32), 's1'), alert('al2', 'story', 'b'.repeat(32), 's2'), alert('al3', 'story.updated', 'c'.repeat(32), 's1')],
+      deliveries: [],
+    });
+    expect(overview.alerts.recent.map((a) => [a.kind, a.storyId, a.subscriptions])).toEqual([
+      ['story', story.id, 2],
+      ['story.updated', story.id, 1],
+    ]);
+    expect(overview.alerts.recent[0].story).toEqual(story);
+  });
+
   it('puts broken sources first, groups lag by consumer, merges alerts per article without owners, and counts deliveries per channel', () => {
     const activity = new PipelineActivity();
     activity.recordDeadLetter({ topic: 'news.raw.v1.dlq', reason: 'url: Invalid', key: 'k1', at: '2026-11-20T10:00:00.000Z' });

@@ -1,4 +1,4 @@
-import { BUS_TOPICS, CONSUMER_GROUPS } from '@monitor/contracts';
+import { BUS_TOPICS, CONSUMER_GROUPS, StorySummary } from '@monitor/contracts';
 import type { ActivitySnapshot, DeadLetterRecord } from './pipeline-activity';
 
 /**
@@ -58,6 +58,9 @@ export interface AlertInput {
   language?: string;
   publishedAt?: string | null;
   topics: Array<{ id: string; score: number }>;
+  /** Story alerts (`story`, `story.updated`): which story, and the story as it stood then. */
+  storyId?: string;
+  story?: StorySummary;
   createdAt: string;
 }
 
@@ -124,7 +127,7 @@ export interface OpsOverview {
     lastBulk: { size: number; ms: number; at: string } | null;
   };
   alerts: {
-    recent: AlertInput[];
+    recent: Array<AlertInput & { subscriptions: number }>;
     channels: ChannelSummary[];
     failures: Array<{ alertId: string; channel: string; attempts: number; reason: string; at: string }>;
   };
@@ -218,7 +221,8 @@ export function buildOpsOverview(inputs: OpsOverviewInputs): OpsOverview {
 function recentAlerts(alerts: AlertInput[]): Array<AlertInput & { subscriptions: number }> {
   const bySubject = new Map<string, AlertInput & { subscriptions: number }>();
   for (const alert of alerts) {
-    const subject = alert.articleId ?? `${alert.kind}:${alert.title}`;
+    // A story alerts each subscription once, perhaps each on another of its articles: one row per story.
+    const subject = alert.kind === 'story' && alert.storyId ? `story:${alert.storyId}` : (alert.articleId ?? `${alert.kind}:${alert.title}`);
     const seen = bySubject.get(subject);
     if (seen) seen.subscriptions += 1;
     else bySubject.set(subject, { ...publicAlert(alert), subscriptions: 1 });
@@ -239,6 +243,8 @@ function publicAlert(alert: AlertInput): AlertInput {
     language: alert.language,
     publishedAt: alert.publishedAt ?? null,
     topics: alert.topics.map((t) => ({ id: t.id, score: t.score })),
+    ...(alert.storyId ? { storyId: alert.storyId } : {}),
+    ...(alert.story ? { story: alert.story } : {}),
     createdAt: alert.createdAt,
   };
 }

@@ -10,16 +10,20 @@ import {
   BulkItemFailure,
   BulkResult,
   FacetBucket,
+  SearchHit,
   SearchQuery,
   SearchResult,
   StoreHealth,
+  StoryCounts,
   TopicDayCount,
   dateRangeOf,
   effectiveDate,
   highlightArticle,
   pagingOf,
   textQueryOf,
+  storyKeyOf,
   upsertCheckingEach,
+  withStoryRows,
 } from '@monitor/search';
 
 export interface ElasticStoreOptions {
@@ -43,6 +47,8 @@ export interface ElasticStoreOptions {
 /** The document as indexed: the article plus the filter fields and the app-analysed terms. */
 export interface ArticleDocument extends StoredArticle {
   topicIds: TopicId[];
+  /** What a search collapsed by story groups on: the story, else the article's own id (storyKeyOf). */
+  storyKey: string;
   effectiveAt: string;
   title_terms: string;
   text_terms: string;
@@ -89,6 +95,12 @@ const STORED_FIELDS = [
   'id', 'sourceId', 'sourceName', 'url', 'title', 'text', 'html', 'language', 'publishedAt', 'fetchedAt', 'classifiedAt', 'taxonomyVersion', 'topics', 'storyId',
 ] as const;
 const TERM_FIELDS = ['title_terms', 'text_terms'];
+/** Fields the story rows added to the mapping; an index made before them gets them on start. */
+const STORY_FIELDS = ['storyId', 'storyKey'] as const;
+/** Backfill page size of the story key, for an index made before it. */
+const STORY_KEY_BACKFILL_PAGE = 500;
+/** cardinality's most exact setting: row counts below it are exact but for hash collisions. */
+const ROW_COUNT_PRECISION = 40_000;
 /** Search hits leave the display HTML out: a list never shows it, and it is the largest field. */
 const NOT_IN_HITS = [...TERM_FIELDS, 'html'];
 
@@ -110,6 +122,9 @@ export const ARTICLE_MAPPINGS: estypes.MappingTypeMapping = {
     topicIds: { type: 'keyword' },
     taxonomyVersion: { type: 'keyword' },
     storyId: { type: 'keyword' },
+    // Field collapsing puts every document without its field into one group; a key every
+    // document has keeps an article without a story a row of its own.
+    storyKey: { type: 'keyword' },
     title: { type: 'text', index: false },
     text: { type: 'text', index: false },
     // For display only (GET /articles/:id): kept in _source, never analysed.
@@ -176,7 +191,10 @@ export class ElasticArticleStore implements ArticleStore {
         },
         _meta: { description: 'Articles of the drug-control monitor, terms analysed by the application' },
       });
-      if (await this.client.indices.existsAlias({ name: this.alias })) return;
+      if (await this.client.indices.existsAlias({ name: this.alias })) {
+        await this.addStoryFields();
+        return;
+      }
       try {
         await this.client.indices.create({ index: this.index, aliases: { [this.alias]: { is_write_index: true } } });
       } catch (error) {
@@ -189,11 +207,50 @@ export class ElasticArticleStore implements ArticleStore {
     }
   }
 
+  /**
+   * An index made before stories has neither story field mapped (the mapping is not dynamic, so a
+   * storyId written then sits unindexed in _source). Adding a field to a mapping is allowed in
+   * place; the documents already there are then given their story key, which re-indexes them,
+   * storyId included. Later starts find none left to fill, so this costs one empty search.
+   */
+  private async addStoryFields(): Promise<void> {
+    const properties = Object.fromEntries(STORY_FIELDS.map((field) => [field, ARTICLE_MAPPINGS.properties![field]]));
+    await this.client.indices.putMapping({ index: this.alias, properties });
+    await this.client.indices.refresh({ index: this.alias });
+    for (;;) {
+      const response = await this.client.search<Pick<ArticleDocument, 'id' | 'storyId'>>({
+        index: this.alias,
+        size: STORY_KEY_BACKFILL_PAGE,
+        seq_no_primary_term: true,
+        _source: ['id', 'storyId'],
+        query: { bool: { must_not: [{ exists: { field: 'storyKey' } }] } },
+        sort: [{ id: 'asc' }],
+      });
+      const hits = response.hits.hits;
+      if (hits.length === 0) return;
+      // Only if unchanged since read: a concurrent write already carries its key (and maybe a new story).
+      const result = await this.client.bulk({
+        refresh: 'wait_for',
+        operations: hits.flatMap((hit) => [
+          { update: { _index: hit._index, _id: hit._id, if_seq_no: hit._seq_no, if_primary_term: hit._primary_term } },
+          { doc: { storyKey: storyKeyOf({ id: hit._source?.id ?? hit._id!, storyId: hit._source?.storyId }) }, detect_noop: false },
+        ]),
+      });
+      const failure = result.items.find((item) => item.update?.error && item.update.status !== 409);
+      if (failure) throw new Error(`story key of article ${failure.update!._id}: ${failure.update!.error!.reason ?? failure.update!.status}`);
+      // Every one changed under it: another replica is filling them in (or a process of the old
+      // code still writes); leave the rest to it, or to the next start.
+      const keyed = result.items.filter((item) => !item.update?.error).length;
+      if (hits.length < STORY_KEY_BACKFILL_PAGE || keyed === 0) return;
+    }
+  }
+
   /** The indexed form of an article (overridable in tests to provoke a mapping error). */
   protected toDocument(article: StoredArticle): ArticleDocument {
     return {
       ...article,
       topicIds: [...new Set(article.topics.map((topic) => topic.id))],
+      storyKey: storyKeyOf(article),
       effectiveAt: effectiveDate(article),
       title_terms: indexText(article.title),
       text_terms: indexText(article.text),
@@ -287,6 +344,7 @@ export class ElasticArticleStore implements ArticleStore {
     const { from, to } = dateRangeOf(query);
     if (from || to) filter.push({ range: { effectiveAt: { ...(from ? { gte: from } : {}), ...(to ? { lte: to } : {}) } } });
     const byRelevance = positive && query.sort !== 'date';
+    const collapsed = query.collapse === 'story';
     const terms = (field: string, bucketCount: number): estypes.AggregationsAggregationContainer => ({
       terms: { field, size: bucketCount, order: [{ _count: 'desc' }, { _key: 'asc' }] },
     });
@@ -306,7 +364,15 @@ export class ElasticArticleStore implements ArticleStore {
           },
         },
         sort: byRelevance ? ['_score', { effectiveAt: 'desc' }, { id: 'asc' }] : [{ effectiveAt: 'desc' }, { id: 'asc' }],
-        aggs: { topics: terms('topicIds', 50), sources: terms('sourceId', 100), languages: terms('language', 50) },
+        // Collapsing picks each story's top document by this same sort, as the embedded store does.
+        ...(collapsed ? { collapse: { field: 'storyKey' } } : {}),
+        aggs: {
+          topics: terms('topicIds', 50),
+          sources: terms('sourceId', 100),
+          languages: terms('language', 50),
+          // Collapsing leaves hits.total counting documents; the rows are the distinct keys.
+          ...(collapsed ? { rows: { cardinality: { field: 'storyKey', precision_threshold: ROW_COUNT_PRECISION } } } : {}),
+        },
       });
     } catch (error) {
       throw unavailable('search', error);
@@ -316,23 +382,61 @@ export class ElasticArticleStore implements ArticleStore {
       ((response.aggregations?.[name] as estypes.AggregationsStringTermsAggregate | undefined)?.buckets as estypes.AggregationsStringTermsBucket[] ?? []).map(
         (bucket) => ({ key: String(bucket.key), count: bucket.doc_count }),
       );
+    const hits = response.hits.hits.map((hit) => {
+      const article = this.fromSource(hit._source ?? {});
+      return { article, score: byRelevance ? (hit._score ?? 0) : 0, highlights: positive ? highlightArticle(article, parsed) : {} };
+    });
+    const rows = (response.aggregations?.rows as estypes.AggregationsCardinalityAggregate | undefined)?.value;
     return {
-      total: typeof total === 'number' ? total : (total?.value ?? 0),
+      total: collapsed ? (rows ?? 0) : typeof total === 'number' ? total : (total?.value ?? 0),
       page,
       size,
-      hits: response.hits.hits.map((hit) => {
-        const article = this.fromSource(hit._source ?? {});
-        return { article, score: byRelevance ? (hit._score ?? 0) : 0, highlights: positive ? highlightArticle(article, parsed) : {} };
-      }),
+      hits: collapsed ? withStoryRows(hits, await this.storyCounts(hits)) : hits,
       facets: { topics: buckets('topics'), sources: buckets('sources'), languages: buckets('languages') },
     };
+  }
+
+  /** Articles, languages and sources of the stories of these hits, over all their stored articles. */
+  private async storyCounts(hits: SearchHit[]): Promise<Map<string, StoryCounts>> {
+    const storyIds = [...new Set(hits.flatMap((hit) => (hit.article.storyId ? [hit.article.storyId] : [])))];
+    const counts = new Map<string, StoryCounts>();
+    if (storyIds.length === 0) return counts;
+    type StoryBucket = { key: string; doc_count: number; languages: { buckets: { key: string }[] }; sources: { buckets: unknown[] } };
+    let response: estypes.SearchResponse<unknown>;
+    try {
+      response = await this.client.search({
+        index: this.alias,
+        size: 0,
+        query: { terms: { storyId: storyIds } },
+        aggs: {
+          stories: {
+            terms: { field: 'storyId', size: storyIds.length },
+            // terms, not cardinality, for sources: exact, and a story has few.
+            aggs: { languages: { terms: { field: 'language', size: 50 } }, sources: { terms: { field: 'sourceId', size: 1000 } } },
+          },
+        },
+      });
+    } catch (error) {
+      throw unavailable('story counts', error);
+    }
+    for (const bucket of (response.aggregations?.stories as { buckets: StoryBucket[] } | undefined)?.buckets ?? []) {
+      counts.set(bucket.key, {
+        articleCount: bucket.doc_count,
+        languages: bucket.languages.buckets.map((language) => language.key),
+        sourceCount: bucket.sources.buckets.length,
+      });
+    }
+    return counts;
   }
 
   async setStories(stories: ReadonlyMap<string, string>): Promise<string[]> {
     if (stories.size === 0) return [];
     try {
       const result = await this.client.bulk({
-        operations: [...stories].flatMap(([id, storyId]) => [{ update: { _index: this.alias, _id: id, retry_on_conflict: 3 } }, { doc: { storyId } }]),
+        operations: [...stories].flatMap(([id, storyId]) => [
+          { update: { _index: this.alias, _id: id, retry_on_conflict: 3 } },
+          { doc: { storyId, storyKey: storyId } },
+        ]),
       });
       const found: string[] = [];
       for (const item of result.items) {

@@ -56,6 +56,32 @@ describe('SqliteArticleStore', () => {
     await store.close();
   });
 
+  it('collapses by the stories a database written before the story column recorded', async () => {
+    const db = new Database(':memory:');
+    // The tables as the version before the story column made them; the story sat in the document only.
+    db.exec(`
+      CREATE TABLE search_articles (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, source_id TEXT NOT NULL, language TEXT NOT NULL, at TEXT NOT NULL);
+      CREATE TABLE search_docs (rid INTEGER PRIMARY KEY, doc TEXT NOT NULL, html TEXT);`);
+    const storyId = 'story-' + 'c'.repeat(20);
+    [FIXTURES.scoRussian, FIXTURES.scoChinese, FIXTURES.chineseMeeting].forEach((article, i) => {
+      const doc = article === FIXTURES.chineseMeeting ? article : { ...article, storyId };
+      db.prepare('INSERT INTO search_articles (rid, id, source_id, language, at) VALUES (?, ?, ?, ?, ?)').run(i + 1, article.id, article.sourceId, article.language, article.publishedAt);
+      db.prepare('INSERT INTO search_docs (rid, doc) VALUES (?, ?)').run(i + 1, JSON.stringify(doc));
+    });
+
+    const store = new SqliteArticleStore({ db, closeDatabase: true });
+    await store.init();
+    const result = await store.search({ collapse: 'story', sort: 'date' });
+    expect(result.total).toBe(2);
+    expect(result.hits.map((hit) => [hit.article.id, hit.story?.articleCount])).toEqual([
+      [FIXTURES.chineseMeeting.id, undefined],
+      [FIXTURES.scoChinese.id, 2],
+    ]);
+    await store.init();
+    expect((await store.search({ collapse: 'story' })).total).toBe(2);
+    await store.close();
+  });
+
   it('answers a page past the 10,000th result as not found (PAGE_NOT_FOUND, 404)', async () => {
     const store = new SqliteArticleStore({ db: new Database(':memory:'), closeDatabase: true });
     await store.init();

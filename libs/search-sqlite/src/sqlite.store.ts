@@ -7,9 +7,11 @@ import {
   ArticleStore,
   BulkResult,
   FacetBucket,
+  SearchHit,
   SearchQuery,
   SearchResult,
   StoreHealth,
+  StoryCounts,
   TopicDayCount,
   dateRangeOf,
   effectiveDate,
@@ -17,6 +19,7 @@ import {
   pagingOf,
   textQueryOf,
   upsertCheckingEach,
+  withStoryRows,
 } from '@monitor/search';
 
 export interface SqliteStoreOptions {
@@ -38,8 +41,9 @@ export class SqliteStoreError extends MonitorError {
 
 interface Prepared {
   findRid: Database.Statement<[string], { rid: number }>;
-  insertArticle: Database.Statement<[string, string, string, string]>;
-  updateArticle: Database.Statement<[string, string, string, string, number]>;
+  insertArticle: Database.Statement<[string, string, string, string, string | null]>;
+  updateArticle: Database.Statement<[string, string, string, string, string | null, number]>;
+  setStory: Database.Statement<[string, number]>;
   putDoc: Database.Statement<[number, string, string | null]>;
   updateDoc: Database.Statement<[string, number]>;
   deleteFts: Database.Statement<[number]>;
@@ -77,7 +81,8 @@ export class SqliteArticleStore implements ArticleStore {
         id TEXT NOT NULL UNIQUE,
         source_id TEXT NOT NULL,
         language TEXT NOT NULL,
-        at TEXT NOT NULL
+        at TEXT NOT NULL,
+        story_id TEXT
       );
       -- Documents apart from the filter columns, so counts and facets scan narrow rows; the display
       -- HTML apart from the document, so search pages do not read or parse it.
@@ -94,10 +99,20 @@ export class SqliteArticleStore implements ArticleStore {
     // A database written before the HTML was kept has the table without the column.
     const docColumns = this.db.prepare('PRAGMA table_info(search_docs)').all() as { name: string }[];
     if (!docColumns.some((column) => column.name === 'html')) this.db.exec('ALTER TABLE search_docs ADD COLUMN html TEXT');
+    // One written before stories has no story column: add it and fill it from the documents, once.
+    const articleColumns = this.db.prepare('PRAGMA table_info(search_articles)').all() as { name: string }[];
+    if (!articleColumns.some((column) => column.name === 'story_id')) {
+      this.db.transaction(() => {
+        this.db.exec('ALTER TABLE search_articles ADD COLUMN story_id TEXT');
+        this.db.exec(`UPDATE search_articles SET story_id = (SELECT json_extract(d.doc, '$.storyId') FROM search_docs d WHERE d.rid = search_articles.rid)`);
+      }).immediate();
+    }
+    this.db.exec('CREATE INDEX IF NOT EXISTS search_articles_story ON search_articles (story_id) WHERE story_id IS NOT NULL');
     this.statements = {
       findRid: this.db.prepare('SELECT rid FROM search_articles WHERE id = ?'),
-      insertArticle: this.db.prepare('INSERT INTO search_articles (id, source_id, language, at) VALUES (?, ?, ?, ?)'),
-      updateArticle: this.db.prepare('UPDATE search_articles SET id = ?, source_id = ?, language = ?, at = ? WHERE rid = ?'),
+      insertArticle: this.db.prepare('INSERT INTO search_articles (id, source_id, language, at, story_id) VALUES (?, ?, ?, ?, ?)'),
+      updateArticle: this.db.prepare('UPDATE search_articles SET id = ?, source_id = ?, language = ?, at = ?, story_id = ? WHERE rid = ?'),
+      setStory: this.db.prepare('UPDATE search_articles SET story_id = ? WHERE rid = ?'),
       putDoc: this.db.prepare('INSERT OR REPLACE INTO search_docs (rid, doc, html) VALUES (?, ?, ?)'),
       updateDoc: this.db.prepare('UPDATE search_docs SET doc = ? WHERE rid = ?'),
       deleteFts: this.db.prepare('DELETE FROM search_fts WHERE rowid = ?'),
@@ -148,11 +163,11 @@ export class SqliteArticleStore implements ArticleStore {
         let rid: number;
         if (existing) {
           rid = existing.rid;
-          sql.updateArticle.run(article.id, article.sourceId, article.language, at, rid);
+          sql.updateArticle.run(article.id, article.sourceId, article.language, at, article.storyId ?? null, rid);
           sql.deleteFts.run(rid);
           sql.deleteTopics.run(rid);
         } else {
-          rid = Number(sql.insertArticle.run(article.id, article.sourceId, article.language, at).lastInsertRowid);
+          rid = Number(sql.insertArticle.run(article.id, article.sourceId, article.language, at, article.storyId ?? null).lastInsertRowid);
         }
         sql.putDoc.run(rid, doc, html ?? null);
         sql.insertFts.run(rid, title, body);
@@ -208,14 +223,31 @@ export class SqliteArticleStore implements ArticleStore {
     }
     const filters = where.map((condition) => ` AND ${condition}`).join('');
     const base = matchExpr
-      ? `SELECT a.rid, a.source_id, a.language FROM search_articles a
+      ? `SELECT a.rid, a.source_id, a.language, a.story_id, a.id FROM search_articles a
          WHERE a.rid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)${filters}`
-      : `SELECT a.rid, a.source_id, a.language FROM search_articles a WHERE 1${filters}`;
+      : `SELECT a.rid, a.source_id, a.language, a.story_id, a.id FROM search_articles a WHERE 1${filters}`;
     const baseParams = matchExpr ? [matchExpr, ...params] : params;
 
-    const total = this.statement<{ n: number }>(`SELECT count(*) AS n FROM (${base})`).get(...baseParams)!.n;
+    const collapsed = query.collapse === 'story';
+    const total = this.statement<{ n: number }>(
+      collapsed ? `SELECT count(DISTINCT coalesce(story_id, id)) AS n FROM (${base})` : `SELECT count(*) AS n FROM (${base})`,
+    ).get(...baseParams)!.n;
     let rows: { doc: string; score: number }[];
-    if (matchExpr && query.sort !== 'date') {
+    if (collapsed) {
+      // Each story's best-ranked article, in the order Elasticsearch's field collapsing gives.
+      const ranked =
+        matchExpr && query.sort !== 'date'
+          ? { sql: `SELECT a.rid, a.at, a.id, coalesce(a.story_id, a.id) AS g, -bm25(search_fts, ?, 1.0) AS score FROM search_fts
+                    JOIN search_articles a ON a.rid = search_fts.rowid WHERE search_fts MATCH ?${filters}`, params: [this.titleWeight, matchExpr, ...params] }
+          : { sql: `SELECT b.rid, a.at, a.id, coalesce(a.story_id, a.id) AS g, 0 AS score FROM (${base}) b JOIN search_articles a ON a.rid = b.rid`, params: baseParams };
+      rows = this.statement<{ doc: string; score: number }>(
+        `SELECT d.doc, p.score FROM (
+           SELECT rid, at, id, score FROM (
+             SELECT m.*, row_number() OVER (PARTITION BY g ORDER BY score DESC, at DESC, id) AS n FROM (${ranked.sql}) m)
+           WHERE n = 1 ORDER BY score DESC, at DESC, id LIMIT ? OFFSET ?) p
+         JOIN search_docs d ON d.rid = p.rid ORDER BY p.score DESC, p.at DESC, p.id`,
+      ).all(...ranked.params, size, offset);
+    } else if (matchExpr && query.sort !== 'date') {
       rows = this.statement<{ doc: string; score: number }>(
         `SELECT d.doc, p.score FROM (
            SELECT a.rid, a.at, a.id, -bm25(search_fts, ?, 1.0) AS score FROM search_fts JOIN search_articles a ON a.rid = search_fts.rowid
@@ -243,16 +275,26 @@ export class SqliteArticleStore implements ArticleStore {
       languages: buckets(`SELECT language AS key, count(*) AS count FROM (${base}) GROUP BY language ORDER BY count DESC, key LIMIT 50`),
     };
 
-    return {
-      total,
-      page,
-      size,
-      hits: rows.map((row) => {
-        const article = JSON.parse(row.doc) as StoredArticle;
-        return { article, score: row.score, highlights: highlight ? highlightArticle(article, parsed) : {} };
-      }),
-      facets,
-    };
+    const hits = rows.map((row) => {
+      const article = JSON.parse(row.doc) as StoredArticle;
+      return { article, score: row.score, highlights: highlight ? highlightArticle(article, parsed) : {} };
+    });
+    return { total, page, size, hits: collapsed ? withStoryRows(hits, this.storyCounts(hits)) : hits, facets };
+  }
+
+  /** Articles, languages and sources of the stories of these hits, over all their stored articles. */
+  private storyCounts(hits: SearchHit[]): Map<string, StoryCounts> {
+    const storyIds = [...new Set(hits.flatMap((hit) => (hit.article.storyId ? [hit.article.storyId] : [])))];
+    const counts = new Map<string, StoryCounts>();
+    if (storyIds.length === 0) return counts;
+    const rows = this.statement<{ story_id: string; articles: number; languages: string; sources: number }>(
+      `SELECT story_id, count(*) AS articles, json_group_array(DISTINCT language) AS languages, count(DISTINCT source_id) AS sources
+       FROM search_articles WHERE story_id IN (${storyIds.map(() => '?').join(', ')}) GROUP BY story_id`,
+    ).all(...storyIds);
+    for (const row of rows) {
+      counts.set(row.story_id, { articleCount: row.articles, languages: JSON.parse(row.languages) as string[], sourceCount: row.sources });
+    }
+    return counts;
   }
 
   async setStories(stories: ReadonlyMap<string, string>): Promise<string[]> {
@@ -264,7 +306,10 @@ export class SqliteArticleStore implements ArticleStore {
           const row = sql.getDoc.get(id);
           if (!row) continue;
           const article = JSON.parse(row.doc) as StoredArticle;
-          if (article.storyId !== storyId) sql.updateDoc.run(JSON.stringify({ ...article, storyId }), row.rid);
+          if (article.storyId !== storyId) {
+            sql.updateDoc.run(JSON.stringify({ ...article, storyId }), row.rid);
+            sql.setStory.run(storyId, row.rid);
+          }
           found.push(id);
         }
         return found;

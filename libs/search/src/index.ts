@@ -5,3 +5,4 @@ export * from './stored-article';
 export * from './search-request';
 export * from './story-store.port';
 export * from './story-listing';
+export * from './story-rows';

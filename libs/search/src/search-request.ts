@@ -31,6 +31,10 @@ export const SearchRequestSchema = z.preprocess(
       page: z.coerce.number().int().min(1).max(1000).default(1).meta({ description: '1-based page number' }),
       size: z.coerce.number().int().min(1).max(100).default(20).meta({ description: 'Hits per page' }),
       sort: z.enum(['relevance', 'date']).optional().meta({ description: 'relevance (the default with `q`) or newest first' }),
+      collapse: z.enum(['story'], { message: 'story (or leave it out for one row per article)' }).optional().meta({
+        description:
+          'story: one row per story, its best-ranked matching article standing for it, with `story` ({ id, articleCount, languages, otherLanguages, sourceCount }, counted over the whole story); an article without a story is a row of its own. `total` and the pages then count rows; facets still count articles',
+      }),
     })
     // `from` after `to` is no error: the range holds nothing, so the answer is empty.
     .superRefine((query, ctx) => {

@@ -34,6 +34,11 @@ export interface SearchQuery {
   page?: number;
   size?: number;
   sort?: 'relevance' | 'date';
+  /**
+   * `story`: one row per story, the best-ranked matching article of each standing for it (an
+   * article without a story is a row of its own); `total` then counts rows, not articles.
+   */
+  collapse?: 'story';
 }
 
 export interface FacetBucket {
@@ -46,9 +51,26 @@ export interface SearchHit {
   score: number;
   /** HTML-escaped snippets in which the matched words are wrapped in <mark>...</mark>. */
   highlights: { title?: string[]; text?: string[] };
+  /** With `collapse: 'story'`, the story this row stands for (absent for an article without one). */
+  story?: StoryRowSummary;
+}
+
+/**
+ * A collapsed row's story, counted over all its stored articles (not only those that matched), so
+ * that a search filtered to English still says the story is also reported in Russian and Chinese.
+ */
+export interface StoryRowSummary {
+  id: string;
+  articleCount: number;
+  /** Every language the story is reported in, sorted. */
+  languages: string[];
+  /** Those other than the language of the article standing for the story ("also in ru, zh"). */
+  otherLanguages: string[];
+  sourceCount: number;
 }
 
 export interface SearchResult {
+  /** Matching articles; with `collapse: 'story'`, rows (stories plus articles without a story). */
   total: number;
   page: number;
   size: number;

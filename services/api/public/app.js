@@ -10,6 +10,7 @@ import { ARTICLE_SANDBOX, articleFrameDocument, markOnlyHtml, safeHref } from '.
 const html = htm.bind(h);
 const KEY_STORAGE = 'monitor.apiKey';
 const EMPTY = new Set();
+const EMPTY_SEARCH = { q: '', topics: [], sources: [], languages: [], from: '', to: '', page: 1, collapse: true };
 
 class ApiError extends Error {
   constructor(status, message) {
@@ -133,16 +134,35 @@ function TopicChips({ topics, labels }) {
   return topics.map((t) => html`<span class="chip topic" title=${labels[t.id] ?? t.id}>${t.id}${t.score !== undefined ? html` <small>${Math.round(t.score)}</small>` : null}</span> `);
 }
 
-function AlertItem({ alert, labels, now }) {
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+// A story as a link that opens it in the page (GET /stories/:id; the JSON itself in a new tab).
+function StoryLink({ storyId, onOpenStory, children }) {
+  return html`<a class="story-link" href=${`/stories/${encodeURIComponent(storyId)}`} data-story-id=${storyId}
+    onClick=${(e) => (e.button === 0 && !e.ctrlKey && !e.metaKey ? (e.preventDefault(), onOpenStory(storyId)) : undefined)}>${children}</a>`;
+}
+
+// Alerts of kind `story` and `story.updated` carry the story as it stood (the alerts.v1 contract).
+function AlertStory({ alert, onOpenStory }) {
+  if (!alert.storyId || !(alert.kind === 'story' || alert.kind === 'story.updated')) return null;
+  const story = alert.story;
+  return html`<div class="alert-story meta">
+    <${StoryLink} storyId=${alert.storyId} onOpenStory=${onOpenStory}>${alert.kind === 'story.updated' ? 'story updated' : 'story'}</${StoryLink}>
+    ${story ? html` · <span class="story-languages">${story.languages.join(', ')}</span> · <span class="story-count">${plural(story.articleCount, 'article')}</span> · ${plural(story.sources.length, 'source')}` : null}
+  </div>`;
+}
+
+function AlertItem({ alert, labels, now, onOpenStory }) {
   const href = safeHref(alert.url);
-  return html`<li class="alert-item" data-alert-id=${alert.id} data-article-id=${alert.articleId ?? ''}>
-    <span class=${`kind kind-${alert.kind}`}>${alert.kind}</span>
+  return html`<li class="alert-item" data-alert-id=${alert.id} data-article-id=${alert.articleId ?? ''} data-kind=${alert.kind} data-story-id=${alert.storyId ?? ''}>
+    <span class=${`kind kind-${alert.kind.replace('.', '-')}`}>${alert.kind}</span>
     ${href ? html`<a class="title" href=${href} rel="noopener noreferrer" target="_blank">${alert.title}</a>` : html`<span class="title">${alert.title}</span>`}
+    <${AlertStory} alert=${alert} onOpenStory=${onOpenStory} />
     <div class="meta"><${TopicChips} topics=${alert.topics} labels=${labels} /> ${alert.sourceId ? html`<code>${alert.sourceId}</code>` : null} · <${Time} iso=${alert.createdAt} now=${now} />${alert.subscriptions > 1 ? html` · ${alert.subscriptions} subscriptions` : null}</div>
   </li>`;
 }
 
-function Alerts({ alerts, mine, keyState, labels, now }) {
+function Alerts({ alerts, mine, keyState, labels, now, onOpenStory }) {
   if (!alerts) return null;
   return html`<section id="alerts" class="panel">
     <h2>Alerts</h2>
@@ -159,11 +179,11 @@ function Alerts({ alerts, mine, keyState, labels, now }) {
       : null}
     ${keyState === 'ok'
       ? html`<h3>Your alerts <small>live</small></h3>
-          ${mine.length ? html`<ul class="alerts mine">${mine.map((a) => html`<${AlertItem} key=${a.id} alert=${a} labels=${labels} now=${now} />`)}</ul>` : html`<p class="muted">None yet; new ones appear here.</p>`}`
+          ${mine.length ? html`<ul class="alerts mine">${mine.map((a) => html`<${AlertItem} key=${a.id} alert=${a} labels=${labels} now=${now} onOpenStory=${onOpenStory} />`)}</ul>` : html`<p class="muted">None yet; new ones appear here.</p>`}`
       : null}
     <h3>Recent alerts <small>all subscriptions</small></h3>
     ${alerts.recent.length
-      ? html`<ul class="alerts recent">${alerts.recent.map((a) => html`<${AlertItem} key=${a.id} alert=${a} labels=${labels} now=${now} />`)}</ul>`
+      ? html`<ul class="alerts recent">${alerts.recent.map((a) => html`<${AlertItem} key=${a.id} alert=${a} labels=${labels} now=${now} onOpenStory=${onOpenStory} />`)}</ul>`
       : html`<p class="muted">No alerts yet.</p>`}
   </section>`;
 }
@@ -209,7 +229,49 @@ function ArticleView({ id, onClose }) {
   </article>`;
 }
 
-function Search({ request, setRequest, labels }) {
+// One story as GET /stories/:id gives it: its reports across sources and languages, oldest first.
+function StoryView({ id, onClose, now }) {
+  const [story, setStory] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    let cancelled = false;
+    setStory(null);
+    api(`/stories/${encodeURIComponent(id)}`)
+      .then((data) => !cancelled && (setStory(data), setError(null)))
+      .catch((e) => !cancelled && setError(e.message));
+    return () => (cancelled = true);
+  }, [id]);
+  return html`<section id="story" class="panel wide" data-story-id=${id}>
+    <button type="button" class="link close" onClick=${onClose}>Close</button>
+    <h2>Story ${story ? html`<small>${plural(story.articleCount, 'article')} · ${story.languages.join(', ')} · ${plural(story.sources.length, 'source')} · first seen <${Time} iso=${story.firstSeen} now=${now} />, last <${Time} iso=${story.lastSeen} now=${now} /></small>` : null}</h2>
+    ${error ? html`<p class="bad">${error}</p>` : null}
+    ${story
+      ? html`<h3 class="story-title">${story.title}</h3>
+          <table class="story-articles">
+            <thead><tr><th>Language</th><th>Source</th><th>Article</th><th>Published</th></tr></thead>
+            <tbody>${story.articles.map((a) => {
+              const href = safeHref(a.url);
+              return html`<tr class="story-article" data-article-id=${a.id} data-language=${a.language} data-source-id=${a.sourceId}>
+                <td>${a.language}</td><td>${a.sourceName ?? a.sourceId}${a.sourceName ? html`<br /><code>${a.sourceId}</code>` : null}</td>
+                <td>${href ? html`<a href=${href} rel="noopener noreferrer" target="_blank">${a.title}</a>` : a.title}</td>
+                <td>${a.publishedAt.slice(0, 10)}</td></tr>`;
+            })}</tbody>
+          </table>`
+      : null}
+  </section>`;
+}
+
+// A collapsed row's story: "also in ru, zh · 4 sources", and the story's articles a click away.
+function HitStory({ story, onOpenStory }) {
+  // A story of one article so far says nothing a lone article does not.
+  if (!story || story.articleCount < 2) return null;
+  return html`<div class="hit-story meta" data-story-id=${story.id}>
+    ${story.otherLanguages.length ? html`<span class="also-in">also in ${story.otherLanguages.join(', ')}</span> · ` : null}<span class="source-count">${plural(story.sourceCount, 'source')}</span>
+    · <${StoryLink} storyId=${story.id} onOpenStory=${onOpenStory}>story of ${plural(story.articleCount, 'article')}</${StoryLink}>
+  </div>`;
+}
+
+function Search({ request, setRequest, labels, onOpenStory }) {
   const [result, setResult] = useState(null);
   const [opened, setOpened] = useState(null);
   const [error, setError] = useState(null);
@@ -225,6 +287,7 @@ function Search({ request, setRequest, labels }) {
     params.set('sort', request.q ? 'relevance' : 'date');
     params.set('page', String(request.page));
     params.set('size', '10');
+    if (request.collapse) params.set('collapse', 'story');
     let cancelled = false;
     api(`/search?${params}`)
       .then((data) => !cancelled && (setResult(data), setError(null)))
@@ -241,8 +304,10 @@ function Search({ request, setRequest, labels }) {
     <form class="search-form" onSubmit=${(e) => (e.preventDefault(), setRequest({ ...request, q: draft.trim(), page: 1 }))}>
       <input type="search" name="q" placeholder='Words or "a phrase", e.g. heroin Afghanistan' value=${draft} onInput=${(e) => setDraft(e.currentTarget.value)} />
       <button type="submit">Search</button>
+      <label class="collapse-toggle" title="One row per story: the best match of each story stands for its reports in other sources and languages">
+        <input type="checkbox" name="collapse" checked=${request.collapse} onChange=${(e) => setRequest({ ...request, collapse: e.currentTarget.checked, page: 1 })} /> Group by story</label>
       ${request.topics.length || request.sources.length || request.languages.length || request.from || request.q
-        ? html`<button type="button" class="link" onClick=${() => setRequest({ q: '', topics: [], sources: [], languages: [], from: '', to: '', page: 1 })}>Clear</button>`
+        ? html`<button type="button" class="link" onClick=${() => setRequest({ ...EMPTY_SEARCH, collapse: request.collapse })}>Clear</button>`
         : null}
     </form>
     ${request.from ? html`<p class="muted">Published ${request.from}${request.to && request.to !== request.from ? ` to ${request.to}` : ''}</p>` : null}
@@ -255,7 +320,7 @@ function Search({ request, setRequest, labels }) {
             <${Facet} name="languages" buckets=${result.facets.languages} selected=${request.languages} onToggle=${toggle} />
           </aside>
           <div class="hits">
-            <p class="muted total">${result.total} article${result.total === 1 ? '' : 's'}</p>
+            <p class="muted total">${request.collapse ? `${plural(result.total, 'result')}, grouped by story` : plural(result.total, 'article')}</p>
             ${opened ? html`<${ArticleView} key=${opened} id=${opened} onClose=${() => setOpened(null)} />` : null}
             <ol class="hits-list">
               ${result.hits.map((hit) => {
@@ -265,6 +330,7 @@ function Search({ request, setRequest, labels }) {
                 return html`<li class="hit" data-article-id=${a.id}>
                   <h3>${href ? html`<a href=${href} rel="noopener noreferrer" target="_blank"><${Highlight} snippet=${title} fallback=${a.title} /></a>` : html`<${Highlight} snippet=${title} fallback=${a.title} />`}</h3>
                   <div class="meta"><code>${a.sourceId}</code> · ${a.language} · ${a.publishedAt ? a.publishedAt.slice(0, 10) : 'undated'} <button type="button" class="link open-article" onClick=${() => setOpened(a.id)}>Read</button></div>
+                  <${HitStory} story=${hit.story} onOpenStory=${onOpenStory} />
                   <div class="evidence">
                     ${(hit.highlights.text ?? []).slice(0, 2).map((snippet) => html`<p>…<${Highlight} snippet=${snippet} fallback=${''} />…</p>`)}
                     ${!hit.highlights.text?.length ? html`<p>${a.text.slice(0, 240)}${a.text.length > 240 ? '…' : ''}</p>` : null}
@@ -371,7 +437,13 @@ function App() {
   const [keyState, setKeyState] = useState(apiKey ? 'checking' : 'none');
   const [subscriptions, setSubscriptions] = useState([]);
   const [mine, setMine] = useState([]);
-  const [request, setRequest] = useState({ q: '', topics: [], sources: [], languages: [], from: '', to: '', page: 1 });
+  const [request, setRequest] = useState(EMPTY_SEARCH);
+  const [openStory, setOpenStory] = useState(null);
+  const showStory = (id) => {
+    setOpenStory(id);
+    // After it renders: the panel sits under the alerts, above search.
+    setTimeout(() => document.getElementById('story')?.scrollIntoView({ behavior: 'smooth' }), 0);
+  };
 
   const live = useEventSource('/ops/stream', setOverview, 'overview');
   useEffect(() => {
@@ -406,7 +478,7 @@ function App() {
   useEventSource(keyState === 'ok' ? `/alerts/stream?api_key=${encodeURIComponent(apiKey)}` : null, (alert) => setMine((list) => [alert, ...list.filter((a) => a.id !== alert.id)].slice(0, 50)), 'alert');
 
   const pick = (topic, day) => {
-    setRequest({ q: '', topics: [topic], sources: [], languages: [], from: day ?? '', to: day ?? '', page: 1 });
+    setRequest({ ...EMPTY_SEARCH, collapse: request.collapse, topics: [topic], from: day ?? '', to: day ?? '' });
     document.getElementById('search')?.scrollIntoView({ behavior: 'smooth' });
   };
 
@@ -421,12 +493,13 @@ function App() {
     <main>
       <${Sources} sources=${overview?.sources} now=${now} />
       <${Pipeline} pipeline=${overview?.pipeline} now=${now} />
-      <${Alerts} alerts=${overview?.alerts} mine=${mine} keyState=${keyState} labels=${labels} now=${now} />
+      <${Alerts} alerts=${overview?.alerts} mine=${mine} keyState=${keyState} labels=${labels} now=${now} onOpenStory=${showStory} />
+      ${openStory ? html`<${StoryView} key=${openStory} id=${openStory} now=${now} onClose=${() => setOpenStory(null)} />` : null}
       <section id="topics" class="panel wide">
         <h2>Topics <small>articles per day, last 30 days; red rings mark spikes; click a topic or a spike to see its articles</small></h2>
         <${TopicChart} timeline=${timeline} labels=${labels} hidden=${EMPTY} onPick=${pick} />
       </section>
-      <${Search} request=${request} setRequest=${setRequest} labels=${labels} />
+      <${Search} request=${request} setRequest=${setRequest} labels=${labels} onOpenStory=${showStory} />
       <${Subscriptions} apiKey=${apiKey} keyState=${keyState} subscriptions=${subscriptions} reload=${reloadSubscriptions} labels=${labels} topicIds=${topicIds} />
     </main>`;
 }

@@ -19,9 +19,14 @@ export class SearchController {
     summary: 'Full-text search over titles and texts (English, Russian, Chinese), with filters, facets and highlights',
     description:
       'Repeat a filter or separate values with commas: `topics=precursors,golden-triangle`. Highlights are HTML-escaped snippets with matches in <mark>. ' +
+      'With `collapse=story` each story is one row (its best-ranked matching article, with `story`: how many articles, which languages and other languages, how many sources, over the whole story); ' +
+      '`total` and the pages then count rows (stories, and articles not in a story yet) and facets still count articles. ' +
       'An unknown parameter is a 400 naming it.',
   })
-  @ApiOkResponse({ description: '{ total, page, size, hits: [{ article, score, highlights }], facets: { topics, sources, languages } }' })
+  @ApiOkResponse({
+    description:
+      '{ total, page, size, hits: [{ article, score, highlights, story? }], facets: { topics, sources, languages } }; `story` ({ id, articleCount, languages, otherLanguages, sourceCount }) only with collapse=story',
+  })
   @ApiError(404, 'The page is past the first 10000 results, the most any search pages through (page × size > 10000; PAGE_NOT_FOUND)')
   search(@Query() query: SearchRequest): Promise<SearchResult> {
     return this.store.search(query);

@@ -300,6 +300,93 @@ export function describeStoreContract(name: string, context: StoreContractContex
       });
     });
 
+    describe('collapsed by story', () => {
+      // Three SCO reports in Russian and Chinese from two sources are one story, two UNODC reports another.
+      const SCO = 'story-' + 'a'.repeat(20);
+      const UNODC = 'story-' + 'b'.repeat(20);
+      let stories: ArticleStore;
+      const collapsed = (query: SearchQuery) => stories.search({ ...query, collapse: 'story' });
+      /** The rows a collapse must give: the first hit of each story (or lone article) in the uncollapsed order. */
+      const firstOfEachStory = (result: SearchResult) => {
+        const seen = new Set<string>();
+        return result.hits.filter((hit) => {
+          const key = hit.article.storyId ?? hit.article.id;
+          if (seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        });
+      };
+
+      beforeAll(async () => {
+        stories = await fresh();
+        expect((await stories.upsertMany(ALL_FIXTURES)).failed).toEqual([]);
+        await stories.setStories(
+          new Map([
+            [FIXTURES.scoRussian.id, SCO],
+            [FIXTURES.scoChinese.id, SCO],
+            [FIXTURES.precursorsUndated.id, SCO],
+          ]),
+        );
+        // An article may also arrive with its story already known (the indexer after the story stage).
+        await stories.upsertMany([{ ...FIXTURES.heroinRoutes, storyId: UNODC }, { ...FIXTURES.onlineMarkets, storyId: UNODC }]);
+        await stories.refresh();
+      });
+
+      it('gives one row per story, its newest article standing for it, and counts rows', async () => {
+        const result = await collapsed({ sort: 'date' });
+        expect(result.total).toBe(4);
+        expect(result.hits.map((hit) => hit.article.id)).toEqual(
+          [FIXTURES.precursorsUndated, FIXTURES.chineseMeeting, FIXTURES.cannabisDebate, FIXTURES.onlineMarkets].map((a) => a.id),
+        );
+        expect(result.hits.map((hit) => hit.story?.id)).toEqual([SCO, undefined, undefined, UNODC]);
+        expect(result.hits[1]).not.toHaveProperty('story');
+        expect(result.hits[0].story).toEqual({ id: SCO, articleCount: 3, languages: ['ru', 'zh'], otherLanguages: ['zh'], sourceCount: 2 });
+        expect(result.hits[3].story).toEqual({ id: UNODC, articleCount: 2, languages: ['en'], otherLanguages: [], sourceCount: 1 });
+        // Facets still count articles.
+        expect(result.facets.languages).toEqual([
+          { key: 'en', count: 3 },
+          { key: 'ru', count: 2 },
+          { key: 'zh', count: 2 },
+        ]);
+      });
+
+      it('counts a story over all its articles, also those the filters leave out', async () => {
+        const result = await collapsed({ languages: ['zh'], sort: 'date' });
+        expect(result.total).toBe(2);
+        expect(result.hits.map((hit) => hit.article.id)).toEqual([FIXTURES.chineseMeeting.id, FIXTURES.scoChinese.id]);
+        expect(result.hits[1].story).toEqual({ id: SCO, articleCount: 3, languages: ['ru', 'zh'], otherLanguages: ['ru'], sourceCount: 2 });
+      });
+
+      it('lets the best-ranked matching article stand for its story', async () => {
+        for (const q of ['heroin OR darknet OR cannabis', 'наркотиков OR прекурсорами OR 禁毒', 'Afghanistan OR markets']) {
+          const plain = await stories.search({ q, size: 100 });
+          const rows = await collapsed({ q, size: 100 });
+          const expected = firstOfEachStory(plain);
+          expect({ q, rows: rows.hits.map((hit) => hit.article.id) }).toEqual({ q, rows: expected.map((hit) => hit.article.id) });
+          expect(rows.total).toBe(expected.length);
+          expect(rows.hits.map((hit) => hit.score)).toEqual(expected.map((hit) => hit.score));
+          expect(rows.hits.map((hit) => hit.highlights)).toEqual(expected.map((hit) => hit.highlights));
+        }
+      });
+
+      it('pages through rows, each page counting every row', async () => {
+        const all = (await collapsed({ sort: 'date' })).hits.map((hit) => hit.article.id);
+        const seen: string[] = [];
+        for (let page = 1; page <= 3; page++) {
+          const result = await collapsed({ sort: 'date', page, size: 2 });
+          expect(result).toMatchObject({ total: 4, page, size: 2 });
+          seen.push(...result.hits.map((hit) => hit.article.id));
+        }
+        expect(seen).toEqual(all);
+      });
+
+      it('keeps one row per article without collapse', async () => {
+        const result = await stories.search({ sort: 'date' });
+        expect(result.total).toBe(ALL_FIXTURES.length);
+        expect(result.hits.every((hit) => hit.story === undefined)).toBe(true);
+      });
+    });
+
     describe('reading back', () => {
       it('gets an article by id, or null', async () => {
         expect(await seeded.get(FIXTURES.scoRussian.id)).toEqual(FIXTURES.scoRussian);
