@@ -41,15 +41,12 @@ describe('stories in the demo', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const api = async (path: string) => {
-    const response = await fetch(`${monitor!.baseUrl}${path}`);
-    return { status: response.status, body: await response.json() };
-  };
+  const api = async <T>(path: string): Promise<T> => (await (await fetch(`${monitor!.baseUrl}${path}`)).json()) as T;
 
   it('shows the SCO meeting in English, Russian and Chinese as one story, with no other article in it and no story much bigger', async () => {
     const stories = await eventually(
       async () => {
-        const listed: StorySummary[] = (await api('/stories?limit=100')).body.stories ?? [];
+        const listed = (await api<{ stories?: StorySummary[] }>('/stories?limit=100')).stories ?? [];
         return listed.reduce((n, s) => n + s.articleCount, 0) === samples.length ? listed : undefined;
       },
       `all ${samples.length} demo articles to be in stories`,
@@ -59,9 +56,7 @@ describe('stories in the demo', () => {
     const biggest = Math.max(...stories.map((s) => s.articleCount));
     expect(biggest).toBeLessThanOrEqual(MOST_ARTICLES_IN_A_STORY);
 
-    const opened: Array<{ id: string; languages: string[]; articles: Array<{ title: string; language: string }> }> = await Promise.all(
-      stories.map(async (s) => (await api(`/stories/${s.id}`)).body),
-    );
+    const opened = await Promise.all(stories.map((s) => api<StorySummary & { articles: Array<{ title: string; language: string }> }>(`/stories/${s.id}`)));
     const meeting = opened.find((story) => story.articles.some((a) => a.title === MEETING[0].title))!;
     expect(meeting).toBeDefined();
     expect(meeting.languages).toEqual(['en', 'ru', 'zh']);
