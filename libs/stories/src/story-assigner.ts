@@ -101,7 +101,8 @@ export const DEFAULT_STORY_TUNING: StoryTuning = {
   // story took 13) and kept only as far as the first set held: pairwise F1 0.878 → 0.874, cross-
   // language precision 0.930 → 0.937, recall 0.851 → 0.844. The story sets carry no topics, so
   // topicWeight is measured on the demo only. storySupport 0.4 left the first set as it was and
-  // cut the demo's largest story over random arrival orders (5 or more articles in 38% of 200 orders, then 20%).
+  // cut the demo's largest story over 200 random arrival orders (5 or more articles in 38% of
+  // them, then in 20%).
   windowMs: 7 * 24 * 3600_000,
   halfLifeMs: 7 * 24 * 3600_000,
   sameLanguageThreshold: 0.2,
