@@ -151,6 +151,9 @@ interface Entry {
   /** The lookup that last counted this entry as a candidate, and how many features it shared then. */
   seenBy: number;
   shared: number;
+  /** The lookup that last scored this entry as a candidate, and its similarity then. */
+  scoredBy: number;
+  score: number;
 }
 
 export interface Assignment {
@@ -167,6 +170,9 @@ export interface Assignment {
  * enough for their rarity to say so.
  */
 const STOP_TERMS = new Set([...eng, ...rus].map(normalizeWord).filter(Boolean));
+
+const SUPPORT_SAMPLE = 16;
+const STORIES_TRIED = 3;
 
 export function storyIdFor(articleId: string): string {
   return `story-${createHash('sha1').update(articleId).digest('hex').slice(0, 20)}`;
@@ -238,6 +244,8 @@ export class StoryAssigner {
     const passing: Array<[Entry, number]> = [];
     for (const candidate of this.candidates(entry)) {
       const score = this.similarity(entry, candidate);
+      candidate.scoredBy = this.lookups;
+      candidate.score = score;
       const threshold = candidate.article.language === article.language ? this.tuning.sameLanguageThreshold : this.tuning.crossLanguageThreshold;
       if (score >= threshold) passing.push([candidate, score]);
     }
@@ -247,8 +255,10 @@ export class StoryAssigner {
     const tried = new Set<Story>();
     for (const [candidate, score] of passing) {
       if (tried.has(candidate.story)) continue;
+      // The closest few stories only: past them the article is more likely an event of its own.
+      if (tried.size === STORIES_TRIED) break;
       tried.add(candidate.story);
-      if (candidate.story.articleIds.length > 1 && this.support(entry, candidate.story) < this.tuning.storySupport) continue;
+      if (this.tuning.storySupport > 0 && candidate.story.articleIds.length > 1 && this.support(entry, candidate.story) < this.tuning.storySupport) continue;
       best = candidate;
       bestScore = score;
       break;
@@ -266,17 +276,20 @@ export class StoryAssigner {
   }
 
   /**
-   * How well the story's articles in the window, on average, agree that the entry belongs: each
-   * counts its similarity as a share of its threshold, at most 1.
+   * How well the story's latest articles in the window (at most SUPPORT_SAMPLE: a story that runs
+   * for weeks must not cost its length per article) agree, on average, that the entry belongs:
+   * each counts its similarity as a share of its threshold, at most 1.
    */
   private support(entry: Entry, story: Story): number {
     let sum = 0;
     let n = 0;
-    for (const id of story.articleIds) {
-      const member = this.byArticle.get(id);
+    const ids = story.articleIds;
+    for (let k = ids.length - 1; k >= 0 && n < SUPPORT_SAMPLE; k--) {
+      const member = this.byArticle.get(ids[k]);
       if (!member || member.evicted) continue;
       const threshold = member.article.language === entry.article.language ? this.tuning.sameLanguageThreshold : this.tuning.crossLanguageThreshold;
-      sum += Math.min(1, this.similarity(entry, member) / threshold);
+      const similarity = member.scoredBy === this.lookups ? member.score : this.similarity(entry, member);
+      sum += Math.min(1, similarity / threshold);
       n++;
     }
     return n ? sum / n : 1;
@@ -362,7 +375,7 @@ export class StoryAssigner {
     const indexed = new Int32Array(termIds.length + evidenceIds.length);
     indexed.set(termIds);
     indexed.set(evidenceIds, termIds.length);
-    return { article, story: undefined as unknown as Story, termIds, termWeights, evidenceIds, evidenceWeights, features, indexed, heaviest, evicted: false, seenBy: 0, shared: 0 };
+    return { article, story: undefined as unknown as Story, termIds, termWeights, evidenceIds, evidenceWeights, features, indexed, heaviest, evicted: false, seenBy: 0, shared: 0, scoredBy: 0, score: 0 };
   }
 
   /**
