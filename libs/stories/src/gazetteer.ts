@@ -68,18 +68,26 @@ export class EntityFinder {
     }
   }
 
-  /** The ids of the entities a text names; `terms` is the text's phraseTerms when already at hand. */
+  /**
+   * The ids of the entities a text names; `terms` is the text's phraseTerms when already at hand.
+   * The longest name wins where names overlap, and the words it covers name nothing else: "Shanghai
+   * Cooperation Organisation" (上海合作组织) is the SCO, not a mention of the city of Shanghai.
+   */
   find(text: string, terms = phraseTerms(text)): Set<string> {
     const found = new Set<string>();
     for (let i = 0; i < terms.length; i++) {
       const patterns = this.byFirstTerm.get(terms[i]);
       if (!patterns) continue;
+      let longest: NamePattern | undefined;
       for (const pattern of patterns) {
-        if (found.has(pattern.entity)) continue;
+        if (longest && pattern.terms.length <= longest.terms.length) continue;
         let k = 1;
         while (k < pattern.terms.length && terms[i + k] === pattern.terms[k]) k++;
-        if (k === pattern.terms.length) found.add(pattern.entity);
+        if (k === pattern.terms.length) longest = pattern;
       }
+      if (!longest) continue;
+      found.add(longest.entity);
+      i += longest.terms.length - 1;
     }
     return found;
   }

@@ -36,6 +36,24 @@ describe('StoryAssigner', () => {
     expect([...zh.story.sources].sort()).toEqual(['src', 'tass', 'xinhua']);
   });
 
+  it('does not join two languages on a body that much of the window names, and does on a country few name', () => {
+    // A UN-style window: most reports name UNODC. Texts written for this test.
+    const assigner = new StoryAssigner();
+    const filler = ['Vienna', 'Bangkok', 'Kabul', 'Tehran', 'Geneva', 'Yangon'].map((city, i) =>
+      article(`f-${i}`, 'en', `UNODC programme update from ${city}`, `UNODC staff in ${city} reported on the programme.`, t0 - (i + 1) * 3600_000, 'un'),
+    );
+    for (const f of filler) assigner.assign(f);
+    const trafficking = assigner.assign(article('en-t', 'en', 'Children are a growing share of trafficking victims, UNODC report finds', 'The UNODC global report on trafficking in persons finds more child victims.', t0, 'un'));
+    const hiv = assigner.assign(
+      article('ru-h', 'ru', 'УНП ООН: услуги снижения вреда охватывают больше людей', 'Управление ООН по наркотикам и преступности сообщает о расширении программ профилактики ВИЧ.', t0 + 3600_000, 'un-ru'),
+    );
+    expect(hiv.story.id).not.toBe(trafficking.story.id);
+    // Two such reports that also name a country no other report of the window names: one story.
+    const myanmar = assigner.assign(article('ru-y', 'ru', 'УНП ООН в Мандалае', 'Управление ООН по наркотикам и преступности провело в Мандалае встречу; Мьянма.', t0 + 2 * 3600_000, 'un-ru'));
+    const myanmarEn = assigner.assign(article('en-y', 'en', 'UNODC meeting in Mandalay, Myanmar', 'UNODC held a meeting in Mandalay, Myanmar.', t0 + 3 * 3600_000, 'un'));
+    expect(myanmarEn.story.id).toBe(myanmar.story.id);
+  });
+
   it('does not join a report of the same kind of meeting a year later', () => {
     const assigner = new StoryAssigner();
     const first = assigner.assign(meetingEn);
