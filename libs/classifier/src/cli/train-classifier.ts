@@ -12,11 +12,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadClassifier } from '../load-classifier';
+import { SECOND_OPINION_FILE, loadClassifier } from '../load-classifier';
 import { DEFAULT_TAXONOMY_PATH } from '../taxonomy-loader';
 import { loadCorpus, LANGUAGE_GROUPS } from '../eval/labelled-corpus';
 import { DEFAULT_TRAINING, crossValidate, readExamples, trainModel, type ByGroup, type TrainingOptions } from '../eval/second-opinion-training';
-import { SECOND_OPINION_FILE } from '../load-classifier';
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => {
