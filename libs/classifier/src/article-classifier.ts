@@ -20,6 +20,8 @@ import { ALL_TOPICS, TopicMatcher } from './topic-matcher';
 import type { SentenceSpans } from './sentence-spans';
 import { detectLanguage } from './language-detector';
 import { ROLE_ANCHOR, ROLE_LIST, ROLE_NEGATIVE, ROLE_TERM, RoleTable, anchorBit } from './role-table';
+import { ArticleSignals, type SecondOpinion } from './second-opinion';
+import { NgramBag, type NgramSpec } from './ngram-bag';
 
 export interface ClassifyInput {
   title: string;
@@ -32,6 +34,20 @@ export interface ClassificationResult {
   language: string;
   taxonomyVersion: string;
   topics: TopicMatch[];
+}
+
+export interface ClassifierOptions {
+  /** A learned second opinion bound to this taxonomy (second-opinion.ts); none: the rules alone. */
+  secondOpinion?: SecondOpinion | null;
+  /** Whether a second opinion is in use and why (or why not), for operators: said by the loader. */
+  secondOpinionNote?: string;
+}
+
+/** What the rule pass saw in one article, for training the second opinion (a copy: it outlives the next article). */
+export interface RuleReading {
+  /** The topics the rules alone assign. */
+  topics: string[];
+  signals: ArticleSignals;
 }
 
 type Field = 'title' | 'text';
@@ -74,8 +90,21 @@ export class TopicClassifier {
   private readonly scoring: Scoring;
   private readonly roles: RoleTable;
 
-  constructor(readonly taxonomy: Taxonomy) {
+  /** The learned second opinion in use, or null (rules alone). */
+  readonly secondOpinion: SecondOpinion | null;
+  readonly secondOpinionNote: string;
+  /** The n-gram bag and per-topic signals of the article being read, while a second opinion needs them. */
+  private bag: NgramBag | null = null;
+  private signals: ArticleSignals | null = null;
+  private readonly thresholds: Float64Array;
+
+  constructor(
+    readonly taxonomy: Taxonomy,
+    options: ClassifierOptions = {},
+  ) {
     this.taxonomyVersion = taxonomy.version;
+    this.secondOpinion = options.secondOpinion ?? null;
+    this.secondOpinionNote = options.secondOpinionNote ?? (this.secondOpinion ? 'on' : 'off: rules alone');
     this.scoring = taxonomy.scoring;
     this.matcher = new TopicMatcher(taxonomy);
     this.roles = new RoleTable(this.matcher.roles);
@@ -83,6 +112,8 @@ export class TopicClassifier {
     this.topicFirst = new Int32Array(this.matcher.topics.length + 1);
     this.topicFill = new Int32Array(this.matcher.topics.length);
     this.groupTail = new Int32Array(this.roles.count).fill(-1);
+    this.thresholds = Float64Array.from(this.matcher.topics, (t) => t.threshold);
+    if (this.secondOpinion) this.readSignals(this.secondOpinion.spec);
     for (let i = 0; i < 30; i++) for (const [title, text] of WARM_UP) this.score(title, text, i % 2 === 1 ? (taxonomy.topics[0]?.id ?? null) : null);
   }
 
@@ -106,6 +137,39 @@ export class TopicClassifier {
   /** One topic's score and evidence even when it stays under threshold (to explain a miss). */
   scoreTopic(title: string, text: string, id: string): TopicMatch {
     return this.score(title, text, id)[0] ?? { id: id as TopicId, score: 0, evidence: [] };
+  }
+
+  /**
+   * The rule pass over one article with everything the second opinion reads, copied out: what
+   * training learns from. The same code fills the signals when the model decides, so the two
+   * cannot drift apart.
+   */
+  readRules(title: string, text: string, spec: NgramSpec): RuleReading {
+    const saved = { bag: this.bag, signals: this.signals };
+    try {
+      const signals = this.readSignals(spec);
+      const topics = this.score(title, text, null, true).map((t) => t.id as string);
+      const copy = new ArticleSignals(this.thresholds, new NgramBag(spec));
+      copy.present.set(signals.present);
+      copy.score.set(signals.score);
+      copy.titleHits.set(signals.titleHits);
+      copy.bodyHits.set(signals.bodyHits);
+      copy.terms.set(signals.terms);
+      copy.concepts.set(signals.concepts);
+      copy.negatives.set(signals.negatives);
+      copy.bag.copyFrom(signals.bag);
+      return { topics, signals: copy };
+    } finally {
+      this.bag = saved.bag;
+      this.signals = saved.signals;
+    }
+  }
+
+  private readSignals(spec: NgramSpec): ArticleSignals {
+    const bag = this.bag?.spec === spec ? this.bag : new NgramBag(spec);
+    this.bag = bag;
+    this.signals = this.signals?.bag === bag ? this.signals : new ArticleSignals(this.thresholds, bag);
+    return this.signals;
   }
 
   // ---- Per hit of the field being read ----
@@ -174,17 +238,26 @@ export class TopicClassifier {
   /** The entries shown as evidence, best first. */
   private top = new Int32Array(16);
 
-  /** Topics over threshold (only = null), or the topics with id `only` whatever their score. */
-  private score(title: string, text: string, only: string | null): TopicMatch[] {
+  /**
+   * Topics over threshold (only = null), or the topics with id `only` whatever their score. With
+   * a second opinion (and `rulesOnly` false), topics over threshold as the model revises them.
+   */
+  private score(title: string, text: string, only: string | null, rulesOnly = false): TopicMatch[] {
     this.scoredCount = 0;
     this.anchorFree.fill(0);
-    this.readField(TITLE, title);
-    this.readField(TEXT, text);
+    const signals = only === null ? this.signals : null;
+    if (signals) {
+      signals.bag.clear();
+      signals.clearTopics();
+    }
+    this.readField(TITLE, title, signals);
+    this.readField(TEXT, text, signals);
     if (this.scoredCount === 0) return [];
 
     this.groupByTopic();
+    if (signals) return this.withSignals(signals, rulesOnly ? null : this.secondOpinion);
     const topics = this.matcher.topics;
-    const { topicFirst, entryValue } = this;
+    const { topicFirst } = this;
     const out: TopicMatch[] = [];
     for (let t = 0; t < topics.length; t++) {
       const topic = topics[t];
@@ -192,14 +265,82 @@ export class TopicClassifier {
       const gated = topic.requires !== null && !this.anyFree(topic.requires);
       // A gated topic cannot be assigned: unless it is asked for by id, there is nothing to compute.
       if (gated && only === null) continue;
-      const kept = this.decay(this.byTopic, topicFirst[t], topicFirst[t + 1], 0);
-      const total = this.decay(this.topicNegatives, 0, this.negativesOf(t), kept);
-      // Summed in the order the entries were made: a float sum depends on it.
-      let score = 0;
-      for (let e = 0; e < kept; e++) score += entryValue[e];
-      for (let e = kept; e < total; e++) score -= entryValue[e];
+      const score = this.topicEntries(t);
       const assigned = !gated && score >= topic.threshold;
-      if (assigned || only !== null) out.push({ id: topic.id, score: round2(score), evidence: this.evidence(kept, total) });
+      if (assigned || only !== null) out.push({ id: topic.id, score: round2(score), evidence: this.evidence(this.kept, this.total) });
+    }
+    out.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+    return out;
+  }
+
+  /** Entries of topic t's last topicEntries(): its terms are 0..kept, its negatives kept..total. */
+  private kept = 0;
+  private total = 0;
+
+  /** Decays topic t's scored terms and negatives into entries; returns its score. */
+  private topicEntries(t: number): number {
+    const { topicFirst, entryValue } = this;
+    const kept = this.decay(this.byTopic, topicFirst[t], topicFirst[t + 1], 0);
+    const total = this.decay(this.topicNegatives, 0, this.negativesOf(t), kept);
+    this.kept = kept;
+    this.total = total;
+    // Summed in the order the entries were made: a float sum depends on it.
+    let score = 0;
+    for (let e = 0; e < kept; e++) score += entryValue[e];
+    for (let e = kept; e < total; e++) score -= entryValue[e];
+    return score;
+  }
+
+  /**
+   * The rule pass with its signals recorded for every topic that has a term (and no unmet gate),
+   * then the decision: the rules' own, or the second opinion's where it may speak. Scores first
+   * and decides after, since each topic's features read the other topics' scores; the entries of
+   * the topics kept are then made again for their evidence.
+   */
+  private withSignals(signals: ArticleSignals, opinion: SecondOpinion | null): TopicMatch[] {
+    const topics = this.matcher.topics;
+    const { topicFirst, entryScored, scoredField, scoredRole } = this;
+    const { group } = this.roles;
+    for (let t = 0; t < topics.length; t++) {
+      const topic = topics[t];
+      if (topicFirst[t] === topicFirst[t + 1]) continue;
+      if (topic.requires !== null && !this.anyFree(topic.requires)) continue;
+      const score = this.topicEntries(t);
+      let titleHits = 0;
+      let terms = 0;
+      let concepts = 0;
+      let lastRole = -1;
+      for (let e = 0; e < this.kept; e++) {
+        const s = entryScored[e];
+        if (scoredField[s] === TITLE) titleHits++;
+        const r = scoredRole[s];
+        // Entries come grouped by term (decay()), so a new term is a change of role.
+        if (r !== lastRole) {
+          terms++;
+          concepts |= 1 << (group[r] & 31);
+          lastRole = r;
+        }
+      }
+      let negatives = 0;
+      for (let e = this.kept; e < this.total; e++) negatives += this.entryValue[e];
+      signals.present[t] = 1;
+      signals.score[t] = score;
+      signals.titleHits[t] = titleHits;
+      signals.bodyHits[t] = this.kept - titleHits;
+      signals.terms[t] = terms;
+      signals.concepts[t] = popCount(concepts);
+      signals.negatives[t] = negatives;
+    }
+    const out: TopicMatch[] = [];
+    for (let t = 0; t < topics.length; t++) {
+      if (signals.present[t] === 0) continue;
+      const byRules = signals.score[t] >= topics[t].threshold;
+      if (!(opinion ? opinion.decide(signals, t) : byRules)) continue;
+      const score = this.topicEntries(t);
+      const evidence = this.evidence(this.kept, this.total);
+      // A topic the model adds shows the terms the rules found for it; with none readable, it is not added.
+      if (!byRules && !evidence.some((e) => (e.weight ?? 0) > 0)) continue;
+      out.push({ id: topics[t].id, score: round2(score), evidence });
     }
     out.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
     return out;
@@ -210,9 +351,10 @@ export class TopicClassifier {
     return false;
   }
 
-  private readField(field: number, value: string): void {
+  private readField(field: number, value: string, signals: ArticleSignals | null): void {
     const matcher = this.matcher;
     const count = matcher.findHits(value);
+    if (signals !== null && value.length > 0) signals.bag.add(matcher.matchText.units, matcher.matchText.length);
     if (count === 0) return;
     this.reserve(count);
     const { hitTerm, hitStart, hitEnd } = matcher;
@@ -567,6 +709,12 @@ export class TopicClassifier {
     if (this.scoredField[s] !== this.scoredField[o]) return this.scoredField[s] < this.scoredField[o];
     return this.scoredStart[s] < this.scoredStart[o];
   }
+}
+
+function popCount(x: number): number {
+  let n = 0;
+  for (let v = x >>> 0; v !== 0; v &= v - 1) n++;
+  return n;
 }
 
 function copyInto<T extends Int32Array | Uint8Array | Float64Array>(to: T, from: T): T {

@@ -1,6 +1,7 @@
 export { TopicClassifier, type ClassifyInput, type ClassificationResult } from './article-classifier';
 export { loadTaxonomy, parseTaxonomy, DEFAULT_TAXONOMY_PATH } from './taxonomy-loader';
-export { loadDefaultClassifier, loadClassifier } from './load-classifier';
+export { loadDefaultClassifier, loadClassifier, SECOND_OPINION_FILE, type LoadClassifierOptions } from './load-classifier';
+export { SecondOpinionError } from './second-opinion';
 export { detectLanguage } from './language-detector';
 export { TaxonomyError } from './taxonomy-error';
 export { reclassify, type ReclassifiableArticle, type Reclassified } from './reclassify';

@@ -32,6 +32,8 @@ export class RoleTable {
   readonly topic: Int32Array;
   /** Per anchor role: its anchor set. */
   readonly anchor: Int32Array;
+  /** Per term role: its term group (concept) within its topic. */
+  readonly group: Int32Array;
   /** Per term or negative role: its weight. */
   readonly weight: Float64Array;
   /** Per term role: its context rule (anchor sets one of which must be within `within`), or null. */
@@ -69,6 +71,7 @@ export class RoleTable {
     this.kind = Uint8Array.from(distinct, (r) => KIND_CODE[r.kind]);
     this.topic = Int32Array.from(distinct, (r) => (r.kind === 'term' || r.kind === 'negative' ? r.topic : 0));
     this.anchor = Int32Array.from(distinct, (r) => (r.kind === 'anchor' ? r.anchor : 0));
+    this.group = Int32Array.from(distinct, (r) => (r.kind === 'term' ? r.group : 0));
     this.weight = Float64Array.from(distinct, (r) => (r.kind === 'term' || r.kind === 'negative' ? r.weight : 0));
     this.near = distinct.map((r) => (r.kind === 'term' ? r.near : null));
     this.nearMask = Int32Array.from(this.near, (sets) => (sets ?? []).reduce((mask, a) => mask | anchorBit(a), 0));

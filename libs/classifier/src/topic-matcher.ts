@@ -105,6 +105,11 @@ export class TopicMatcher {
   hitStart = new Int32Array(256);
   hitEnd = new Int32Array(256);
 
+  /** The normalised text of the field last given to findHits() (a non-empty one). */
+  get matchText(): MatchTextBuffer {
+    return this.buffer;
+  }
+
   /** Sentences of the field last given to findHits(). */
   sentences(field: string): SentenceSpans {
     return new SentenceSpans(field, this.buffer.sentenceStarts, this.buffer.sentenceCount);

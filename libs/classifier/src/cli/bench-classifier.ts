@@ -4,6 +4,7 @@
  * term trie and scoring: everything classify() does), and the same for a naive baseline (one
  * regular expression per term, in turn) over the same input; prints both and the ratio.
  * Articles come from FILE (JSON lines with title and text) or from the project's own samples.
+ * `--rules-only` leaves the learned second opinion out, to measure what it costs.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -69,7 +70,7 @@ function compare(articles: SampleArticle[], a: (x: SampleArticle) => unknown, b:
 
 const file = process.argv.slice(2).find((a) => !a.startsWith('--'));
 const articles = readArticles(file);
-const classifier = loadDefaultClassifier();
+const classifier = loadDefaultClassifier(process.argv.includes('--rules-only') ? { secondOpinion: false } : {});
 const baseline = new NaiveBaseline(classifier.taxonomy);
 const meanLength = articles.reduce((s, a) => s + a.title.length + a.text.length, 0) / articles.length;
 
@@ -85,6 +86,7 @@ process.stdout.write(
   [
     `input: ${articles.length} distinct articles from ${file ?? 'libs/classifier/src/bench/sample-articles.ts'}, mean ${Math.round(meanLength)} characters`,
     `taxonomy ${classifier.taxonomyVersion}: ${stats.terms} terms, ${stats.states} trie states, ${Math.round(stats.tableBytes / 1024)} KB trie`,
+    `second opinion ${classifier.secondOpinionNote}`,
     `classifier (one pass, language + topics + evidence): ${perSecond(fast.best)} articles/s (median round ${perSecond(fast.median)})`,
     `naive baseline (${baseline.patternCount} regular expressions in turn): ${perSecond(naive.best)} articles/s (median round ${perSecond(naive.median)})`,
     `ratio: ${(fast.best / naive.best).toFixed(1)}x (medians: ${(fast.median / naive.median).toFixed(1)}x)`,

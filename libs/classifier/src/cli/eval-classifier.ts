@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const taxonomy = taxonomyAt >= 0 ? args[taxonomyAt + 1] : DEFAULT_TAXONOMY_PATH;
   const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--taxonomy');
   const classifier = loadClassifier(taxonomy);
-  const out: string[] = [`taxonomy ${classifier.taxonomyVersion} (${taxonomy})`, ''];
+  const out: string[] = [`taxonomy ${classifier.taxonomyVersion} (${taxonomy}); second opinion ${classifier.secondOpinionNote}`, ''];
 
   if (file) {
     const grouped = evaluateByLanguage(classifier, await readFile(file));

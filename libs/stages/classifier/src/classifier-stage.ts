@@ -44,7 +44,10 @@ export class ClassifierStage {
     @Inject(MONITOR_METRICS) private readonly metrics: MonitorMetrics,
     @Inject(PIPELINE_ACTIVITY) private readonly activity: PipelineActivity,
     @Inject(MONITOR_LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    // Whether the learned second opinion is in use, and if not why (absent, or trained on another taxonomy).
+    logger.info({ taxonomyVersion: classifier.taxonomyVersion, secondOpinion: classifier.secondOpinionNote }, 'classifier ready');
+  }
 
   @EventPattern(consumes(BUS_TOPICS.raw, CONSUMER_GROUPS.classifier), { maxBatchSize: 500 })
   async classify(@Payload() events: ReceivedEvent<'news.raw.v1'>[]): Promise<void> {
