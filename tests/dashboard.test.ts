@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, Page, chromium } from 'playwright-core';
-import { AlertSchema } from '@monitor/contracts';
 import { DemoFeedServer, startDemoFeedServer } from '@monitor/demo';
 import { MonitorProcess, REPO_ROOT, eventually, startMonitor } from './support/monitor-process';
 
@@ -282,46 +281,62 @@ describe('ops dashboard in a browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('shows a story alert in the recent alerts with its languages and articles, and opens the story', async () => {
-    // Per-story alerts come from the alerter; here one is given to the page in the overview as the
-    // alerts.v1 contract has it, for a real story, so the panel and the link are tested against it.
-    const { body: page1 } = await api('/search?q=Dushanbe&collapse=story');
-    const storyId: string = page1.hits[0].story.id;
-    const story = (await api(`/stories/${storyId}`)).body;
-    const { articles: _articles, ...summary } = story;
-    const alert = AlertSchema.parse({
-      schema: 'alerts.v1',
-      id: `story-alert-${storyId}`,
-      kind: 'story',
-      subscriptionId: 'sub-1',
-      ownerKeyId: 'key-1',
-      articleId: story.articles[0].id,
-      title: story.title,
-      topics: [],
-      storyId,
-      story: summary,
-      createdAt: new Date().toISOString(),
+  it('shows a per-story subscription\'s story alert and its updates live, with the story\'s languages, and opens the story', async () => {
+    const created = await api('/subscriptions', {
+      method: 'POST',
+      key: analystKey,
+      body: { name: 'Cooperation stories', topics: ['anti-drug-cooperation'], query: 'Tashkent OR Ташкент OR 塔什干', per: 'story', storyUpdates: true },
     });
-    const overview = (await api('/ops/overview')).body;
-    const { schema: _schema, subscriptionId: _s, ownerKeyId: _o, ...shown } = alert;
-    overview.alerts.recent = [{ ...shown, subscriptions: 1 }, ...overview.alerts.recent];
-    await page.route('**/ops/stream', (route) =>
-      route.fulfill({ status: 200, contentType: 'text/event-stream', body: `retry: 60000\nevent: overview\ndata: ${JSON.stringify(overview)}\n\n` }),
-    );
+    expect(created.status).toBe(201);
+    // Another meeting, reported in three languages; texts written for this test.
+    const meeting = [
+      {
+        source: 'demo-sco-en' as const,
+        title: 'SCO anti-drug experts meet in Tashkent to prepare the 2029 joint operation against synthetic drugs',
+        text: 'Experts of the SCO member states on countering drug trafficking met in Tashkent and agreed the plan of the 2029 joint operation against synthetic drugs and their precursors.',
+      },
+      {
+        source: 'demo-sco-ru' as const,
+        title: 'В Ташкенте эксперты ШОС подготовили совместную операцию 2029 года против синтетических наркотиков',
+        text: 'Эксперты государств — членов ШОС по противодействию незаконному обороту наркотиков встретились в Ташкенте и согласовали план совместной операции 2029 года против синтетических наркотиков и прекурсоров.',
+      },
+      {
+        source: 'demo-sco-zh' as const,
+        title: '上合组织禁毒专家在塔什干会晤 筹备2029年打击合成毒品联合行动',
+        text: '上海合作组织成员国禁毒专家在塔什干会晤，商定了2029年打击合成毒品及其前体联合行动的计划。',
+      },
+    ];
     try {
-      await page.reload();
-      const item = page.locator(`#alerts .recent .alert-item[data-kind="story"][data-story-id="${storyId}"]`);
-      await item.waitFor({ timeout: 15_000 });
-      expect(await item.locator('.story-languages').textContent()).toBe('en, ru, zh');
-      expect(await item.locator('.story-count').textContent()).toBe(`${story.articleCount} articles`);
-      await item.locator('a.story-link').click();
+      for (const item of meeting) {
+        feeds.addItem(item.source, { title: item.title, text: item.text, topics: ['anti-drug-cooperation'] });
+        expect((await poll(item.source)).body.published).toBe(1);
+      }
+      let storyId = '';
+      await eventually(async () => {
+        const { body } = await api('/search?q=Tashkent&collapse=story');
+        storyId = body?.hits?.[0]?.story?.languages?.length === 3 ? body.hits[0].story.id : '';
+        return storyId !== '';
+      }, 'the three reports to be one story', 60_000);
+      const story = (await api(`/stories/${storyId}`)).body;
+
+      // The subscriber's own stream, live: one story alert, then an update for each later report.
+      const mine = page.locator(`#alerts .mine .alert-item[data-story-id="${storyId}"]`);
+      await page.locator(`#alerts .mine .alert-item[data-kind="story.updated"][data-story-id="${storyId}"]`).nth(1).waitFor({ timeout: 30_000 });
+      expect(await mine.evaluateAll((items) => items.map((i) => i.getAttribute('data-kind')).sort())).toEqual(['story', 'story.updated', 'story.updated']);
+      // Each alert carries the story as it stood when it was raised; the last update saw all three languages.
+      const languages = await page.locator(`#alerts .mine .alert-item[data-story-id="${storyId}"] .story-languages`).allTextContents();
+      expect(languages).toContain('en, ru, zh');
+
+      // Every subscription's recent alerts, from the overview: the story alert is there too.
+      const recent = page.locator(`#alerts .recent .alert-item[data-kind="story"][data-story-id="${storyId}"]`);
+      await recent.waitFor({ timeout: 15_000 });
+      await recent.locator('a.story-link').click();
       await page.locator(`#story[data-story-id="${storyId}"] tr.story-article`).first().waitFor();
       expect(await page.locator('#story tr.story-article').count()).toBe(story.articleCount);
+      for (const item of meeting) await page.locator('#story tr.story-article', { hasText: item.title }).waitFor();
       await screenshot('story-alert');
     } finally {
-      await page.unroute('**/ops/stream');
-      await page.reload();
-      await page.locator('#live-state', { hasText: 'live' }).waitFor();
+      expect((await api(`/subscriptions/${created.body.id}`, { method: 'DELETE', key: analystKey })).status).toBe(204);
     }
     expect(pageErrors).toEqual([]);
   });

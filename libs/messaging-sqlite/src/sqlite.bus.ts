@@ -9,6 +9,11 @@ export interface SqliteBusOptions {
   defaultPartitions?: number;
   /** Committed messages older than this are pruned. */
   retentionMs?: number;
+  /**
+   * How often the bus prunes on its own (0: never; tests call prune()). The embedded monitor runs
+   * for months on one file: without this the log of every topic would grow without end.
+   */
+  pruneEveryMs?: number;
   retryBaseMs?: number;
   /**
    * How often a consumer looks for messages that another connection (another process or thread on
@@ -43,6 +48,7 @@ export class SqliteBus implements MessageBus {
   private closed = false;
   private readonly opts: Required<Omit<SqliteBusOptions, 'db'>>;
   private otherWritersTimer?: NodeJS.Timeout;
+  private pruneTimer?: NodeJS.Timeout;
 
   constructor(options: SqliteBusOptions) {
     this.db = options.db;
@@ -53,6 +59,7 @@ export class SqliteBus implements MessageBus {
       retryMaxMs: options.retryMaxMs ?? 10_000,
       otherWritersPollMs: options.otherWritersPollMs ?? 50,
       idleRecheckMs: options.idleRecheckMs ?? 1_000,
+      pruneEveryMs: options.pruneEveryMs ?? 3600_000,
     };
     this.events.setMaxListeners(0);
     this.db.exec(`
@@ -68,6 +75,16 @@ export class SqliteBus implements MessageBus {
     // Files written before compacted topics existed lack the column.
     const columns = this.db.prepare('PRAGMA table_info(bus_topics)').all() as { name: string }[];
     if (!columns.some((column) => column.name === 'compacted')) this.db.exec('ALTER TABLE bus_topics ADD COLUMN compacted INTEGER NOT NULL DEFAULT 0');
+    if (this.opts.pruneEveryMs > 0) {
+      this.pruneTimer = setInterval(() => {
+        try {
+          this.prune();
+        } catch {
+          // A busy or closing file: the next round prunes what this one left; nothing is lost by waiting.
+        }
+      }, this.opts.pruneEveryMs);
+      this.pruneTimer.unref();
+    }
   }
 
   async ensureTopics(specs: TopicSpec[]): Promise<void> {
@@ -137,6 +154,7 @@ export class SqliteBus implements MessageBus {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.otherWritersTimer);
+    clearInterval(this.pruneTimer);
     const all = [...this.groups.values()].flat();
     for (const member of all) member.stopped = true;
     this.events.emit('wake');
@@ -146,12 +164,15 @@ export class SqliteBus implements MessageBus {
   /**
    * Deletes messages that every group has committed and that are past retention. A compacted
    * topic keeps all of its messages: it is a changelog that a new reader reads from the start.
+   * The last message of each partition stays whatever its age: the next offset follows from it,
+   * and a partition emptied would number its next message 0, below what its readers committed.
    */
   prune(now = Date.now()): number {
     const result = this.db
       .prepare(
         `DELETE FROM bus_messages WHERE created_at < ? AND offset < COALESCE(
            (SELECT MIN(committed) FROM bus_offsets o WHERE o.topic = bus_messages.topic AND o.partition = bus_messages.partition), 0)
+         AND offset < (SELECT MAX(offset) FROM bus_messages l WHERE l.topic = bus_messages.topic AND l.partition = bus_messages.partition)
          AND topic NOT IN (SELECT topic FROM bus_topics WHERE compacted = 1)`,
       )
       .run(now - this.opts.retentionMs);

@@ -49,7 +49,8 @@ function ago(iso, now) {
 
 const Time = ({ iso, now }) => html`<time datetime=${iso ?? ''} title=${iso ?? ''}>${ago(iso, now)}</time>`;
 
-function useEventSource(url, onEvent, eventName) {
+/** `eventNames`: one SSE event name, or several (the alert stream says `alert` and `story.updated`). */
+function useEventSource(url, onEvent, eventNames) {
   const [state, setState] = useState('connecting');
   const handler = useRef(onEvent);
   handler.current = onEvent;
@@ -59,9 +60,10 @@ function useEventSource(url, onEvent, eventName) {
     source.onopen = () => setState('live');
     source.onerror = () => setState(source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
     const listener = (event) => handler.current(JSON.parse(event.data), event);
-    source.addEventListener(eventName, listener);
+    const names = String(eventNames).split(',');
+    for (const name of names) source.addEventListener(name, listener);
     return () => source.close();
-  }, [url, eventName]);
+  }, [url, String(eventNames)]);
   return state;
 }
 
@@ -475,7 +477,7 @@ function App() {
   }, [apiKey]);
   useEffect(reloadSubscriptions, [reloadSubscriptions]);
   // EventSource cannot send headers; the api accepts the key as ?api_key= on event streams only.
-  useEventSource(keyState === 'ok' ? `/alerts/stream?api_key=${encodeURIComponent(apiKey)}` : null, (alert) => setMine((list) => [alert, ...list.filter((a) => a.id !== alert.id)].slice(0, 50)), 'alert');
+  useEventSource(keyState === 'ok' ? `/alerts/stream?api_key=${encodeURIComponent(apiKey)}` : null, (alert) => setMine((list) => [alert, ...list.filter((a) => a.id !== alert.id)].slice(0, 50)), ['alert', 'story.updated']);
 
   const pick = (topic, day) => {
     setRequest({ ...EMPTY_SEARCH, collapse: request.collapse, topics: [topic], from: day ?? '', to: day ?? '' });
