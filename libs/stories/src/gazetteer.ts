@@ -13,6 +13,11 @@ const names = z.array(z.string().trim().min(1)).min(1);
 const EntitySchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/, 'ids are lower-case words joined by "-"'),
   kind: z.enum(['country', 'city', 'region', 'body', 'operation', 'event']),
+  /**
+   * Named by much of any drug-control window (the SCO, UNODC): says who reports, not which event,
+   * so it never joins two articles on its own however few articles the window holds yet.
+   */
+  common: z.boolean().optional(),
   en: names,
   ru: names,
   zh: names,
@@ -55,9 +60,11 @@ interface NamePattern {
  */
 export class EntityFinder {
   private readonly byFirstTerm = new Map<string, NamePattern[]>();
+  private readonly common = new Set<string>();
 
   constructor(entities: GazetteerEntity[]) {
     for (const entity of entities) {
+      if (entity.common) this.common.add(entity.id);
       for (const name of [...entity.en, ...entity.ru, ...entity.zh]) {
         const terms = phraseTerms(name);
         if (terms.length === 0) continue;
@@ -66,6 +73,11 @@ export class EntityFinder {
         this.byFirstTerm.set(terms[0], list);
       }
     }
+  }
+
+  /** Whether the gazetteer marks the entity `common`: named by much of any drug-control window. */
+  isCommon(id: string): boolean {
+    return this.common.has(id);
   }
 
   /**
