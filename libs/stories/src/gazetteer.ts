@@ -14,7 +14,7 @@ const EntitySchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/, 'ids are lower-case words joined by "-"'),
   kind: z.enum(['country', 'city', 'region', 'body', 'operation', 'event']),
   /**
-   * Named by much of any drug-control window (the SCO, UNODC): says who reports, not which event,
+   * Named by much of any drug-control stream (the SCO, Afghanistan): says who reports, not which event,
    * so it never joins two articles on its own however few articles the window holds yet.
    */
   common: z.boolean().optional(),
