@@ -14,8 +14,9 @@ const EntitySchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/, 'ids are lower-case words joined by "-"'),
   kind: z.enum(['country', 'city', 'region', 'body', 'operation', 'event']),
   /**
-   * Named by much of any drug-control stream (the SCO, Afghanistan): says who reports, not which event,
-   * so it never joins two articles on its own however few articles the window holds yet.
+   * Named by much of any drug-control stream (the SCO, Afghanistan): says who reports, not which
+   * event, so alone it joins two articles only where they say little else that differs, however few
+   * articles the window holds yet (StoryTuning.commonAnchorSimilarity).
    */
   common: z.boolean().optional(),
   en: names,
