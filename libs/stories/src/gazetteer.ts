@@ -13,6 +13,12 @@ const names = z.array(z.string().trim().min(1)).min(1);
 const EntitySchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/, 'ids are lower-case words joined by "-"'),
   kind: z.enum(['country', 'city', 'region', 'body', 'operation', 'event']),
+  /**
+   * Named by much of any drug-control stream (the SCO, Afghanistan): says who reports, not which
+   * event, so alone it joins two articles only where they say little else that differs, however few
+   * articles the window holds yet (StoryTuning.commonAnchorSimilarity).
+   */
+  common: z.boolean().optional(),
   en: names,
   ru: names,
   zh: names,
@@ -55,9 +61,11 @@ interface NamePattern {
  */
 export class EntityFinder {
   private readonly byFirstTerm = new Map<string, NamePattern[]>();
+  private readonly common = new Set<string>();
 
   constructor(entities: GazetteerEntity[]) {
     for (const entity of entities) {
+      if (entity.common) this.common.add(entity.id);
       for (const name of [...entity.en, ...entity.ru, ...entity.zh]) {
         const terms = phraseTerms(name);
         if (terms.length === 0) continue;
@@ -66,6 +74,11 @@ export class EntityFinder {
         this.byFirstTerm.set(terms[0], list);
       }
     }
+  }
+
+  /** Whether the gazetteer marks the entity `common`: named by much of any drug-control window. */
+  isCommon(id: string): boolean {
+    return this.common.has(id);
   }
 
   /**
