@@ -204,15 +204,22 @@ describe('stories on the stack with two replicas of the story stage', () => {
       );
 
       // Search collapsed by story (Elasticsearch field collapsing): one row per story, counted whole.
+      // Searches see a story id written by the story stage after the index's next refresh, so the
+      // counts are waited for as well as the rows.
+      type Row = { article: { language: string }; story: { id: string; articleCount: number; languages: string[]; sourceCount: number } };
+      const summaryOf = (story: (typeof stories)[number]) => ({ articleCount: story.articleCount, languages: [...story.languages].sort(), sourceCount: story.sources.length });
+      const countedWhole = (hit: Row): boolean => {
+        const story = stories.find((s) => s.id === hit.story?.id);
+        return story !== undefined && JSON.stringify({ articleCount: hit.story.articleCount, languages: hit.story.languages, sourceCount: hit.story.sourceCount }) === JSON.stringify(summaryOf(story));
+      };
       const rows = await eventually(async () => {
         const result = await api.request(`/search?collapse=story&size=100`);
-        return result.body?.total === stories.length ? result.body : undefined;
-      }, 'one search row per story', 30_000);
+        return result.body?.total === stories.length && (result.body.hits as Row[]).every(countedWhole) ? result.body : undefined;
+      }, 'one search row per story, counted whole', 30_000).catch(async (error: Error) => {
+        throw new Error(`${error.message}: ${JSON.stringify((await api.request('/search?collapse=story&size=100')).body?.hits?.map((hit: Row) => hit.story))}`);
+      });
       expect(rows.hits.map((hit: { story?: { id: string } }) => hit.story?.id).sort()).toEqual(stories.map((story) => story.id).sort());
-      for (const hit of rows.hits as Array<{ article: { language: string }; story: { id: string; articleCount: number; languages: string[]; sourceCount: number } }>) {
-        const story = stories.find((s) => s.id === hit.story.id)!;
-        expect(hit.story).toMatchObject({ articleCount: story.articleCount, languages: [...story.languages].sort(), sourceCount: story.sources.length });
-      }
+      for (const hit of rows.hits as Row[]) expect(hit.story).toMatchObject(summaryOf(stories.find((s) => s.id === hit.story.id)!));
 
       // The same stories one process would have made over the queue's order.
       const reference = new StoryAssigner();
