@@ -1,11 +1,11 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_TAXONOMY_PATH } from './taxonomy-loader';
 import { SECOND_OPINION_FILE, loadClassifier } from './load-classifier';
 import { SecondOpinionError } from './second-opinion';
-
-const shipped = join(DEFAULT_TAXONOMY_PATH, '..', SECOND_OPINION_FILE);
+import { DEFAULT_TRAINING, readExamples, trainModel } from './eval/second-opinion-training';
+import { loadCorpus } from './eval/labelled-corpus';
 
 /** A directory holding the shipped taxonomy and, when given, a model file beside it. */
 function taxonomyDir(model?: string): string {
@@ -16,17 +16,24 @@ function taxonomyDir(model?: string): string {
 }
 
 describe('loading the classifier with its second opinion', () => {
-  const version = loadClassifier(DEFAULT_TAXONOMY_PATH, { secondOpinion: false }).taxonomyVersion;
-  const model = JSON.parse(readFileSync(shipped, 'utf8')) as { taxonomyVersion: string };
+  const rules = loadClassifier(DEFAULT_TAXONOMY_PATH, { secondOpinion: false });
+  const version = rules.taxonomyVersion;
+  // The shipped taxonomy carries no model (cross-validation on the dev part found none that helps:
+  // see the taxonomy's CHANGELOG), so one is trained here, on a slice of the dev part.
+  const model = trainModel(readExamples(rules, loadCorpus().dev.slice(0, 240), DEFAULT_TRAINING.ngrams), rules.taxonomy, DEFAULT_TRAINING);
 
-  it('ships a model for the shipped taxonomy, and uses it', () => {
-    // Fails when the taxonomy changed without `npm run train:classifier` after it.
-    expect(model.taxonomyVersion).toBe(version);
+  it('uses a model trained on the taxonomy beside it', () => {
     const warnings: string[] = [];
-    const classifier = loadClassifier(DEFAULT_TAXONOMY_PATH, { warn: (m) => warnings.push(m) });
+    const classifier = loadClassifier(taxonomyDir(JSON.stringify(model)), { warn: (m) => warnings.push(m) });
     expect(classifier.secondOpinion).not.toBeNull();
     expect(classifier.secondOpinionNote).toMatch(/^on: .*second-opinion\.json, trained on taxonomy /);
     expect(warnings).toEqual([]);
+  });
+
+  it('ships the taxonomy without a model: the rules alone classify', () => {
+    const classifier = loadClassifier(DEFAULT_TAXONOMY_PATH);
+    expect(classifier.secondOpinion).toBeNull();
+    expect(classifier.secondOpinionNote).toMatch(/^off: no model at /);
   });
 
   it('runs on the rules alone, quietly, when there is no model beside the taxonomy', () => {
