@@ -33,9 +33,10 @@
  * - An article with topics and one without (a drug experts' meeting in Tashkent, a trade meeting
  *   of SCO ministers there) are rarely one event: their evidence counts half (untopicalFactor), and
  *   a shared place or common body (Tashkent, the SCO) is not enough for it to join them; a rarer
- *   body, an operation or a number must be shared too. Not a veto: the classifier misses topics in some languages, and one event's
- *   translation without them still joins on what else it shares. Two articles whose topics differ
- *   are left alone: the classifier gives one event different topics in different languages.
+ *   body, an operation or a number must be shared too. Not a veto: the classifier misses topics in
+ *   some languages, and one event's translation without them still joins on what else it shares.
+ *   Two articles whose topics differ are left alone: the classifier gives one event different
+ *   topics in different languages.
  * - Within one language the words decide first; evidence counts at half weight there, and the
  *   threshold (0.2) sits above what one source's house style gives two unrelated releases (SCO
  *   "regular meeting of the heads of ... of the member states": 0.17).
@@ -112,7 +113,8 @@ export interface StoryTuning {
    * What the evidence of two articles counts for when one has topics and the other none (a report
    * on drugs and one on trade in one city): a place and a body that both name are then more often
    * two events of one place than one event, so such a pair also needs a shared rare fact other
-   * than a place or a common body. A factor, not a veto: the classifier misses topics in some texts and languages.
+   * than a place or a common body. A factor, not a veto: the classifier misses topics in some
+   * texts and languages.
    */
   untopicalFactor: number;
   /**
@@ -131,8 +133,8 @@ export const DEFAULT_STORY_TUNING: StoryTuning = {
   // evidence weight 1) were then set on the demo's window (45 articles of eight sources, where one
   // story took 13) and kept only as far as the first set held: pairwise F1 0.878 → 0.874, cross-
   // language precision 0.930 → 0.937, recall 0.851 → 0.844. The story sets were then read without
-  // topics, so topicWeight was measured on the demo only. storySupport 0.4 left the first set as it was and
-  // cut the demo's largest story over 200 random arrival orders (5 or more articles in 38% of
+  // topics, so topicWeight was measured on the demo only. storySupport 0.4 left the first set as
+  // it was and cut the demo's largest story over 200 random arrival orders (5 or more articles in 38% of
   // them, then in 20%). commonAnchorSimilarity 0.5 and the gazetteer's `common` marks were set on
   // the demo over 200 random arrival orders (eval:stories -- libs/stories/corpus/items/stories-
   // demo.jsonl --shuffles 200: the SCO meeting whole and alone in 76% → 88% of them, a story over 4
