@@ -35,7 +35,9 @@ function* stream(total: number): Generator<StoryArticle> {
       const a = syntheticArticle(rnd);
       const lang = a.language as 'en' | 'ru' | 'zh';
       const facts = lang === 'zh' ? `${place.zh[0]}缴获${tonnes}吨 ${name}` : lang === 'ru' ? `${place.ru[0]}: изъято ${tonnes} т, ${name}` : `${place.en[0]}: ${tonnes} tonnes seized, ${name}`;
-      yield { id: `a${++serial}`, title: `${a.title} ${facts}`, text: a.text, language: lang, sourceId: a.sourceId, publishedAt: at + r * 3600_000 };
+      // With the topics a classified article carries, as the pipeline passes them (the topic rule
+      // of the assigner costs only with them).
+      yield { id: `a${++serial}`, title: `${a.title} ${facts}`, text: a.text, language: lang, sourceId: a.sourceId, publishedAt: at + r * 3600_000, topics: a.topics.map((t) => t.id) };
     }
   }
 }

@@ -13,4 +13,9 @@ describe('EntityFinder', () => {
     expect([...finder.find('The national drug control agency of Ecuador reported the seizure.')]).toEqual([]);
     expect([...finder.find("Tajikistan's Drug Control Agency reported the seizure.")]).toEqual(['tajik-dca']);
   });
+
+  it('tells places (countries, regions, cities) from bodies, operations and events', () => {
+    expect(['tashkent', 'kyrgyzstan'].map((id) => finder.isPlace(id))).toEqual([true, true]);
+    expect(['sco', 'op-spider-web', 'heads-of-agencies-meeting'].map((id) => finder.isPlace(id))).toEqual([false, false, false]);
+  });
 });

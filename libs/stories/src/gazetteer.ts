@@ -62,10 +62,12 @@ interface NamePattern {
 export class EntityFinder {
   private readonly byFirstTerm = new Map<string, NamePattern[]>();
   private readonly common = new Set<string>();
+  private readonly places = new Set<string>();
 
   constructor(entities: GazetteerEntity[]) {
     for (const entity of entities) {
       if (entity.common) this.common.add(entity.id);
+      if (entity.kind === 'city' || entity.kind === 'region' || entity.kind === 'country') this.places.add(entity.id);
       for (const name of [...entity.en, ...entity.ru, ...entity.zh]) {
         const terms = phraseTerms(name);
         if (terms.length === 0) continue;
@@ -79,6 +81,11 @@ export class EntityFinder {
   /** Whether the gazetteer marks the entity `common`: named by much of any drug-control window. */
   isCommon(id: string): boolean {
     return this.common.has(id);
+  }
+
+  /** Whether the entity is a place: a country, a region or a city. */
+  isPlace(id: string): boolean {
+    return this.places.has(id);
   }
 
   /**

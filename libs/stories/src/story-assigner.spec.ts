@@ -87,6 +87,82 @@ describe('StoryAssigner', () => {
     });
   });
 
+  describe('between an article with topics and one without', () => {
+    // Texts written for this test: two SCO meetings in Tashkent with nothing on drugs (no topics),
+    // then the three reports of a drug experts' meeting there, with the classifier's topic.
+    const drugs = ['anti-drug-cooperation'];
+    const trade = article(
+      'trade-en',
+      'en',
+      'SCO heads of government review trade and economic cooperation',
+      'The regular meeting of the Council of Heads of Government of the SCO member states was held in Tashkent. The prime ministers noted that trade between the member states kept growing, approved the budget of the Organisation for the next year and agreed to step up work on transport corridors linking Central Asia with seaports, on the digital economy and on settlements in national currencies. Energy cooperation, renewable power plants and tourism were also on the agenda.',
+      t0 - 30 * 3600_000,
+      'sco-en',
+    );
+    const transport = article(
+      'transport-ru',
+      'ru',
+      'В Ташкенте прошло совещание министров транспорта ШОС',
+      'В Ташкенте состоялось совещание министров транспорта государств – членов ШОС. Обсуждались транспортные коридоры, железные дороги и упрощение пересечения границ для грузов.',
+      t0 - 20 * 3600_000,
+      'sco-ru',
+    );
+    const expertsEn = {
+      ...article(
+        'experts-en',
+        'en',
+        'SCO anti-drug experts meet in Tashkent to prepare the 2029 joint operation against synthetic drugs',
+        'Experts of the competent drug-control authorities of the SCO member states met in Tashkent to prepare the joint operation against synthetic drugs planned for 2029, and agreed on the exchange of information on new psychoactive substances.',
+        t0,
+        'sco-en',
+      ),
+      topics: drugs,
+    };
+    const expertsRu = {
+      ...article(
+        'experts-ru',
+        'ru',
+        'В Ташкенте эксперты ШОС готовят совместную операцию 2029 года против синтетических наркотиков',
+        'Эксперты антинаркотических ведомств государств – членов ШОС провели в Ташкенте встречу по подготовке совместной операции против синтетических наркотиков, запланированной на 2029 год.',
+        t0 + 2 * 3600_000,
+        'sco-ru',
+      ),
+      topics: drugs,
+    };
+    const expertsZh = {
+      ...article('experts-zh', 'zh', '上合组织禁毒专家在塔什干筹备2029年打击合成毒品联合行动', '上合组织成员国禁毒主管部门专家在塔什干举行会议，筹备计划于2029年开展的打击合成毒品联合行动。', t0 + 4 * 3600_000, 'sco-zh'),
+      topics: drugs,
+    };
+
+    it('does not join a drug report to a story it shares only a city and a body with, and its three languages make a story of their own', () => {
+      const assigner = new StoryAssigner();
+      // A window the size of the demo's, so that a city four of its articles name is still rare.
+      for (let i = 0; i < 40; i++) assigner.assign(article(`f-${i}`, 'en', `Press release ${i} of the week`, `A press release on matters of the week, item ${i}.`, t0 - (i + 40) * 3600_000, 'other'));
+      const tradeStory = assigner.assign(trade).story;
+      assigner.assign(transport);
+      const en = assigner.assign(expertsEn);
+      expect(en.created).toBe(true);
+      expect(assigner.assign(expertsRu).story.id).toBe(en.story.id);
+      const zh = assigner.assign(expertsZh);
+      expect(zh.story.id).toBe(en.story.id);
+      expect(zh.story.articleIds).toEqual(['experts-en', 'experts-ru', 'experts-zh']);
+      expect(tradeStory.articleIds).not.toContain('experts-en');
+    });
+
+    it('still joins them on a number they share beside the place: the classifier misses topics in some languages', () => {
+      const assigner = new StoryAssigner();
+      const en = assigner.assign({ ...seizure, topics: ['cannabis'] });
+      const ru = assigner.assign(article('ru-2', 'ru', 'Таможня Карачи изъяла 1,5 тонны каннабиса', 'Таможенники Пакистана в порту Карачи обнаружили 1,5 тонны каннабиса в контейнере.', t0 + 2 * 3600_000, 'tass'));
+      expect(ru.story.id).toBe(en.story.id);
+    });
+
+    it('joins two articles that both have no topics on a place, as before', () => {
+      const assigner = new StoryAssigner();
+      const first = assigner.assign(trade);
+      expect(assigner.assign(transport).story.id).toBe(first.story.id);
+    });
+  });
+
   it('does not join a report of the same kind of meeting a year later', () => {
     const assigner = new StoryAssigner();
     const first = assigner.assign(meetingEn);

@@ -1,6 +1,8 @@
 /**
- * npm run eval:stories -- FILE [FILE...] [--json] [--show N] [--curve] [--shuffles N [--seed S] [--late H]]
- * Reads JSON lines of {id, title, text, language, sourceId, publishedAt, storyId, topics?}, assigns
+ * npm run eval:stories -- FILE [FILE...] [--json] [--show N] [--curve] [--shuffles N [--seed S] [--late H]] [--file-topics]
+ * Reads JSON lines of {id, title, text, language, sourceId, publishedAt, storyId, topics?}, gives
+ * each the topics the project's classifier finds in it (as the running pipeline does before the
+ * stories stage; `--file-topics` takes the file's own topics instead, none for most sets), assigns
  * them to stories in order of publication, and prints pairwise precision, recall and F1 overall and
  * over cross-language pairs, and how many gold stories were split or merged wrongly. `--curve` adds
  * the cross-language precision and recall at other cross-language thresholds. `--shuffles N` adds
@@ -11,6 +13,10 @@
  * shuffled whole is no stream any monitor sees (an article years late has left the window).
  */
 import { readFileSync } from 'node:fs';
+// The classifier is what the pipeline runs before the stories stage: measuring the grouping
+// without its topics measured something no monitor runs (the story sets carry none). Only this
+// tool loads it; the assigner takes topics as given.
+import { loadDefaultClassifier } from '@monitor/classifier';
 import { StoryAssigner, type StoryArticle } from '../story-assigner';
 import { evaluateStories, type GroupedArticle } from '../story-evaluation';
 
@@ -149,10 +155,15 @@ function main(): void {
   const valued = new Set(['--show', '--shuffles', '--seed', '--late']);
   const files = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1]));
   if (files.length === 0) {
-    process.stderr.write('usage: npm run eval:stories -- FILE [FILE...] [--json] [--show N] [--curve] [--shuffles N [--seed S] [--late H]]\n');
+    process.stderr.write('usage: npm run eval:stories -- FILE [FILE...] [--json] [--show N] [--curve] [--shuffles N [--seed S] [--late H]] [--file-topics]\n');
     process.exit(2);
   }
-  const articles = files.flatMap(read).sort((a, b) => a.publishedAt - b.publishedAt || a.id.localeCompare(b.id));
+  const fileTopics = args.includes('--file-topics');
+  const classifier = fileTopics ? undefined : loadDefaultClassifier();
+  const articles = files
+    .flatMap(read)
+    .map((a) => (classifier ? { ...a, topics: classifier.classify({ title: a.title, text: a.text, lang: a.language }).topics.map((t) => t.id) } : a))
+    .sort((a, b) => a.publishedAt - b.publishedAt || a.id.localeCompare(b.id));
   const grouped = group(articles);
   const result = evaluateStories(grouped);
   const valueOf = (name: string, fallback: number): number => {
@@ -172,7 +183,7 @@ function main(): void {
   const line = (name: string, p: typeof result.overall): string =>
     `${name.padEnd(16)} precision ${f(p.precision)}  recall ${f(p.recall)}  F1 ${f(p.f1)}   (${p.correctPairs} of ${p.foundPairs} pairs found are right; ${p.truePairs} true pairs)`;
   const out = [
-    `${result.articles} articles in ${result.goldStories} stories (${files.join(', ')}); found ${result.foundStories} stories`,
+    `${result.articles} articles in ${result.goldStories} stories (${files.join(', ')}); found ${result.foundStories} stories; topics ${fileTopics ? "the file's" : `the classifier's (taxonomy ${classifier!.taxonomyVersion})`}`,
     line('all pairs', result.overall),
     line('cross-language', result.crossLanguage),
     `gold stories split: ${result.split}   found stories merging several gold ones: ${result.merged}`,
