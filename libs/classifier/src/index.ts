@@ -7,3 +7,5 @@ export { TaxonomyError } from './taxonomy-error';
 export { reclassify, type ReclassifiableArticle, type Reclassified } from './reclassify';
 export type { Taxonomy, TopicRules, TermGroup, Scoring } from './taxonomy-schema';
 export { ClassifyRequestSchema, ReclassifyRequestSchema } from './classify-request';
+/** A seeded generator (mulberry32): repeatable training and evaluation runs. */
+export { seededRandom } from './eval/second-opinion-training';

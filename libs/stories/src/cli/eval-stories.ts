@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 // The classifier is what the pipeline runs before the stories stage: measuring the grouping
 // without its topics measured something no monitor runs (the story sets carry none). Only this
 // tool loads it; the assigner takes topics as given.
-import { loadDefaultClassifier } from '@monitor/classifier';
+import { loadDefaultClassifier, seededRandom } from '@monitor/classifier';
 import { StoryAssigner, type StoryArticle } from '../story-assigner';
 import { evaluateStories, type GroupedArticle } from '../story-evaluation';
 
@@ -47,21 +47,6 @@ function read(file: string): LabelledStoryArticle[] {
       out.push({ id: v.id as string, title: v.title as string, text: v.text as string, language: v.language as string, sourceId: v.sourceId as string, publishedAt, storyId: v.storyId as string, ...(topics ? { topics } : {}) });
     });
   return out;
-}
-
-/**
- * Mulberry32: a seeded generator, so that a run of shuffles can be repeated; Math.random cannot be
- * seeded, and the few lines do not justify a dependency.
- */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function group(articles: LabelledStoryArticle[], assigner = new StoryAssigner()): GroupedArticle[] {
