@@ -58,9 +58,20 @@ describe('TopicClassifier with the shipped taxonomy', () => {
     expect(ids(title, text)).toEqual([]);
   });
 
+  it('reads "terrorism, drug trafficking and organised crime" as a list of threats, with one comma', () => {
+    const title = 'Россия и Китай подписали соглашение о торговле';
+    const text =
+      'Россия и Китай подписали межправительственное соглашение о развитии приграничной торговли. ' +
+      'Стороны также обсудили борьбу с терроризмом, наркотрафиком и организованной преступностью.';
+    expect(ids(title, text)).toEqual([]);
+    expect(ids('Trade agreement signed', 'The sides signed a trade agreement. They also discussed terrorism, drug trafficking and organised crime.')).toEqual([]);
+  });
+
   it('subtracts the weight of each negative term from the topic\'s score', () => {
-    const lead = 'Online sales of drugs were discussed. Online sales of drugs and ';
-    const tail = ' rise together.';
+    // The negatives stand in a sentence of their own: beside a drug term, two threat markers and a
+    // comma would make the sentence an enumeration and weigh the drug term down as well.
+    const lead = 'Online sales of drugs were discussed. Online sales of drugs rose. The report also named ';
+    const tail = ' as rising.';
     const withNegatives = classifier.scoreTopic('', `${lead}human trafficking, trafficking in persons and smuggling of migrants${tail}`, 'online-drug-markets');
     const without = classifier.scoreTopic('', `${lead}higher prices, longer queues and slower deliveries${tail}`, 'online-drug-markets');
     const negatives = withNegatives.evidence.filter((e) => (e.weight ?? 0) < 0);
