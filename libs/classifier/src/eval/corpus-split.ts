@@ -9,7 +9,18 @@
  */
 import type { CorpusItem, CorpusPart } from './labelled-corpus';
 
-export function assignParts(items: CorpusItem[], existing: Map<string, CorpusPart>, heldoutShare = 0.35): Map<string, CorpusPart> {
+export interface SplitOptions {
+  /** Share of each language held out while the held-out part still grows. */
+  heldoutShare?: number;
+  /**
+   * The held-out part takes no new source-year group: new groups go to the dev part. A new item
+   * of a source and year already held out still joins it, so no group straddles the split.
+   */
+  heldoutFrozen?: boolean;
+}
+
+export function assignParts(items: CorpusItem[], existing: Map<string, CorpusPart>, options: SplitOptions = {}): Map<string, CorpusPart> {
+  const { heldoutShare = 0.35, heldoutFrozen = false } = options;
   const parts = new Map(existing);
   const byLanguage = new Map<string, CorpusItem[]>();
   for (const item of items) {
@@ -40,7 +51,7 @@ export function assignParts(items: CorpusItem[], existing: Map<string, CorpusPar
     let heldout = all.filter((i) => parts.get(i.id) === 'heldout').length;
     const target = Math.round(all.length * heldoutShare);
     for (const [, group] of ordered) {
-      const part: CorpusPart = heldout < target && heldout + group.length <= target + Math.ceil(group.length / 2) ? 'heldout' : 'dev';
+      const part: CorpusPart = !heldoutFrozen && heldout < target && heldout + group.length <= target + Math.ceil(group.length / 2) ? 'heldout' : 'dev';
       if (part === 'heldout') heldout += group.length;
       for (const item of group) parts.set(item.id, part);
     }

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assignParts } from './corpus-split';
-import { loadCorpus, readCorpusItems, readSplit, type CorpusItem } from './labelled-corpus';
+import { loadCorpus, readCorpusItems, readSplit, type CorpusItem, type CorpusPart } from './labelled-corpus';
 
 describe('the classifier corpus in the repository', () => {
   const items = readCorpusItems();
@@ -55,6 +55,7 @@ describe('reading a corpus', () => {
     expect(() => readCorpusItems(corpusWith([JSON.stringify({ ...good, published: '1 May 2024' })]))).toThrow(/x\.jsonl:1: "published" must be YYYY-MM-DD/);
     expect(() => readCorpusItems(corpusWith([JSON.stringify(good), JSON.stringify(good)]))).toThrow(/x\.jsonl:2: id "en-1" is also used at x\.jsonl:1/);
     expect(() => readCorpusItems(corpusWith(['{not json']))).toThrow(/x\.jsonl:1: invalid JSON/);
+    expect(() => readCorpusItems(corpusWith([JSON.stringify(good), JSON.stringify({ ...good, id: 'en-2' })]))).toThrow(/x\.jsonl:2: "url" https:\/\/example\.org\/a is also retold at x\.jsonl:1/);
   });
 
   it('refuses an item that split.tsv does not place', () => {
@@ -71,5 +72,17 @@ describe('reading a corpus', () => {
     // A later item of a source and year already placed joins that part.
     const later = assignParts([...items, item('g', 's1', '2025-09-01')], parts);
     expect(later.get('g')).toBe(parts.get('a'));
+  });
+
+  it('with the held-out part frozen, sends new groups to dev and still keeps held-out groups whole', () => {
+    const item = (id: string, source: string, published: string): CorpusItem => ({ ...good, id, source, published, lang: 'en', labels: [], script: undefined });
+    const placed = new Map<string, CorpusPart>([['a', 'heldout'], ['b1', 'dev'], ['b2', 'dev'], ['b3', 'dev'], ['b4', 'dev']]);
+    const older = [item('a', 's1', '2025-01-01'), ...['b1', 'b2', 'b3', 'b4'].map((id) => item(id, 's2', '2020-01-01'))];
+    const items = [...older, item('c', 's3', '2026-01-01'), item('d', 's4', '2026-02-01')];
+    const frozen = assignParts([...items, item('e', 's1', '2025-03-01')], placed, { heldoutFrozen: true });
+    expect([frozen.get('c'), frozen.get('d')]).toEqual(['dev', 'dev']);
+    expect(frozen.get('e')).toBe('heldout');
+    // Unfrozen, the newest new group would have been held out.
+    expect(assignParts(items, placed).get('d')).toBe('heldout');
   });
 });

@@ -38,6 +38,9 @@ export function readCorpusItems(dir = CORPUS_DIR): CorpusItem[] {
   const itemsDir = join(dir, 'items');
   const items: CorpusItem[] = [];
   const seen = new Map<string, string>();
+  // Two retellings of one article would count it twice, and on both sides of the split if the
+  // two were placed apart: one article, one item.
+  const urls = new Map<string, string>();
   for (const file of readdirSync(itemsDir).filter((f) => f.endsWith('.jsonl')).sort()) {
     const lines = readFileSync(join(itemsDir, file), 'utf8').split('\n');
     lines.forEach((raw, index) => {
@@ -57,6 +60,7 @@ export function readCorpusItems(dir = CORPUS_DIR): CorpusItem[] {
       const id = text('id');
       if (seen.has(id)) throw new CorpusError(`${where}: id "${id}" is also used at ${seen.get(id)}`);
       seen.set(id, where);
+      const url = text('url');
       const lang = text('lang');
       if (!(LANGUAGE_GROUPS as string[]).includes(lang)) throw new CorpusError(`${where}: "lang" must be one of ${LANGUAGE_GROUPS.join(', ')}, not "${lang}"`);
       const published = text('published');
@@ -65,6 +69,8 @@ export function readCorpusItems(dir = CORPUS_DIR): CorpusItem[] {
       if (!Array.isArray(topics) || topics.some((t) => typeof t !== 'string' || !TOPICS.has(t))) {
         throw new CorpusError(`${where}: "topics" must be a list of topic ids (${[...TOPICS].join(', ')})`);
       }
+      if (urls.has(url)) throw new CorpusError(`${where}: "url" ${url} is also retold at ${urls.get(url)}`);
+      urls.set(url, where);
       items.push({
         id,
         title: text('title'),
@@ -72,7 +78,7 @@ export function readCorpusItems(dir = CORPUS_DIR): CorpusItem[] {
         lang: lang as LanguageGroup,
         labels: topics as string[],
         source: text('source'),
-        url: text('url'),
+        url,
         published,
         script: typeof value.script === 'string' ? value.script : undefined,
         notes: typeof value.notes === 'string' ? value.notes : '',
