@@ -8,4 +8,4 @@ export { reclassify, type ReclassifiableArticle, type Reclassified } from './rec
 export type { Taxonomy, TopicRules, TermGroup, Scoring } from './taxonomy-schema';
 export { ClassifyRequestSchema, ReclassifyRequestSchema } from './classify-request';
 /** A seeded generator (mulberry32): repeatable training and evaluation runs. */
-export { seededRandom } from './eval/second-opinion-training';
+export { seededRandom } from './eval/seeded-random';

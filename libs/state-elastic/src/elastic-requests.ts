@@ -44,6 +44,18 @@ export async function elasticRequest<T>(what: string, run: () => Promise<T>): Pr
   }
 }
 
+/**
+ * Waits until every index named has an active primary shard. An index another process has just
+ * created exists before its shard is active, and reads of it fail with "no shard available" until
+ * then (a poller would back off its source for minutes).
+ */
+export async function awaitPrimaryShards(client: Client, indices: string[]): Promise<void> {
+  await elasticRequest(`waiting for ${indices.join(', ')}`, async () => {
+    const health = await client.cluster.health({ index: indices, wait_for_status: 'yellow', timeout: '30s' });
+    if (health.timed_out) throw new StateStoreError(`Elasticsearch indices ${indices.join(', ')}: no active primary shard after 30 s (status ${health.status})`, { retriable: true });
+  });
+}
+
 /** A document read by id, with the version a conditional write must name. */
 export interface Versioned<T> {
   id: string;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Client, errors, type estypes } from '@elastic/elasticsearch';
-import { StateStoreError, elasticRequest } from './elastic-requests';
+import { StateStoreError, awaitPrimaryShards, elasticRequest } from './elastic-requests';
 import { emptyHealth, type ConditionalState, type SeenEntry, type SourceHealth, type SourceStateStore } from '@monitor/feeds';
 
 export interface ElasticSourceStateOptions {
@@ -73,13 +73,7 @@ export class ElasticSourceStateStore implements SourceStateStore {
         }
       });
     }
-    // An index another process has just created exists before its shard is active, and reads of it
-    // fail with "no shard available" until then (a poller would back off its source for minutes).
-    const names = Object.values(this.indices);
-    await this.call(`waiting for ${names.join(', ')}`, async () => {
-      const health = await this.client.cluster.health({ index: names, wait_for_status: 'yellow', timeout: '30s' });
-      if (health.timed_out) throw new StateStoreError(`Elasticsearch indices ${names.join(', ')}: no active primary shard after 30 s (status ${health.status})`, { retriable: true });
-    });
+    await awaitPrimaryShards(this.client, Object.values(this.indices));
   }
 
   async getHealth(sourceId: string): Promise<SourceHealth> {

@@ -1,5 +1,5 @@
 import { Client, errors, estypes } from '@elastic/elasticsearch';
-import { elasticRequest } from './elastic-requests';
+import { awaitPrimaryShards, elasticRequest } from './elastic-requests';
 
 /** The alerts state, one index per kind of record. */
 export type StateIndexKind = 'subscriptions' | 'api-keys' | 'alert-ledger' | 'deliveries' | 'topic-volume' | 'digests' | 'meta';
@@ -107,13 +107,7 @@ export class StateIndices {
         }
       });
     }
-    // An index that another replica has just created exists before its shard is active: reads of
-    // it fail with "no shard available" until then. Start using them once their primaries are up.
-    const names = kinds.map((kind) => this.name(kind));
-    await elasticRequest(`wait for state indices ${names.join(', ')}`, async () => {
-      const health = await this.client.cluster.health({ index: names, wait_for_status: 'yellow', timeout: '30s' });
-      if (health.timed_out) throw new Error(`state indices ${names.join(', ')}: no active primary shard after 30 s (status ${health.status})`);
-    });
+    await awaitPrimaryShards(this.client, kinds.map((kind) => this.name(kind)));
   }
 
   /** Deletes every state index of this prefix (tests, and tearing down a namespace). */

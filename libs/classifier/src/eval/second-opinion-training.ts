@@ -28,6 +28,7 @@ import {
   type SparseNgrams,
 } from '../second-opinion';
 import { LANGUAGE_GROUPS, type CorpusItem, type LanguageGroup } from './labelled-corpus';
+import { seededRandom } from './seeded-random';
 
 export interface TrainingOptions {
   seed: number;
@@ -93,18 +94,6 @@ export function readExamples(classifier: TopicClassifier, items: readonly Corpus
       ngrams: sparseNgrams(reading.signals.bag),
     };
   });
-}
-
-/** mulberry32: a small seeded generator, so that the order of SGD steps, and so the model, depends on the seed alone. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffled(n: number, random: () => number): number[] {
