@@ -247,7 +247,9 @@ start() {
 
 # started_or_dead LOG_OFFSET PID: a broker's port opens before it has caught up with the metadata
 # and been unfenced; the log line past LOG_OFFSET says when it has.
-node_started() { tail -c +"$(($1 + 1))" "$NODE_DIR/kafka.log" 2>/dev/null | grep -q 'Kafka Server started'; }
+# Not `tail | grep -q`: under pipefail, grep -q leaving at the first match can kill tail with
+# SIGPIPE while it still writes, and the pipeline then says "not started" of a started node.
+node_started() { grep -q 'Kafka Server started' < <(tail -c +"$(($1 + 1))" "$NODE_DIR/kafka.log" 2>/dev/null); }
 started_or_dead() { node_started "$1" || ! kill -0 "$2" 2>/dev/null; }
 
 node_failed() {
