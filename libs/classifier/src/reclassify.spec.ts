@@ -1,18 +1,9 @@
 import { parseTaxonomy } from './taxonomy-loader';
 import { TopicClassifier } from './article-classifier';
 import { reclassify, type ReclassifiableArticle } from './reclassify';
+import { smallTaxonomySource } from './testing';
 
-const taxonomy = (version: string, terms: string): TopicClassifier =>
-  new TopicClassifier(
-    parseTaxonomy(`
-version: ${version}
-scoring: { titleWeight: 2, leadWeight: 1, listWeight: 0.2, listMarkersMin: 2, listSeparatorsMin: 2, repeatDecay: 0.5, defaultWithin: 30, maxEvidence: 5 }
-topics:
-  - id: precursors
-    threshold: 2
-    terms: [{ weight: 2, en: [${terms}] }]
-`),
-  );
+const taxonomy = (version: string, terms: string): TopicClassifier => new TopicClassifier(parseTaxonomy(smallTaxonomySource(version, { precursors: terms })));
 
 describe('reclassify', () => {
   it('yields only articles whose version or topic set changes', async () => {

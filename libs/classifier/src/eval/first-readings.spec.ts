@@ -4,15 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FirstReadingError, batchOf, itemArrivals, readFirst } from './first-readings';
 import type { CorpusItem } from './labelled-corpus';
+import { smallTaxonomySource } from '../testing';
 
-const taxonomy = (version: string, terms: string): string => `
-version: ${version}
-scoring: { titleWeight: 2, leadWeight: 1, listWeight: 0.2, listMarkersMin: 2, listSeparatorsMin: 2, repeatDecay: 0.5, defaultWithin: 30, maxEvidence: 5 }
-topics:
-  - id: precursors
-    threshold: 2
-    terms: [{ weight: 2, en: [${terms}] }]
-`;
+const taxonomy = (version: string, terms: string): string => smallTaxonomySource(version, { precursors: terms });
 
 const item = (id: string, title: string, labels: string[]): CorpusItem => ({
   id,

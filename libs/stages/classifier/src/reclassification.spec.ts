@@ -1,25 +1,14 @@
 import Database from 'better-sqlite3';
 import { BUS_TOPICS, StoredArticle, articleIdFromUrl, parseEvent } from '@monitor/contracts';
 import { TopicClassifier, parseTaxonomy } from '@monitor/classifier';
+import { smallTaxonomySource } from '@monitor/classifier/testing';
 import { IncomingMessage } from '@monitor/messaging';
 import { SqliteBus } from '@monitor/messaging-sqlite';
 import { SqliteArticleStore } from '@monitor/search-sqlite';
 import { ReclassificationBusyError, ReclassificationRunner, reclassifyStoredArticles } from './reclassification';
 
 const classifier = (version: string, precursorTerms: string): TopicClassifier =>
-  new TopicClassifier(
-    parseTaxonomy(`
-version: ${version}
-scoring: { titleWeight: 2, leadWeight: 1, listWeight: 0.2, listMarkersMin: 2, listSeparatorsMin: 2, repeatDecay: 0.5, defaultWithin: 30, maxEvidence: 5 }
-topics:
-  - id: precursors
-    threshold: 2
-    terms: [{ weight: 2, en: [${precursorTerms}] }]
-  - id: afghanistan-opiates
-    threshold: 2
-    terms: [{ weight: 2, en: [heroin, opium] }]
-`),
-  );
+  new TopicClassifier(parseTaxonomy(smallTaxonomySource(version, { precursors: precursorTerms, 'afghanistan-opiates': 'heroin, opium' })));
 
 function article(slug: string, title: string, text: string, version: string, topics: string[]): StoredArticle {
   return {

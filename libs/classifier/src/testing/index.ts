@@ -1,0 +1,1 @@
+export { smallTaxonomySource } from './small-taxonomy';
