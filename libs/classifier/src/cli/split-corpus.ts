@@ -13,12 +13,22 @@ import { join } from 'node:path';
 import { assignParts } from '../eval/corpus-split';
 import { CORPUS_DIR, readCorpusItems, readSplit } from '../eval/labelled-corpus';
 
-const items = readCorpusItems();
-const existing = readSplit();
-const parts = assignParts(items, existing, { heldoutFrozen: true });
-const lines = ['# The frozen split of the classifier corpus (see libs/classifier/src/eval/corpus-split.ts). Never move an item.'];
-for (const item of items) lines.push(`${item.id}\t${parts.get(item.id)}`);
-writeFileSync(join(CORPUS_DIR, 'split.tsv'), lines.join('\n') + '\n');
-const count = (lang: string, part: string): number => items.filter((i) => i.lang === lang && parts.get(i.id) === part).length;
-for (const lang of ['en', 'ru', 'zh']) process.stdout.write(`${lang}: dev ${count(lang, 'dev')}, held-out ${count(lang, 'heldout')}\n`);
-process.stdout.write(`placed ${items.length - existing.size} new item(s)\n`);
+function main(): void {
+  const items = readCorpusItems();
+  const existing = readSplit();
+  const parts = assignParts(items, existing, { heldoutFrozen: true });
+  const lines = ['# The frozen split of the classifier corpus (see libs/classifier/src/eval/corpus-split.ts). Never move an item.'];
+  for (const item of items) lines.push(`${item.id}\t${parts.get(item.id)}`);
+  writeFileSync(join(CORPUS_DIR, 'split.tsv'), lines.join('\n') + '\n');
+  const count = (lang: string, part: string): number => items.filter((i) => i.lang === lang && parts.get(i.id) === part).length;
+  for (const lang of ['en', 'ru', 'zh']) process.stdout.write(`${lang}: dev ${count(lang, 'dev')}, held-out ${count(lang, 'heldout')}\n`);
+  process.stdout.write(`placed ${items.length - existing.size} new item(s)\n`);
+}
+
+try {
+  main();
+} catch (e) {
+  // A malformed or repeated item is named by file and line (CorpusError): that, not a stack, is the answer.
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+}
