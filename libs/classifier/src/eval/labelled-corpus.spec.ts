@@ -20,14 +20,13 @@ describe('the classifier corpus in the repository', () => {
     expect(negatives).toBeLessThan(0.5);
   });
 
-  it('places every item in exactly one part, about a third held out in each language', () => {
+  it('places every item in exactly one part, the held-out part being the set frozen on 2026-12-05', () => {
     const { dev, heldout } = loadCorpus();
     expect(dev.length + heldout.length).toBe(items.length);
-    for (const lang of ['en', 'ru', 'zh']) {
-      const share = heldout.filter((i) => i.lang === lang).length / items.filter((i) => i.lang === lang).length;
-      expect(share).toBeGreaterThan(0.28);
-      expect(share).toBeLessThan(0.42);
-    }
+    // New batches widen the dev part only (corpus-split.ts, heldoutFrozen): a held-out figure is
+    // comparable with the recorded floor only while the set is the one the floor was read on.
+    const byLanguage = Object.fromEntries(['en', 'ru', 'zh'].map((lang) => [lang, heldout.filter((i) => i.lang === lang).length]));
+    expect(byLanguage).toEqual({ en: 125, ru: 261, zh: 210 });
   });
 
   it('splits by source and year: no such group has items on both sides', () => {
