@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
-import { createServer, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { MonitorProcess, REPO_ROOT, eventually, startMonitor } from './support/monitor-process';
+import { TestFeed, serveFeed, writeOneFeedSource } from './support/test-feed';
 import { SseClient } from './support/sse-client';
 
 // Re-classification against a real monitor process: articles indexed and alerted under taxonomy A,
@@ -60,7 +59,7 @@ interface Hit {
 }
 
 describe('re-classification of stored articles', () => {
-  let feedServer: Server;
+  let feed: TestFeed;
   let feedBase: string;
   let dataDir: string;
   let monitor: MonitorProcess | undefined;
@@ -69,22 +68,11 @@ describe('re-classification of stored articles', () => {
   const adminKey = 'test-admin-key-reclassify-0123456789';
 
   beforeAll(async () => {
-    feedServer = createServer((req, res) => {
-      if (req.url !== '/feed.xml') return void res.writeHead(404).end();
-      res.writeHead(200, { 'Content-Type': 'application/rss+xml; charset=utf-8' });
-      res.end(rss([HEROIN_ITEM, RAILWAY_ITEM], feedBase));
-    });
-    await new Promise<void>((resolve) => feedServer.listen(0, '127.0.0.1', resolve));
-    feedBase = `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}`;
+    feed = await serveFeed((base) => rss([HEROIN_ITEM, RAILWAY_ITEM], base));
+    feedBase = feed.base;
     dataDir = mkdtempSync(join(tmpdir(), 'monitor-reclassify-'));
     taxonomies = writeTaxonomies(dataDir);
-    const sourcesFile = join(dataDir, 'sources.yaml');
-    writeFileSync(
-      sourcesFile,
-      JSON.stringify({
-        sources: [{ id: 'test', name: 'Test', organisation: 'UNODC', language: 'en', enabled: true, pollIntervalMinutes: 60, candidates: [{ url: `${feedBase}/feed.xml`, kind: 'feed' }] }],
-      }),
-    );
+    const sourcesFile = writeOneFeedSource(dataDir, feed);
     env = {
       DATA_DIR: dataDir,
       SOURCES_FILE: sourcesFile,
@@ -98,8 +86,7 @@ describe('re-classification of stored articles', () => {
 
   afterAll(async () => {
     await monitor?.stop();
-    feedServer.closeAllConnections();
-    await new Promise((resolve) => feedServer.close(resolve));
+    await feed.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

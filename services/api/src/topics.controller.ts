@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TOPICS, TopicDefinition } from '@monitor/contracts';
-import { ClassifyRequestSchema, TopicClassifier } from '@monitor/classifier';
-import { TOPIC_CLASSIFIER } from '@monitor/classifier-stage';
+import { ClassifyRequestSchema, SecondLook, TopicClassifier } from '@monitor/classifier';
+import { SECOND_LOOK, TOPIC_CLASSIFIER } from '@monitor/classifier-stage';
 import { createZodDto } from 'nestjs-zod';
 
 class ClassifyRequest extends createZodDto(ClassifyRequestSchema) {}
@@ -10,7 +10,10 @@ class ClassifyRequest extends createZodDto(ClassifyRequestSchema) {}
 @ApiTags('topics')
 @Controller()
 export class TopicsController {
-  constructor(@Inject(TOPIC_CLASSIFIER) private readonly classifier: TopicClassifier) {}
+  constructor(
+    @Inject(TOPIC_CLASSIFIER) private readonly classifier: TopicClassifier,
+    @Inject(SECOND_LOOK) private readonly look: SecondLook | null,
+  ) {}
 
   @Get('topics')
   @ApiOperation({ summary: 'The topic ids and what belongs to each' })
@@ -21,8 +24,10 @@ export class TopicsController {
   @Post('classify')
   @HttpCode(200)
   @ApiOperation({ summary: 'Classify one article: language, and each topic over threshold with score and evidence' })
-  classify(@Body() { id, title, text, lang }: ClassifyRequest) {
-    const result = this.classifier.classify({ title, text, lang });
+  async classify(@Body() { id, title, text, lang }: ClassifyRequest) {
+    const rules = this.classifier.classify({ title, text, lang });
+    // The same answer as the pipeline gives: with the second look when this process runs one.
+    const result = this.look ? await this.look.revise(this.classifier, { title, text, lang }, rules) : rules;
     return { id, language: result.language, taxonomyVersion: result.taxonomyVersion, topics: result.topics };
   }
 }

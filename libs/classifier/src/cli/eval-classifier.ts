@@ -1,5 +1,10 @@
 /**
- * npm run eval:classifier [-- FILE] [--errors] [--dev-only] [--record] [--taxonomy PATH] [--json]
+ * npm run eval:classifier [-- FILE] [--errors] [--dev-only] [--record] [--taxonomy PATH] [--json] [--second-look]
+ *
+ * `--second-look`: the rules with the second look (second-look.ts; needs `npm run encoder:install`),
+ * its vectors kept in tmp/embeddings between runs; with `--record` it sets the floor of the rules
+ * with the second look (corpus/heldout-baseline-second-look.json), which
+ * tests/second-look-regression.test.ts holds.
  *
  * Without FILE: the project's corpus (libs/classifier/corpus), dev and held-out parts reported
  * apart, each overall and per language group (en, ru, zh), with per-topic precision and recall.
@@ -13,8 +18,12 @@
  */
 import { loadClassifier } from '../load-classifier';
 import { DEFAULT_TAXONOMY_PATH } from '../taxonomy-loader';
-import type { Evaluation, LabelledArticle } from '../eval/classifier-evaluation';
-import { evaluateByLanguage, recordBaseline, type GroupedEvaluation } from '../eval/corpus-evaluation';
+import type { ArticleReader, Evaluation, LabelledArticle } from '../eval/classifier-evaluation';
+import type { TopicClassifier } from '../article-classifier';
+import type { SecondLook } from '../second-look';
+import { MEASURING_CACHE_DIR, startSecondLook } from '../second-look-loader';
+import { readWithSecondLook } from '../eval/second-look-reader';
+import { SECOND_LOOK_BASELINE_FILE, evaluateByLanguage, recordBaseline, type GroupedEvaluation } from '../eval/corpus-evaluation';
 import { LANGUAGE_GROUPS, loadCorpus } from '../eval/labelled-corpus';
 import { jsonLines } from './read-json-lines';
 
@@ -72,16 +81,28 @@ async function main(): Promise<void> {
   const taxonomy = taxonomyAt >= 0 ? args[taxonomyAt + 1] : DEFAULT_TAXONOMY_PATH;
   const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--taxonomy');
   const classifier = loadClassifier(taxonomy);
-  const out: string[] = [`taxonomy ${classifier.taxonomyVersion} (${taxonomy}); second opinion ${classifier.secondOpinionNote}`, ''];
+  const secondLook = args.includes('--second-look');
+  const look = secondLook ? await startSecondLook({ cacheDir: MEASURING_CACHE_DIR }) : null;
+  try {
+    await report(args, taxonomy, file, classifier, look);
+  } finally {
+    await look?.embedder.close();
+  }
+}
+
+async function report(args: string[], taxonomy: string, file: string | undefined, classifier: TopicClassifier, look: SecondLook | null): Promise<void> {
+  const out: string[] = [`taxonomy ${classifier.taxonomyVersion} (${taxonomy}); second opinion ${classifier.secondOpinionNote}; second look ${look ? look.note : 'off (--second-look)'}`, ''];
+  const reader = async (articles: LabelledArticle[]): Promise<ArticleReader> => (look ? readWithSecondLook(classifier, look, articles) : classifier);
+  const evaluateAll = async (articles: LabelledArticle[]) => evaluateByLanguage(await reader(articles), articles);
 
   if (file) {
-    const grouped = evaluateByLanguage(classifier, await readFile(file));
+    const grouped = await evaluateAll(await readFile(file));
     if (args.includes('--json')) return void process.stdout.write(JSON.stringify(grouped, null, 2) + '\n');
     out.push(...table(file, grouped));
     if (args.includes('--errors')) out.push(...errors(file, grouped.all));
   } else {
     const corpus = loadCorpus();
-    const dev = evaluateByLanguage(classifier, corpus.dev);
+    const dev = await evaluateAll(corpus.dev);
     if (args.includes('--dev-only')) {
       if (args.includes('--record')) throw new Error('--record reads the held-out part: it cannot go with --dev-only');
       if (args.includes('--json')) return void process.stdout.write(JSON.stringify({ dev }, null, 2) + '\n');
@@ -89,12 +110,14 @@ async function main(): Promise<void> {
       if (args.includes('--errors')) out.push(...errors('dev', dev.all));
       return void process.stdout.write(out.join('\n') + '\n');
     }
-    const heldout = evaluateByLanguage(classifier, corpus.heldout);
+    const heldout = await evaluateAll(corpus.heldout);
     if (args.includes('--json')) return void process.stdout.write(JSON.stringify({ dev, heldout }, null, 2) + '\n');
     out.push(...table('dev', dev), '', ...table('held-out (never tune on it; its errors are not shown)', heldout));
     if (args.includes('--errors')) out.push(...errors('dev', dev.all));
     if (args.includes('--record')) {
-      const baseline = recordBaseline(heldout, classifier.taxonomyVersion);
+      const baseline = look
+        ? recordBaseline(heldout, `${classifier.taxonomyVersion} with the second look (${look.model.embedder}, add at ${look.addAt})`, SECOND_LOOK_BASELINE_FILE)
+        : recordBaseline(heldout, classifier.taxonomyVersion);
       out.push('', `recorded held-out macro-F1 as the regression floor: ${JSON.stringify(baseline.macroF1)}`);
     }
   }

@@ -1,10 +1,14 @@
 /**
- * npm run eval:first-readings [-- --json]
+ * npm run eval:first-readings [-- --json] [--second-look]
  *
  * Each dev item of the corpus scored with the taxonomy as it stood just before the item was
  * committed (eval/first-readings.ts): per batch, then pooled, overall and per language group,
  * with per-topic precision and recall pooled over the batches. The held-out part is left out: it
  * is read only by eval:classifier, once per round. Needs the repository's whole git history.
+ *
+ * `--second-look`: the same first readings with the second look, forward-chained as the rules
+ * are: each batch's look is fitted on the dev items of the batches before it only (needs
+ * `npm run encoder:install`; vectors kept in tmp/embeddings), so it too reads the batch unseen.
  */
 import { join } from 'node:path';
 import { TOPIC_IDS } from '@monitor/contracts';
@@ -12,6 +16,10 @@ import { DEFAULT_TAXONOMY_PATH } from '../taxonomy-loader';
 import { CORPUS_DIR, LANGUAGE_GROUPS, loadCorpus } from '../eval/labelled-corpus';
 import { readFirst, type FirstReading } from '../eval/first-readings';
 import { figures, type Figures } from '../eval/second-opinion-training';
+import { fitSecondLook } from '../eval/second-look-training';
+import type { CorpusItem } from '../eval/labelled-corpus';
+import { SecondLook } from '../second-look';
+import { MEASURING_CACHE_DIR, encoderPython, startEmbedder } from '../second-look-loader';
 
 const groups = ['all', ...LANGUAGE_GROUPS] as const;
 type Row = Record<(typeof groups)[number], Figures>;
@@ -26,9 +34,40 @@ function byLanguage(readings: readonly FirstReading[]): Row {
 const f3 = (x: number): string => x.toFixed(3);
 const cell = (f: Figures): string => (f.articles === 0 ? '-'.padEnd(19) : `${f3(f.macroF1)} ${f3(f.microF1)} ${String(f.articles).padStart(4)}`.padEnd(19));
 
-function main(): void {
+/** Each batch's readings revised by a look fitted on the batches before it (batch 1 has none: left as read). */
+async function withSecondLook(readings: FirstReading[], dev: CorpusItem[]): Promise<FirstReading[]> {
+  const python = encoderPython();
+  const embedder = await startEmbedder({ python, cacheDir: MEASURING_CACHE_DIR });
+  try {
+    const batchOfItem = new Map(readings.map((r) => [r.item.id, r.batch]));
+    const out: FirstReading[] = [];
+    for (const batch of [...new Set(readings.map((r) => r.batch))].sort((a, b) => a - b)) {
+      const list = readings.filter((r) => r.batch === batch);
+      const earlier = dev.filter((i) => (batchOfItem.get(i.id) ?? Infinity) < batch);
+      if (batch === 1 || earlier.length === 0) {
+        out.push(...list);
+        continue;
+      }
+      const look = new SecondLook(await fitSecondLook(python, embedder, earlier), embedder);
+      for (const r of list) {
+        const input = { title: r.item.title, text: r.item.text };
+        const revised = await look.revise(r.classifier, input, r.classifier.classify(input));
+        out.push({ ...r, predicted: new Set(revised.topics.map((t) => t.id)) });
+      }
+      process.stderr.write(`batch ${batch}: look fitted on ${earlier.length} earlier dev items\n`);
+    }
+    return out;
+  } finally {
+    await embedder.close();
+  }
+}
+
+async function main(): Promise<void> {
   const { dev } = loadCorpus();
-  const { readings, leftOut } = readFirst(dev, join(CORPUS_DIR, 'items'), DEFAULT_TAXONOMY_PATH);
+  const first = readFirst(dev, join(CORPUS_DIR, 'items'), DEFAULT_TAXONOMY_PATH);
+  const leftOut = first.leftOut;
+  const secondLook = process.argv.includes('--second-look');
+  const readings = secondLook ? await withSecondLook(first.readings, dev) : first.readings;
   const batches = [...new Set(readings.map((r) => r.batch))].sort((a, b) => a - b);
   const perBatch = batches.map((b) => {
     const list = readings.filter((r) => r.batch === b);
@@ -41,7 +80,7 @@ function main(): void {
     return void process.stdout.write(JSON.stringify({ perBatch, pooledAfterBatch1: pooled, leftOut }, null, 2) + '\n');
   }
   const out = [
-    `first readings of the dev part: each item scored by the taxonomy as it stood before the item was committed (${readings.length} items; ${leftOut.length} left out)`,
+    `first readings of the dev part: each item scored by the taxonomy as it stood before the item was committed${secondLook ? ', with a second look fitted on the earlier batches only' : ''} (${readings.length} items; ${leftOut.length} left out)`,
     '',
     `${'batch (taxonomy)'.padEnd(34)}${groups.map((g) => `${g}: macro micro n`.padEnd(19)).join('')}`,
     ...perBatch.map((b) => `${`${b.batch} (${b.versions.join(', ')})`.padEnd(34)}${groups.map((g) => cell(b.figures[g])).join('')}`),
@@ -56,9 +95,7 @@ function main(): void {
   process.stdout.write(out.join('\n') + '\n');
 }
 
-try {
-  main();
-} catch (e) {
+main().catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
-}
+});

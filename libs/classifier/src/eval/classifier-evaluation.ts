@@ -45,7 +45,10 @@ export interface Evaluation {
 const f1 = (p: number, r: number): number => (p + r === 0 ? 0 : (2 * p * r) / (p + r));
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
 
-export function evaluate(classifier: TopicClassifier, articles: LabelledArticle[]): Evaluation {
+/** What an evaluation asks of a classifier: its topics for an article, and one topic's score to explain a miss. */
+export type ArticleReader = Pick<TopicClassifier, 'classify' | 'scoreTopic'>;
+
+export function evaluate(classifier: ArticleReader, articles: LabelledArticle[]): Evaluation {
   const counts = new Map<string, { tp: number; fp: number; fn: number; support: number }>();
   for (const id of TOPIC_IDS) counts.set(id, { tp: 0, fp: 0, fn: 0, support: 0 });
   const misses: Miss[] = [];

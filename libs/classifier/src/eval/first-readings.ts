@@ -93,6 +93,8 @@ export interface FirstReading {
   /** The version of the taxonomy that read the item first. */
   taxonomyVersion: string;
   predicted: Set<string>;
+  /** The classifier of that taxonomy (rules alone), to ask it more, e.g. for a second look. */
+  classifier: TopicClassifier;
 }
 
 export interface FirstReadings {
@@ -151,6 +153,7 @@ export function readFirst(items: readonly CorpusItem[], itemsDir: string, taxono
       item,
       batch: batchOf(arrival.file),
       taxonomyVersion: classifier.taxonomyVersion,
+      classifier,
       predicted: new Set(classifier.topicsOf(item.title, item.text).map((t) => t.id)),
     });
   }

@@ -1,12 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { BUS_TOPICS, CONSUMER_GROUPS, ClassifiedArticle, RawArticle } from '@monitor/contracts';
-import { TopicClassifier } from '@monitor/classifier';
+import { SecondLook, TopicClassifier } from '@monitor/classifier';
 import { MESSAGE_BUS, MessageBus, ReceivedEvent, publishEvents } from '@monitor/messaging';
 import { StageController, consumes } from '@monitor/runtime';
 import { Logger, MONITOR_LOGGER, MONITOR_METRICS, MonitorMetrics, PIPELINE_ACTIVITY, PipelineActivity } from '@monitor/observability';
 
 export const TOPIC_CLASSIFIER = Symbol('TOPIC_CLASSIFIER');
+/** The classifier's second look (SecondLook), or null when the rules decide alone. */
+export const SECOND_LOOK = Symbol('SECOND_LOOK');
 
 /**
  * Turns a raw item into a classified article: language and topics with evidence, over the
@@ -44,9 +46,10 @@ export class ClassifierStage {
     @Inject(MONITOR_METRICS) private readonly metrics: MonitorMetrics,
     @Inject(PIPELINE_ACTIVITY) private readonly activity: PipelineActivity,
     @Inject(MONITOR_LOGGER) private readonly logger: Logger,
+    @Inject(SECOND_LOOK) private readonly look: SecondLook | null,
   ) {
-    // Whether the learned second opinion is in use, and if not why (absent, or trained on another taxonomy).
-    logger.info({ taxonomyVersion: classifier.taxonomyVersion, secondOpinion: classifier.secondOpinionNote }, 'classifier ready');
+    // Whether the learned second opinion and the second look are in use, and if not why.
+    logger.info({ taxonomyVersion: classifier.taxonomyVersion, secondOpinion: classifier.secondOpinionNote, secondLook: look ? look.note : 'off (SECOND_LOOK)' }, 'classifier ready');
   }
 
   @EventPattern(consumes(BUS_TOPICS.raw, CONSUMER_GROUPS.classifier), { maxBatchSize: 500 })
@@ -61,10 +64,18 @@ export class ClassifierStage {
       end();
       classified.push(article);
       traceIds.set(article.id, traceId);
-      if (debug) this.logger.debug({ articleId: article.id, traceId, topics: article.topics.map((t) => t.id) }, 'classified');
     }
+    if (this.look) await this.lookAgain(classified);
+    if (debug) for (const article of classified) this.logger.debug({ articleId: article.id, traceId: traceIds.get(article.id), topics: article.topics.map((t) => t.id) }, 'classified');
     await publishEvents(this.bus, BUS_TOPICS.classified, classified, traceIds);
     this.metrics.eventsProcessed.inc({ stage: 'classifier' }, classified.length);
     this.activity.recordEvents('classifier', classified.length);
+  }
+
+  /** The second look over the batch: one embedding request for the articles whose topics the rules half-saw. */
+  private async lookAgain(articles: ClassifiedArticle[]): Promise<void> {
+    const inputs = articles.map((a) => ({ title: a.title, text: a.text }));
+    const revised = await this.look!.reviseAll(this.classifier, inputs, articles.map((a) => ({ language: a.language, taxonomyVersion: a.taxonomyVersion, topics: a.topics })));
+    articles.forEach((a, i) => (a.topics = revised[i].topics));
   }
 }

@@ -1,5 +1,5 @@
 import { BUS_TOPICS, ClassifiedArticle, MonitorError } from '@monitor/contracts';
-import { TopicClassifier, reclassify } from '@monitor/classifier';
+import { SecondLook, TopicClassifier, reclassify } from '@monitor/classifier';
 import { MessageBus, publishEvents } from '@monitor/messaging';
 import { ArticleStore } from '@monitor/search';
 
@@ -8,6 +8,8 @@ export interface ReclassificationOptions {
   bus: MessageBus;
   /** Usually built from a new taxonomy version. */
   classifier: TopicClassifier;
+  /** The process's second look, if it runs one (SECOND_LOOK): re-classification must agree with classification. */
+  look?: SecondLook | null;
   pageSize?: number;
   now?: () => Date;
 }
@@ -56,7 +58,7 @@ export async function reclassifyStoredArticles(options: ReclassificationOptions)
     report.scanned += page.length;
     const byId = new Map(page.map((article) => [article.id, article]));
     const results = [];
-    for await (const result of reclassify(page, classifier)) results.push(result);
+    for await (const result of reclassify(page, classifier, options.look ?? null)) results.push(result);
 
     const classifiedAt = now().toISOString();
     const republish: ClassifiedArticle[] = [];

@@ -1,0 +1,99 @@
+import { parseTaxonomy } from './taxonomy-loader';
+import { TopicClassifier } from './article-classifier';
+import { SecondLook, SecondLookError, parseSecondLook, embeddingText, type SecondLookModel } from './second-look';
+import { HashedEmbedder, smallTaxonomySource } from './testing';
+import type { TextEmbedder } from './text-embedder.port';
+
+// Threshold 5, terms of weight 2: one term in the body is a topic the rules half-see.
+const classifier = new TopicClassifier(parseTaxonomy(smallTaxonomySource('t1', { precursors: 'ephedrine, acetic anhydride', 'afghanistan-opiates': 'heroin, opium' }, 5)));
+
+/** Counts what reaches the embedder. */
+class CountingEmbedder implements TextEmbedder {
+  readonly inner = new HashedEmbedder();
+  readonly model = this.inner.model;
+  readonly dimensions = this.inner.dimensions;
+  texts: string[] = [];
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    this.texts.push(...texts);
+    return this.inner.embed(texts);
+  }
+  async close(): Promise<void> {}
+}
+
+const half = { title: 'Customs stop a truck', text: 'Officers found ephedrine among the cargo of cold medicine bound for a pharmacy chain.' };
+const alike = { title: 'Customs stop a van', text: 'Officers found ephedrine among the cargo of cold medicine bound for a pharmacy group.' };
+const unlike = { title: 'Farmers plant again', text: 'A heroin trade route ran near the village, ephedrine was never mentioned by the mayor at all.' };
+
+/** A model that backs precursors for texts worded like `half`, and nothing else. */
+async function modelFor(embedder: TextEmbedder, overrides: Partial<SecondLookModel> = {}): Promise<SecondLookModel> {
+  const [reference] = await embedder.embed([embeddingText(half)]);
+  return {
+    format: 1,
+    embedder: embedder.model,
+    dimensions: embedder.dimensions,
+    addAt: 0.5,
+    training: { part: 'dev', articles: 3, inverseRegularisation: 100, classWeight: 'balanced', library: 'test' },
+    topics: {
+      precursors: { bias: -15, weights: Array.from(reference, (x) => 20 * x), positives: 1 },
+      'afghanistan-opiates': { bias: 30, weights: new Array(embedder.dimensions).fill(0), positives: 1 },
+    },
+    ...overrides,
+  };
+}
+
+describe('second look', () => {
+  it('adds a topic the rules half-saw when the model backs it, with the rule score and terms as evidence', async () => {
+    const embedder = new CountingEmbedder();
+    const look = new SecondLook(await modelFor(embedder), embedder);
+    const rules = classifier.classify(alike);
+    expect(rules.topics).toEqual([]);
+    const revised = await look.revise(classifier, alike, rules);
+    expect(revised.topics.map((t) => t.id)).toEqual(['precursors']);
+    expect(revised.topics[0].score).toBe(classifier.scoreTopic(alike.title, alike.text, 'precursors').score);
+    expect(revised.topics[0].evidence.map((e) => [e.term, e.field])).toEqual([['ephedrine', 'text']]);
+    expect(revised.taxonomyVersion).toBe('t1');
+  });
+
+  it('leaves a half-seen topic out when the model does not back it', async () => {
+    const embedder = new CountingEmbedder();
+    const look = new SecondLook(await modelFor(embedder), embedder);
+    const revised = await look.revise(classifier, unlike, classifier.classify(unlike));
+    // opiates: backed by the model (bias 30) and half-seen (heroin once): added; precursors: not backed.
+    expect(revised.topics.map((t) => t.id)).toEqual(['afghanistan-opiates']);
+  });
+
+  it('never speaks where the rules found no term, and never removes what they assigned', async () => {
+    const embedder = new CountingEmbedder();
+    const look = new SecondLook(await modelFor(embedder), embedder);
+    const none = { title: 'Weather', text: 'Rain is expected over the weekend.' };
+    const strong = { title: 'Heroin and opium seized', text: 'Police seized heroin and opium, and more heroin.' };
+    embedder.texts = [];
+    const [a, b] = await look.reviseAll(classifier, [none, strong], [classifier.classify(none), classifier.classify(strong)]);
+    expect(a.topics).toEqual([]);
+    expect(b.topics.map((t) => t.id)).toEqual(['afghanistan-opiates']);
+    // Neither article had a half-seen topic, so neither was embedded.
+    expect(embedder.texts).toEqual([]);
+  });
+
+  it('embeds the articles of a batch that need it in one request, in order', async () => {
+    const embedder = new CountingEmbedder();
+    const look = new SecondLook(await modelFor(embedder), embedder);
+    embedder.texts = [];
+    const none = { title: 'Weather', text: 'Sunny.' };
+    const revised = await look.reviseAll(classifier, [alike, none, unlike], [alike, none, unlike].map((x) => classifier.classify(x)));
+    expect(embedder.texts).toEqual([embeddingText(alike), embeddingText(unlike)]);
+    expect(revised.map((r) => r.topics.map((t) => t.id))).toEqual([['precursors'], [], ['afghanistan-opiates']]);
+  });
+
+  it('refuses a model fitted on another embedder, and a file that is not a model, naming the file and the field', async () => {
+    const embedder = new HashedEmbedder();
+    const other = new HashedEmbedder(32);
+    const model = await modelFor(embedder);
+    expect(() => new SecondLook(model, other, 'm.json')).toThrow(SecondLookError);
+    expect(() => new SecondLook(model, other, 'm.json')).toThrow(/m\.json: fitted on hashed-trigrams\/64 .*npm run train:second-look/);
+    expect(() => parseSecondLook('{', 'm.json')).toThrow(/m\.json: not JSON/);
+    const short = { ...model, topics: { precursors: { bias: 0, weights: [1, 2], positives: 1 } } };
+    expect(() => parseSecondLook(JSON.stringify(short), 'm.json')).toThrow('m.json: topics.precursors: 2 weights, expected 64');
+    expect(() => parseSecondLook(JSON.stringify({ ...model, addAt: 2 }), 'm.json')).toThrow(/m\.json: addAt:/);
+  });
+});
