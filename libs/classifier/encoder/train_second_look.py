@@ -5,7 +5,7 @@ Why scikit-learn, not a hand-written fit: the settings were measured with it (L-
 balanced class weights), and it gives the same weights on every run.
 
 stdin: one JSON object per line, {"labels": [topic ids], "vector": "<base64 float32 LE>"}.
-argv: the topic ids in the taxonomy's order (comma-separated), C, addAt, embedder model id.
+argv: the topic ids in the taxonomy's order (comma-separated), C, addAt, dropBelow, embedder model id.
 stdout: the model, as second-look.ts reads it.
 """
 import base64
@@ -21,7 +21,8 @@ def main() -> None:
     topics = sys.argv[1].split(",")
     c = float(sys.argv[2])
     add_at = float(sys.argv[3])
-    embedder = sys.argv[4]
+    drop_below = float(sys.argv[4])
+    embedder = sys.argv[5]
     rows = [json.loads(line) for line in sys.stdin if line.strip()]
     if not rows:
         sys.exit("train_second_look: no examples on stdin")
@@ -31,6 +32,7 @@ def main() -> None:
         "embedder": embedder,
         "dimensions": int(x.shape[1]),
         "addAt": add_at,
+        "dropBelow": drop_below,
         "training": {"part": "dev", "articles": len(rows), "inverseRegularisation": c, "classWeight": "balanced", "library": f"scikit-learn {sklearn.__version__}"},
         "topics": {},
     }

@@ -37,6 +37,7 @@ describe('reclassify with a second look', () => {
       embedder: embedder.model,
       dimensions: embedder.dimensions,
       addAt: 0.5,
+      dropBelow: 0,
       training: { part: 'dev', articles: 1, inverseRegularisation: 1, classWeight: 'balanced', library: 'test' },
       topics: { precursors: { bias: 10, weights: new Array(embedder.dimensions).fill(0), positives: 1 } },
     };

@@ -32,6 +32,7 @@ async function modelFor(embedder: TextEmbedder, overrides: Partial<SecondLookMod
     embedder: embedder.model,
     dimensions: embedder.dimensions,
     addAt: 0.5,
+    dropBelow: 0,
     training: { part: 'dev', articles: 3, inverseRegularisation: 100, classWeight: 'balanced', library: 'test' },
     topics: {
       precursors: { bias: -15, weights: Array.from(reference, (x) => 20 * x), positives: 1 },
@@ -62,7 +63,7 @@ describe('second look', () => {
     expect(revised.topics.map((t) => t.id)).toEqual(['afghanistan-opiates']);
   });
 
-  it('never speaks where the rules found no term, and never removes what they assigned', async () => {
+  it('never speaks where the rules found no term, and removes nothing they assigned unless asked to', async () => {
     const embedder = new CountingEmbedder();
     const look = new SecondLook(await modelFor(embedder), embedder);
     const none = { title: 'Weather', text: 'Rain is expected over the weekend.' };
@@ -73,6 +74,17 @@ describe('second look', () => {
     expect(b.topics.map((t) => t.id)).toEqual(['afghanistan-opiates']);
     // Neither article had a half-seen topic, so neither was embedded.
     expect(embedder.texts).toEqual([]);
+  });
+
+  it('drops a topic the rules assigned only when the model all but rules it out', async () => {
+    const embedder = new CountingEmbedder();
+    const strong = { title: 'Heroin and opium seized', text: 'Police seized heroin and opium, and more heroin.' };
+    const against = await modelFor(embedder, { dropBelow: 0.1 });
+    against.topics['afghanistan-opiates'] = { bias: -30, weights: new Array(embedder.dimensions).fill(0), positives: 1 };
+    expect((await new SecondLook(against, embedder).revise(classifier, strong, classifier.classify(strong))).topics).toEqual([]);
+    const unsure = await modelFor(embedder, { dropBelow: 0.1 });
+    unsure.topics['afghanistan-opiates'] = { bias: -1, weights: new Array(embedder.dimensions).fill(0), positives: 1 }; // p 0.27
+    expect((await new SecondLook(unsure, embedder).revise(classifier, strong, classifier.classify(strong))).topics.map((t) => t.id)).toEqual(['afghanistan-opiates']);
   });
 
   it('embeds the articles of a batch that need it in one request, in order', async () => {

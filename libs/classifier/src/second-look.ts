@@ -9,10 +9,13 @@
  * languages, whatever its words; on sources not met it found what the terms half-saw (see
  * taxonomy/CHANGELOG.md, "The second look").
  *
- * It only ever ADDS a topic, and only where the rules already found that topic's terms (a positive
- * score under the threshold, outside a `requires` gate): the topic then shows those terms as its
- * evidence and its rule score, so a person can still read why. It never removes a topic, and where
- * the rules found nothing, it says nothing.
+ * What it may do, and nothing else:
+ * - ADD a topic only where the rules already found that topic's terms (a positive score under the
+ *   threshold, outside a `requires` gate), at probability `addAt` or more: the topic then shows
+ *   those terms as its evidence and its rule score, so a person can still read why;
+ * - DROP a topic the rules assigned only when all but sure it is wrong (probability under
+ *   `dropBelow`): passing mentions that the terms cannot tell from the subject.
+ * Where the rules found nothing of a topic, it says nothing.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,6 +37,8 @@ export const SecondLookModelSchema = z.strictObject({
   dimensions: z.number().int().positive(),
   /** A topic is added at or above this probability. */
   addAt: z.number().gt(0).lt(1),
+  /** A topic the rules assigned is dropped under this probability (0: never). */
+  dropBelow: z.number().min(0).lt(0.5),
   training: z.strictObject({ part: z.literal('dev'), articles: count, inverseRegularisation: z.number().positive(), classWeight: z.literal('balanced'), library: z.string().min(1) }),
   /** Per topic id: bias and one weight per dimension. */
   topics: z.record(z.string(), z.strictObject({ bias: finite, weights: z.array(finite), positives: count })),
@@ -73,13 +78,15 @@ export const embeddingText = (input: { title: string; text: string }): string =>
 
 const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
-/** A topic the rules half-saw: terms found, score above 0, under the threshold. */
+/** A topic the rules half-saw (terms found, score above 0, under the threshold), or one they assigned. */
 interface Candidate {
   match: TopicMatch;
+  assigned: boolean;
 }
 
 export class SecondLook {
   readonly addAt: number;
+  readonly dropBelow: number;
   private readonly weights = new Map<string, { bias: number; weights: Float64Array }>();
 
   /** Throws SecondLookError (SECOND_LOOK_MISMATCH) for a model of another embedder. */
@@ -96,6 +103,7 @@ export class SecondLook {
       );
     }
     this.addAt = model.addAt;
+    this.dropBelow = model.dropBelow;
     for (const [id, t] of Object.entries(model.topics)) this.weights.set(id, { bias: t.bias, weights: Float64Array.from(t.weights) });
   }
 
@@ -112,7 +120,7 @@ export class SecondLook {
 
   get note(): string {
     const t = this.model.training;
-    return `on: ${this.model.embedder}, ${Object.keys(this.model.topics).length} topics, trained on ${t.articles} dev articles, adds at p ≥ ${this.addAt}`;
+    return `on: ${this.model.embedder}, ${Object.keys(this.model.topics).length} topics, trained on ${t.articles} dev articles, adds at p ≥ ${this.addAt}, drops under p ${this.dropBelow}`;
   }
 
   /** The probability the model gives topic `id` for an embedded article (NaN: no weights for it). */
@@ -126,8 +134,9 @@ export class SecondLook {
 
   /**
    * The rules' results revised: each article's half-seen topics that the model backs are added,
-   * with their rule score and evidence. Articles with no half-seen topic are not embedded at all,
-   * and the others in one request to the embedder.
+   * with their rule score and evidence, and its assigned topics that the model all but rules out
+   * are dropped. Articles with no topic half-seen or assigned are not embedded at all, and the
+   * others in one request to the embedder.
    */
   async reviseAll(classifier: TopicClassifier, inputs: readonly ClassifyInput[], results: readonly ClassificationResult[]): Promise<ClassificationResult[]> {
     const candidates = inputs.map((input, i) => this.candidates(classifier, input, results[i]));
@@ -136,8 +145,12 @@ export class SecondLook {
     const vectors = await this.embedder.embed(asked.map((i) => embeddingText({ title: inputs[i].title ?? '', text: inputs[i].text ?? '' })));
     const revised = [...results];
     asked.forEach((i, k) => {
-      const added = candidates[i].filter((c) => this.probability(c.match.id, vectors[k]) >= this.addAt).map((c) => c.match);
-      if (added.length > 0) revised[i] = { ...results[i], topics: [...results[i].topics, ...added].sort((a, b) => b.score - a.score) };
+      const p = (c: Candidate): number => this.probability(c.match.id, vectors[k]);
+      const added = candidates[i].filter((c) => !c.assigned && p(c) >= this.addAt).map((c) => c.match);
+      const dropped = new Set(candidates[i].filter((c) => c.assigned && p(c) < this.dropBelow).map((c) => c.match.id));
+      if (added.length > 0 || dropped.size > 0) {
+        revised[i] = { ...results[i], topics: [...results[i].topics.filter((t) => !dropped.has(t.id)), ...added].sort((a, b) => b.score - a.score) };
+      }
     });
     return revised;
   }
@@ -147,12 +160,13 @@ export class SecondLook {
   }
 
   private candidates(classifier: TopicClassifier, input: ClassifyInput, result: ClassificationResult): Candidate[] {
-    const assigned = new Set(result.topics.map((t) => t.id));
     const out: Candidate[] = [];
+    for (const match of result.topics) if (this.dropBelow > 0 && this.weights.has(match.id)) out.push({ match, assigned: true });
+    const assigned = new Set(result.topics.map((t) => t.id));
     for (const topic of classifier.taxonomy.topics) {
       if (assigned.has(topic.id) || !this.weights.has(topic.id)) continue;
       const match = classifier.scoreTopic(input.title ?? '', input.text ?? '', topic.id);
-      if (match.score > 0 && match.evidence.length > 0) out.push({ match });
+      if (match.score > 0 && match.evidence.length > 0) out.push({ match, assigned: false });
     }
     return out;
   }

@@ -5,7 +5,7 @@
  * languages) classified by the rules alone (the baseline) and by the rules with the second look,
  * in batches of 32 as the classifier stage sees them, with the real embedder and no cache. Prints
  * articles per second of both, and how many articles the look had to embed (only those with a
- * half-seen topic are). Needs `npm run encoder:install`.
+ * topic assigned or half-seen are). Needs `npm run encoder:install`.
  */
 import { loadCorpus } from '../eval/labelled-corpus';
 import { loadDefaultClassifier } from '../load-classifier';
@@ -35,10 +35,16 @@ async function main(): Promise<void> {
     const rulesSeconds = (performance.now() - start) / 1000;
     start = performance.now();
     let added = 0;
+    let dropped = 0;
     for (let i = 0; i < articles.length; i += 32) {
       const batch = articles.slice(i, i + 32);
       const revised = await look.reviseAll(classifier, batch, batch.map((a) => classifier.classify(a)));
-      revised.forEach((r, k) => (added += r.topics.length - rules[i + k].topics.length));
+      revised.forEach((r, k) => {
+        const before = new Set(rules[i + k].topics.map((t) => t.id));
+        const after = new Set(r.topics.map((t) => t.id));
+        added += [...after].filter((id) => !before.has(id)).length;
+        dropped += [...before].filter((id) => !after.has(id)).length;
+      });
     }
     const lookSeconds = (performance.now() - start) / 1000;
     const rate = (n: number, s: number): string => `${Math.round(n / s).toLocaleString('en')} articles/s`;
@@ -47,7 +53,7 @@ async function main(): Promise<void> {
         `second look: ${look.note}; ${articles.length} dev articles, engine threads ${threads ?? 'all cores'}`,
         `rules alone (baseline)      ${rate(articles.length, rulesSeconds).padStart(22)}`,
         `rules with the second look  ${rate(articles.length, lookSeconds).padStart(22)}   (${(rulesSeconds / lookSeconds).toFixed(4)}× the baseline)`,
-        `embedded: ${embedded} of ${articles.length} articles (${((100 * embedded) / articles.length).toFixed(0)}%, those with a half-seen topic), ${rate(embedded, lookSeconds)} through the embedder; topics added: ${added}`,
+        `embedded: ${embedded} of ${articles.length} articles (${((100 * embedded) / articles.length).toFixed(0)}%, those with a topic assigned or half-seen), ${rate(embedded, lookSeconds)} through the embedder; topics added ${added}, dropped ${dropped}`,
       ].join('\n') + '\n',
     );
   } finally {
