@@ -16,7 +16,8 @@ import { SqliteBus, WalCheckpointer } from '@monitor/messaging-sqlite';
 import { consumeEvents, publishEvents } from '@monitor/messaging';
 import { analyzeDocument, parseQuery } from '@monitor/query';
 import { AlertStreamHub, SubscriptionMatcher, WebhookUrlPolicy, createAlerter, subscriptionMatches } from '@monitor/alerts';
-import { seededRandom, syntheticArticle, syntheticSubscriptionInput, syntheticSubscriptions } from '@monitor/alerts/testing';
+import { seededRandom } from '@monitor/contracts';
+import { syntheticArticle, syntheticSubscriptionInput, syntheticSubscriptions } from '@monitor/alerts/testing';
 import { SqliteAlertLedger, SqliteDeliveryLog, SqliteDigestPeriods, SqliteSpikeBaselines, SqliteSubscriptionStore } from '@monitor/state-sqlite';
 import { PublishedArticle, absoluteNow } from './steady-publisher';
 

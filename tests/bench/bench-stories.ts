@@ -3,7 +3,8 @@
 // (terms, gazetteer entities, numbers), which every article costs whatever the grouping does.
 // Prints the memory each article in the window holds. Options: --window N --measure M --seed K.
 import { loadavg } from 'node:os';
-import { seededRandom, syntheticArticle } from '@monitor/alerts/testing';
+import { seededRandom } from '@monitor/contracts';
+import { syntheticArticle } from '@monitor/alerts/testing';
 import { EntityFinder, StoryAssigner, findQuantities, loadGazetteer, type StoryArticle } from '@monitor/stories';
 import { phraseTerms } from '@monitor/text';
 

@@ -7,7 +7,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BUS_TOPICS, ClassifiedArticle } from '@monitor/contracts';
 import { SqliteBus } from '@monitor/messaging-sqlite';
 import { publishEvents } from '@monitor/messaging';
-import { seededRandom, syntheticArticle } from '@monitor/alerts/testing';
+import { seededRandom } from '@monitor/contracts';
+import { syntheticArticle } from '@monitor/alerts/testing';
 
 export interface SteadyPublisherOptions {
   dbFile: string;

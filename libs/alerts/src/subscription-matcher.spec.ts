@@ -1,6 +1,7 @@
 import { SubscriptionMatcher, subscriptionMatches } from './subscription-matcher';
 import { analyzeDocument, parseQuery, requiredKeys } from '@monitor/query';
-import { seededRandom, syntheticArticle, syntheticSubscriptions } from './testing/synthetic-subscriptions';
+import { seededRandom } from '@monitor/contracts';
+import { syntheticArticle, syntheticSubscriptions } from './testing/synthetic-subscriptions';
 import { MemorySubscriptionStore } from './testing/memory-subscription.store';
 import { sampleArticle } from './testing/sample-articles';
 

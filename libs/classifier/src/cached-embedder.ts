@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { vectorToBase64, vectorsFromBase64 } from './float32-base64';
 import type { TextEmbedder } from './text-embedder.port';
 
 export class CachedEmbedder implements TextEmbedder {
@@ -26,8 +27,8 @@ export class CachedEmbedder implements TextEmbedder {
         if (!line) continue;
         try {
           const { key, vector } = JSON.parse(line) as { key: string; vector: string };
-          const v = CachedEmbedder.decode(vector);
-          if (v.length === inner.dimensions) this.vectors.set(key, v);
+          const [v] = vectorsFromBase64(vector);
+          if (v?.length === inner.dimensions) this.vectors.set(key, v);
         } catch {
           // A line cut short by an interrupted run: that text is embedded again.
         }
@@ -46,12 +47,12 @@ export class CachedEmbedder implements TextEmbedder {
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
     const keys = texts.map((t) => createHash('sha1').update(t).digest('hex'));
     const missing = [...new Set(keys.filter((k) => !this.vectors.has(k)))];
-    this.hits += keys.length - keys.filter((k) => missing.includes(k)).length;
+    this.hits += keys.filter((k) => this.vectors.has(k)).length;
     if (missing.length > 0) {
       const textOf = new Map(keys.map((k, i) => [k, texts[i]]));
       const fresh = await this.inner.embed(missing.map((k) => textOf.get(k)!));
       mkdirSync(dirname(this.file), { recursive: true });
-      appendFileSync(this.file, missing.map((k, i) => JSON.stringify({ key: k, vector: Buffer.from(fresh[i].buffer, fresh[i].byteOffset, fresh[i].byteLength).toString('base64') })).join('\n') + '\n');
+      appendFileSync(this.file, missing.map((k, i) => JSON.stringify({ key: k, vector: vectorToBase64(fresh[i]) })).join('\n') + '\n');
       missing.forEach((k, i) => this.vectors.set(k, fresh[i]));
       this.misses += missing.length;
     }
@@ -62,10 +63,4 @@ export class CachedEmbedder implements TextEmbedder {
     return this.inner.close();
   }
 
-  private static decode(base64: string): Float32Array {
-    const bytes = Buffer.from(base64, 'base64');
-    const v = new Float32Array(bytes.length / 4);
-    for (let i = 0; i < v.length; i++) v[i] = bytes.readFloatLE(i * 4);
-    return v;
-  }
 }

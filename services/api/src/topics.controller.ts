@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TOPICS, TopicDefinition } from '@monitor/contracts';
-import { ClassifyRequestSchema, SecondLook, TopicClassifier } from '@monitor/classifier';
+import { ClassifyRequestSchema, SecondLook, TopicClassifier, classifyWithSecondLook } from '@monitor/classifier';
 import { SECOND_LOOK, TOPIC_CLASSIFIER } from '@monitor/classifier-stage';
 import { createZodDto } from 'nestjs-zod';
 
@@ -25,9 +25,8 @@ export class TopicsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Classify one article: language, and each topic over threshold with score and evidence' })
   async classify(@Body() { id, title, text, lang }: ClassifyRequest) {
-    const rules = this.classifier.classify({ title, text, lang });
     // The same answer as the pipeline gives: with the second look when this process runs one.
-    const result = this.look ? await this.look.revise(this.classifier, { title, text, lang }, rules) : rules;
+    const result = await classifyWithSecondLook(this.classifier, this.look, { title, text, lang });
     return { id, language: result.language, taxonomyVersion: result.taxonomyVersion, topics: result.topics };
   }
 }

@@ -1,4 +1,4 @@
-import { ClassifiedArticle, TOPIC_IDS, TopicId, articleIdFromUrl } from '@monitor/contracts';
+import { ClassifiedArticle, TOPIC_IDS, TopicId, articleIdFromUrl, seededRandom } from '@monitor/contracts';
 import { Subscription, parseSubscriptionInput } from '../subscription';
 
 /**
@@ -6,17 +6,6 @@ import { Subscription, parseSubscriptionInput } from '../subscription';
  * benchmark: mixed topics, modes, scores, sources, languages and queries (words, prefixes,
  * phrases, OR, exclusions, Russian and Chinese), over a vocabulary written for this purpose.
  */
-export function seededRandom(seed: number): () => number {
-  // mulberry32: a tiny, well-known PRNG; reproducible runs matter more than quality here.
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EN = [
   'heroin', 'opium', 'poppy', 'cocaine', 'methamphetamine', 'precursor', 'precursors', 'seizure', 'seized', 'seizing', 'border',

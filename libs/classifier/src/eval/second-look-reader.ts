@@ -5,8 +5,6 @@
 import type { ClassificationResult, TopicClassifier } from '../article-classifier';
 import type { SecondLook } from '../second-look';
 import type { ArticleReader, LabelledArticle } from './classifier-evaluation';
-import { SECOND_LOOK_BASELINE_FILE, evaluateByLanguage, readBaseline, regressions } from './corpus-evaluation';
-import { loadCorpus } from './labelled-corpus';
 
 const BATCH = 64;
 const keyOf = (title: string, text: string): string => `${title}\u0000${text}`;
@@ -22,14 +20,4 @@ export async function readWithSecondLook(classifier: TopicClassifier, look: Seco
     classify: (input) => revised.get(keyOf(input.title, input.text)) ?? classifier.classify(input),
     scoreTopic: (title, text, id) => classifier.scoreTopic(title, text, id),
   };
-}
-
-/**
- * The held-out part read by the rules with `look`, against the second look's recorded floor: the
- * groups that fell more than ALLOWED_DROP below it, as sentences (none: the guard holds).
- */
-export async function secondLookRegressions(classifier: TopicClassifier, look: SecondLook): Promise<string[]> {
-  const { heldout } = loadCorpus();
-  const grouped = evaluateByLanguage(await readWithSecondLook(classifier, look, heldout), heldout);
-  return regressions(grouped, readBaseline(SECOND_LOOK_BASELINE_FILE));
 }

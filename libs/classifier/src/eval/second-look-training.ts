@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { TOPIC_IDS } from '@monitor/contracts';
 import { embeddingText, parseSecondLook, type SecondLookModel } from '../second-look';
+import { vectorToBase64 } from '../float32-base64';
 import type { TextEmbedder } from '../text-embedder.port';
 
 export const INVERSE_REGULARISATION = 100;
@@ -36,7 +37,7 @@ export async function fitSecondLook(
   for (let i = 0; i < articles.length; i += BATCH) {
     const batch = articles.slice(i, i + BATCH);
     const vectors = await embedder.embed(batch.map(embeddingText));
-    batch.forEach((a, k) => lines.push(JSON.stringify({ labels: a.labels, vector: Buffer.from(vectors[k].buffer, vectors[k].byteOffset, vectors[k].byteLength).toString('base64') })));
+    batch.forEach((a, k) => lines.push(JSON.stringify({ labels: a.labels, vector: vectorToBase64(vectors[k]) })));
     progress(Math.min(i + BATCH, articles.length));
   }
   const fit = spawnSync(python, [TRAINER, TOPIC_IDS.join(','), String(INVERSE_REGULARISATION), String(ADD_AT), String(DROP_BELOW), embedder.model], {

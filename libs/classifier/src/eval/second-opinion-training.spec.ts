@@ -3,7 +3,7 @@ import { loadClassifier } from '../load-classifier';
 import { DEFAULT_TAXONOMY_PATH } from '../taxonomy-loader';
 import { SecondOpinion } from '../second-opinion';
 import { DEFAULT_TRAINING, figures, groupedFolds, readExamples, trainModel } from './second-opinion-training';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '@monitor/contracts';
 import { loadCorpus } from './labelled-corpus';
 
 // A slice of the dev part keeps the test quick; the held-out part is never read here.

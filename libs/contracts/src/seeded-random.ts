@@ -1,7 +1,8 @@
 /**
  * mulberry32: a small seeded generator, so that a run that shuffles (the order of the second
- * opinion's SGD steps, the story evaluation's arrival orders) depends on its seed alone;
- * Math.random cannot be seeded, and the few lines do not justify a dependency.
+ * opinion's SGD steps, the story evaluation's arrival orders, the alerts' synthetic subscriptions)
+ * depends on its seed alone; Math.random cannot be seeded, and the few lines do not justify a
+ * dependency. Here, in the lib every other lib imports, so that there is one copy.
  */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
