@@ -181,9 +181,17 @@ export class AlertDispatcher {
       return null;
     }
     const signal = this.stopping.signal;
-    let attempts = record.attempts;
     let waited = 0;
     for (;;) {
+      const attempt = await log.startAttempt(key, this.maxAttempts);
+      if (attempt === null) {
+        // Spent or ended by another holder. A pending row is one whose last attempt's worker died
+        // before it could say how the attempt went, or lost its lease and is still sending: ending
+        // it here is safe either way, as markFailed ends a row once and markDelivered wins over it.
+        const row = await log.get(key);
+        if (row?.status === 'pending') await this.fail(key, message, `${row.lastError ?? 'no answer recorded'} (after ${row.attempts} attempts; the last one's outcome was lost with its worker)`);
+        return null;
+      }
       let failure: unknown;
       try {
         await sender.send(message, subscription, signal);
@@ -191,23 +199,23 @@ export class AlertDispatcher {
         failure = error;
       }
       if (signal.aborted) {
-        // Stopping: the row stays pending and free, so the next start (or a sibling replica) resumes it at once.
+        // Stopping: the row stays pending and free, so the next start (or a sibling replica) resumes
+        // it at once. The attempt cut short stays counted: its request may have reached the receiver.
         await log.release(key);
         return null;
       }
-      attempts += 1;
-      await log.recordAttempt(key, failure === undefined ? null : describe(failure));
       if (failure === undefined) {
         await log.markDelivered(key);
         this.options.onDelivered?.((await log.get(key))!);
         return null;
       }
+      await log.recordError(key, describe(failure));
       const retriable = failure instanceof DeliveryError && failure.retriable;
-      if (!retriable || attempts >= this.maxAttempts) {
-        await this.fail(key, message, `${describe(failure)} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`);
+      if (!retriable || attempt >= this.maxAttempts) {
+        await this.fail(key, message, `${describe(failure)} (after ${attempt} attempt${attempt === 1 ? '' : 's'})`);
         return null;
       }
-      const wait = this.waitBefore(attempts + 1, failure as DeliveryError);
+      const wait = this.waitBefore(attempt + 1, failure as DeliveryError);
       if (waited + wait > this.parkAfterMs) return wait;
       waited += wait;
       try {
@@ -232,7 +240,8 @@ export class AlertDispatcher {
 
   private async fail(key: DeliveryKey, message: PushMessage, reason: string): Promise<void> {
     const { log } = this.options;
-    await log.markFailed(key, reason, this.options.deadLetter ? this.leaseMs : undefined);
+    // Another holder ended the row first (see runHeld): its failure, if it was one, has its letter.
+    if (!(await log.markFailed(key, reason, this.options.deadLetter ? this.leaseMs : undefined))) return;
     const failed = (await log.get(key))!;
     this.options.onFailed?.(failed, message);
     await this.sendDeadLetter(failed, message);

@@ -54,16 +54,26 @@ export interface DeliveryLog {
    * letter) that have not run out yet: a live worker's heartbeat.
    */
   renew(keys: DeliveryKey[], leaseMs: number): Promise<void>;
-  recordAttempt(key: DeliveryKey, error: string | null): Promise<void>;
+  /**
+   * Counts an attempt about to be made, if the row is pending and has made fewer than
+   * `maxAttempts`: resolves with the attempt's number (1 for the first), or null when the row has
+   * ended or its attempts are spent. Atomic, and counted before the attempt rather than after, so
+   * that two replicas holding one row (the first one's lease ran out while it was still sending,
+   * say in a consumer-group rebalance) cannot make more than `maxAttempts` between them.
+   */
+  startAttempt(key: DeliveryKey, maxAttempts: number): Promise<number | null>;
+  /** Keeps the error of the attempt just made as the row's last error, while the row is pending. */
+  recordError(key: DeliveryKey, error: string): Promise<void>;
   /** Gives up this worker's lease on a pending row (or one waiting for its dead letter), so that it can be resumed at once. */
   release(key: DeliveryKey): Promise<void>;
   markDelivered(key: DeliveryKey): Promise<void>;
   /**
-   * Ends a row failed. With `deadLetterLeaseMs`, the row also waits for its dead letter (an
+   * Ends a pending row failed; resolves false when the row had already ended (another holder
+   * ended it first), so that one failure publishes one dead letter. With `deadLetterLeaseMs`, the row also waits for its dead letter (an
    * outbox, like the pending rows): this worker holds it that long to publish the letter, then
    * markDeadLettered(); if it dies first, claimDeadLetters() hands the row to another.
    */
-  markFailed(key: DeliveryKey, reason: string, deadLetterLeaseMs?: number): Promise<void>;
+  markFailed(key: DeliveryKey, reason: string, deadLetterLeaseMs?: number): Promise<boolean>;
   /** Failed rows whose dead letter is still to be published and not held, claimed for `leaseMs`. */
   claimDeadLetters(limit: number, leaseMs: number): Promise<DeliveryRecord[]>;
   /** The row's dead letter is published. */

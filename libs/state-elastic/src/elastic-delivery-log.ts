@@ -85,8 +85,15 @@ export class ElasticDeliveryLog implements DeliveryLog {
     }
   }
 
-  async recordAttempt(key: DeliveryKey, error: string | null): Promise<void> {
-    await this.change(key, false, (d) => ({ ...d, attempts: d.attempts + 1, lastError: error ?? d.lastError, updatedAt: this.now().toISOString() }));
+  async startAttempt(key: DeliveryKey, maxAttempts: number): Promise<number | null> {
+    const counted = await this.change(key, false, (d) =>
+      d.status === 'pending' && d.attempts < maxAttempts ? { ...d, attempts: d.attempts + 1, updatedAt: this.now().toISOString() } : null,
+    );
+    return counted?.attempts ?? null;
+  }
+
+  async recordError(key: DeliveryKey, error: string): Promise<void> {
+    await this.change(key, false, (d) => (d.status === 'pending' ? { ...d, lastError: error, updatedAt: this.now().toISOString() } : null));
   }
 
   async release(key: DeliveryKey): Promise<void> {
@@ -98,10 +105,13 @@ export class ElasticDeliveryLog implements DeliveryLog {
     await this.change(key, 'wait_for', (d) => ({ ...d, status: 'delivered', deliveredAt: at, updatedAt: at, leaseUntil: 0 }));
   }
 
-  async markFailed(key: DeliveryKey, reason: string, deadLetterLeaseMs?: number): Promise<void> {
+  async markFailed(key: DeliveryKey, reason: string, deadLetterLeaseMs?: number): Promise<boolean> {
     const now = this.now();
     const lease = deadLetterLeaseMs === undefined ? 0 : now.getTime() + deadLetterLeaseMs;
-    await this.change(key, 'wait_for', (d) => ({ ...d, status: 'failed', lastError: reason, updatedAt: now.toISOString(), deadLetter: deadLetterLeaseMs !== undefined, leaseUntil: lease }));
+    const ended = await this.change(key, 'wait_for', (d) =>
+      d.status === 'pending' ? { ...d, status: 'failed', lastError: reason, updatedAt: now.toISOString(), deadLetter: deadLetterLeaseMs !== undefined, leaseUntil: lease } : null,
+    );
+    return ended !== null;
   }
 
   async claimDeadLetters(limit: number, leaseMs: number): Promise<DeliveryRecord[]> {
@@ -150,13 +160,16 @@ export class ElasticDeliveryLog implements DeliveryLog {
     return taken;
   }
 
-  /** Applies `next` to the row (null: no change), again on the newest version when another writer came first. */
-  private async change(key: DeliveryKey, refresh: 'wait_for' | false, next: (doc: DeliveryDoc) => DeliveryDoc | null): Promise<void> {
+  /**
+   * Applies `next` to the row (null: no change), again on the newest version when another writer
+   * came first; resolves with the row as written, or null when nothing was.
+   */
+  private async change(key: DeliveryKey, refresh: 'wait_for' | false, next: (doc: DeliveryDoc) => DeliveryDoc | null): Promise<DeliveryDoc | null> {
     for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
       const read: Versioned<DeliveryDoc> | null = await this.docs.get<DeliveryDoc>(this.index, deliveryIdFor(key));
       const changed = read && next(read.source);
-      if (!read || !changed) return;
-      if (await this.docs.replaceIf(this.index, read, changed, refresh)) return;
+      if (!read || !changed) return null;
+      if (await this.docs.replaceIf(this.index, read, changed, refresh)) return changed;
     }
     throw new StateStoreError(`delivery ${deliveryIdFor(key)} kept changing under ${MAX_CONFLICTS} attempts to change it`, { retriable: true });
   }

@@ -81,9 +81,20 @@ export class SqliteDeliveryLog implements DeliveryLog {
     })();
   }
 
-  async recordAttempt(key: DeliveryKey, error: string | null): Promise<void> {
-    this.statement('UPDATE deliveries SET attempts = attempts + 1, last_error = COALESCE(?, last_error), updated_at = ? WHERE alert_id = ? AND channel = ?')
-      .run(error, this.now().toISOString(), key.alertId, key.channel);
+  async startAttempt(key: DeliveryKey, maxAttempts: number): Promise<number | null> {
+    const counted = this.statement(
+      `UPDATE deliveries SET attempts = attempts + 1, updated_at = ? WHERE alert_id = ? AND channel = ? AND status = 'pending' AND attempts < ? RETURNING attempts`,
+    ).get(this.now().toISOString(), key.alertId, key.channel, maxAttempts) as { attempts: number } | undefined;
+    return counted?.attempts ?? null;
+  }
+
+  async recordError(key: DeliveryKey, error: string): Promise<void> {
+    this.statement(`UPDATE deliveries SET last_error = ?, updated_at = ? WHERE alert_id = ? AND channel = ? AND status = 'pending'`).run(
+      error,
+      this.now().toISOString(),
+      key.alertId,
+      key.channel,
+    );
   }
 
   async release(key: DeliveryKey): Promise<void> {
@@ -99,12 +110,14 @@ export class SqliteDeliveryLog implements DeliveryLog {
       .run(at, at, key.alertId, key.channel);
   }
 
-  async markFailed(key: DeliveryKey, reason: string, deadLetterLeaseMs?: number): Promise<void> {
+  async markFailed(key: DeliveryKey, reason: string, deadLetterLeaseMs?: number): Promise<boolean> {
     const now = this.now();
     const deadLetter = deadLetterLeaseMs === undefined ? 0 : 1;
     const lease = deadLetterLeaseMs === undefined ? 0 : now.getTime() + deadLetterLeaseMs;
-    this.statement(`UPDATE deliveries SET status = 'failed', last_error = ?, updated_at = ?, dead_letter = ?, lease_until = ? WHERE alert_id = ? AND channel = ?`)
-      .run(reason, now.toISOString(), deadLetter, lease, key.alertId, key.channel);
+    const ended = this.statement(
+      `UPDATE deliveries SET status = 'failed', last_error = ?, updated_at = ?, dead_letter = ?, lease_until = ? WHERE alert_id = ? AND channel = ? AND status = 'pending'`,
+    ).run(reason, now.toISOString(), deadLetter, lease, key.alertId, key.channel);
+    return ended.changes === 1;
   }
 
   async claimDeadLetters(limit: number, leaseMs: number): Promise<DeliveryRecord[]> {

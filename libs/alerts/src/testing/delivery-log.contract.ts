@@ -23,7 +23,8 @@ export function describeDeliveryLogContract(name: string, context: DeliveryLogCo
 
     it('adds a pending row once; enqueueing it again leaves it as it is and says what it added', async () => {
       expect(await log.enqueue([row('a1')])).toEqual([row('a1')]);
-      await log.recordAttempt(row('a1'), 'HTTP 500');
+      await log.startAttempt(row('a1'), 5);
+      await log.recordError(row('a1'), 'HTTP 500');
       expect(await log.enqueue([row('a1'), row('a1', { channel: 'email' })])).toEqual([row('a1', { channel: 'email' })]);
       expect(await log.get(row('a1'))).toMatchObject({ status: 'pending', attempts: 1, lastError: 'HTTP 500', deadLetterPending: false, deliveredAt: null });
       expect(await log.get(row('a1', { channel: 'email' }))).toMatchObject({ status: 'pending', attempts: 0, kind: 'alert', subscriptionId: 's1', ownerKeyId: 'k1' });
@@ -56,14 +57,31 @@ export function describeDeliveryLogContract(name: string, context: DeliveryLogCo
     it('counts attempts, keeps the last error, and ends a row delivered: no longer claimable', async () => {
       await log.enqueue([row('a1')]);
       await log.claim(row('a1'), 1000);
-      await log.recordAttempt(row('a1'), 'HTTP 503');
-      await log.recordAttempt(row('a1'), null);
+      expect(await log.startAttempt(row('a1'), 5)).toBe(1);
+      await log.recordError(row('a1'), 'HTTP 503');
+      expect(await log.startAttempt(row('a1'), 5)).toBe(2);
       advance(10);
       await log.markDelivered(row('a1'));
       expect(await log.get(row('a1'))).toMatchObject({ status: 'delivered', attempts: 2, lastError: 'HTTP 503', deliveredAt: new Date(at).toISOString() });
       advance(5000);
       expect(await log.claim(row('a1'), 1000)).toBe(false);
       expect(await log.claimStale(10, 1000)).toEqual([]);
+    });
+
+    it('counts no attempt past the limit, nor on an ended row, even from two replicas at once, and ends a row once', async () => {
+      await log.enqueue([row('a1'), row('a2')]);
+      const other = another();
+      const counted = await Promise.all([1, 2, 3, 4, 5].map((i) => (i % 2 ? log : other).startAttempt(row('a1'), 3)));
+      expect(counted.filter((n) => n !== null).sort()).toEqual([1, 2, 3]);
+      expect(counted.filter((n) => n === null)).toHaveLength(2);
+      expect(await log.get(row('a1'))).toMatchObject({ status: 'pending', attempts: 3 });
+      expect(await log.markFailed(row('a2'), 'gone')).toBe(true);
+      expect(await other.startAttempt(row('a2'), 4)).toBeNull();
+      expect(await log.startAttempt(row('a-unknown'), 4)).toBeNull();
+      // The second holder to end it changes nothing: one failure, one reason, one dead letter.
+      expect(await other.markFailed(row('a2'), 'HTTP 500', 1000)).toBe(false);
+      await other.recordError(row('a2'), 'HTTP 500');
+      expect(await log.get(row('a2'))).toMatchObject({ status: 'failed', attempts: 0, lastError: 'gone', deadLetterPending: false });
     });
 
     it('holds a failed row for its dead letter, hands it to another worker when the hold runs out, and forgets it once published', async () => {

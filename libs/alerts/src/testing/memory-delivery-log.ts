@@ -53,10 +53,16 @@ export class MemoryDeliveryLog implements DeliveryLog {
     }
   }
 
-  async recordAttempt(key: DeliveryKey, error: string | null): Promise<void> {
+  async startAttempt(key: DeliveryKey, maxAttempts: number): Promise<number | null> {
+    const row = this.rows.get(keyOf(key));
+    if (!row || row.status !== 'pending' || row.attempts >= maxAttempts) return null;
+    this.change(key, (r) => void (r.attempts += 1));
+    return row.attempts;
+  }
+
+  async recordError(key: DeliveryKey, error: string): Promise<void> {
     this.change(key, (row) => {
-      row.attempts += 1;
-      row.lastError = error ?? row.lastError;
+      if (row.status === 'pending') row.lastError = error;
     });
   }
 
@@ -69,9 +75,11 @@ export class MemoryDeliveryLog implements DeliveryLog {
     this.change(key, (row, at) => Object.assign(row, { status: 'delivered', deliveredAt: at, leaseUntil: 0 }));
   }
 
-  async markFailed(key: DeliveryKey, reason: string, deadLetterLeaseMs?: number): Promise<void> {
+  async markFailed(key: DeliveryKey, reason: string, deadLetterLeaseMs?: number): Promise<boolean> {
+    if (this.rows.get(keyOf(key))?.status !== 'pending') return false;
     const lease = deadLetterLeaseMs === undefined ? 0 : this.now().getTime() + deadLetterLeaseMs;
     this.change(key, (row) => Object.assign(row, { status: 'failed', lastError: reason, deadLetterPending: deadLetterLeaseMs !== undefined, leaseUntil: lease }));
+    return true;
   }
 
   async claimDeadLetters(limit: number, leaseMs: number): Promise<DeliveryRecord[]> {
