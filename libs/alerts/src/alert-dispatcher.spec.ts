@@ -10,7 +10,8 @@ import { MemoryDeliveryLog } from './testing';
 
 const subscription = { id: 's1', ownerKeyId: 'k1', delivery: { mode: 'immediate' } } as Subscription;
 const key: DeliveryKey = { alertId: 'a1', channel: 'webhook' };
-const message: PushMessage = { kind: 'alert', id: 'a1', alert: { id: 'a1', subscriptionId: 's1' } as Alert };
+const alert = { id: 'a1', subscriptionId: 's1' } as Alert;
+const message: PushMessage = { kind: 'alert', id: 'a1', alert };
 
 /** A receiver that always answers 500, slowly: each attempt takes `ms`. */
 function refusingReceiver(ms: number) {
@@ -30,7 +31,7 @@ function refusingReceiver(ms: number) {
 function dispatcher(log: MemoryDeliveryLog, sender: PushChannelSender, deadLetters: DeliveryRecord[], ledger?: AlertLedger): AlertDispatcher {
   return new AlertDispatcher({
     log,
-    ledger: ledger ?? ({ getByAlertId: async () => ({ alert: message.alert }) } as unknown as AlertLedger),
+    ledger: ledger ?? ({ getByAlertId: async () => ({ alert }) } as unknown as AlertLedger),
     subscriptions: { findById: async () => subscription },
     channels: [sender],
     maxAttempts: 4,
