@@ -1,5 +1,5 @@
 /**
- * npm run eval:first-readings [-- --json] [--second-look]
+ * npm run eval:first-readings [-- --json] [--second-look] [--sweep]
  *
  * Each dev item of the corpus scored with the taxonomy as it stood just before the item was
  * committed (eval/first-readings.ts): per batch, then pooled, overall and per language group,
@@ -9,6 +9,10 @@
  * `--second-look`: the same first readings with the second look, forward-chained as the rules
  * are: each batch's look is fitted on the dev items of the batches before it only (needs
  * `npm run encoder:install`; vectors kept in tmp/embeddings), so it too reads the batch unseen.
+ *
+ * `--sweep`: the look's settings (add at, drop below) over a grid, each batch's look fitted once;
+ * pooled figures per setting, so that the settings are chosen on sources not met, never on the
+ * held-out part.
  */
 import { join } from 'node:path';
 import { TOPIC_IDS } from '@monitor/contracts';
@@ -34,25 +38,36 @@ function byLanguage(readings: readonly FirstReading[]): Row {
 const f3 = (x: number): string => x.toFixed(3);
 const cell = (f: Figures): string => (f.articles === 0 ? '-'.padEnd(19) : `${f3(f.macroF1)} ${f3(f.microF1)} ${String(f.articles).padStart(4)}`.padEnd(19));
 
-/** Each batch's readings revised by a look fitted on the batches before it (batch 1 has none: left as read). */
-async function withSecondLook(readings: FirstReading[], dev: CorpusItem[]): Promise<FirstReading[]> {
+interface LookSetting {
+  addAt: number;
+  dropBelow: number;
+}
+
+/**
+ * Each batch's readings revised by a look fitted on the batches before it (batch 1 has none: left
+ * as read), once per setting (the model's own when none is given).
+ */
+async function withSecondLook(readings: FirstReading[], dev: CorpusItem[], settings: readonly (LookSetting | null)[] = [null]): Promise<FirstReading[][]> {
   const python = encoderPython();
   const embedder = await startEmbedder({ python, cacheDir: MEASURING_CACHE_DIR });
   try {
     const batchOfItem = new Map(readings.map((r) => [r.item.id, r.batch]));
-    const out: FirstReading[] = [];
+    const out: FirstReading[][] = settings.map(() => []);
     for (const batch of [...new Set(readings.map((r) => r.batch))].sort((a, b) => a - b)) {
       const list = readings.filter((r) => r.batch === batch);
       const earlier = dev.filter((i) => (batchOfItem.get(i.id) ?? Infinity) < batch);
       if (batch === 1 || earlier.length === 0) {
-        out.push(...list);
+        for (const o of out) o.push(...list);
         continue;
       }
-      const look = new SecondLook(await fitSecondLook(python, embedder, earlier), embedder);
-      for (const r of list) {
-        const input = { title: r.item.title, text: r.item.text };
-        const revised = await look.revise(r.classifier, input, r.classifier.classify(input));
-        out.push({ ...r, predicted: new Set(revised.topics.map((t) => t.id)) });
+      const model = await fitSecondLook(python, embedder, earlier);
+      for (const [k, setting] of settings.entries()) {
+        const look = new SecondLook(setting ? { ...model, ...setting } : model, embedder);
+        for (const r of list) {
+          const input = { title: r.item.title, text: r.item.text };
+          const revised = await look.revise(r.classifier, input, r.classifier.classify(input));
+          out[k].push({ ...r, predicted: new Set(revised.topics.map((t) => t.id)) });
+        }
       }
       process.stderr.write(`batch ${batch}: look fitted on ${earlier.length} earlier dev items\n`);
     }
@@ -62,12 +77,32 @@ async function withSecondLook(readings: FirstReading[], dev: CorpusItem[]): Prom
   }
 }
 
+const SWEEP_ADD_AT = [0.5, 0.6, 0.7, 0.8, 0.9];
+const SWEEP_DROP_BELOW = [0, 0.05, 0.1, 0.15, 0.2, 0.3];
+
+/** Pooled first readings (batches 2 and later) for each setting of the grid. */
+async function sweep(readings: FirstReading[], dev: CorpusItem[]): Promise<string[]> {
+  const settings = SWEEP_ADD_AT.flatMap((addAt) => SWEEP_DROP_BELOW.map((dropBelow) => ({ addAt, dropBelow })));
+  const revised = await withSecondLook(readings, dev, settings);
+  const rows = settings.map((setting, k) => ({ setting, pooled: byLanguage(revised[k].filter((r) => r.batch > 1)) }));
+  return [
+    'the second look\'s settings on the first readings, pooled over batches 2 and later (each batch\'s look fitted on the batches before it)',
+    '',
+    `${'add at  drop below'.padEnd(20)}${groups.map((g) => `${g}: macro micro n`.padEnd(19)).join('')}lowest topic precision`,
+    ...rows.map(({ setting, pooled }) => {
+      const lowest = pooled.all.topics.reduce((a, b) => (b.precision < a.precision ? b : a));
+      return `${`${setting.addAt.toFixed(2)}    ${setting.dropBelow.toFixed(2)}`.padEnd(20)}${groups.map((g) => cell(pooled[g])).join('')}${f3(lowest.precision)} ${lowest.id}`;
+    }),
+  ];
+}
+
 async function main(): Promise<void> {
   const { dev } = loadCorpus();
   const first = readFirst(dev, join(CORPUS_DIR, 'items'), DEFAULT_TAXONOMY_PATH);
   const leftOut = first.leftOut;
+  if (process.argv.includes('--sweep')) return void process.stdout.write((await sweep(first.readings, dev)).join('\n') + '\n');
   const secondLook = process.argv.includes('--second-look');
-  const readings = secondLook ? await withSecondLook(first.readings, dev) : first.readings;
+  const readings = secondLook ? (await withSecondLook(first.readings, dev))[0] : first.readings;
   const batches = [...new Set(readings.map((r) => r.batch))].sort((a, b) => a - b);
   const perBatch = batches.map((b) => {
     const list = readings.filter((r) => r.batch === b);
