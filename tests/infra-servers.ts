@@ -4,7 +4,7 @@
  * fetch it from Maven on first use). It throws, never skips, when a server cannot be had.
  */
 import { execFile } from 'node:child_process';
-import { AddressInfo, createConnection, createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -154,14 +154,29 @@ export async function purgeElasticsearch(ports: ElasticsearchPorts): Promise<voi
   await infra('elasticsearch.sh', 'purge', elasticsearchEnv(ports).env);
 }
 
-/** A port nothing listens on now, from the OS: for a test's own server. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+// Ports this process handed out, so that two servers of one test never get the same one.
+const handedOut = new Set<number>();
+
+/**
+ * A port nobody listens on for a server a test starts later. Drawn from 10,000–20,000, below
+ * Linux's ephemeral range (32,768 and up) and apart from the cluster tests' 20,000–32,000: a port
+ * the kernel once gave to listen(0) is as likely to be taken by an outgoing connection (a Kafka or
+ * Elasticsearch client) before the server binds it, which made a stack fail with EADDRINUSE.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * 10_000);
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error('no free port between 10,000 and 20,000 on 127.0.0.1');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
