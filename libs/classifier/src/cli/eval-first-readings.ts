@@ -61,11 +61,15 @@ async function withSecondLook(readings: FirstReading[], dev: CorpusItem[], setti
         continue;
       }
       const model = await fitSecondLook(python, embedder, earlier);
+      // The rules' reading of each item does not depend on the setting: read once, revised per setting.
+      const read = list.map((r) => {
+        const input = { title: r.item.title, text: r.item.text };
+        return { r, input, rules: r.classifier.classify(input) };
+      });
       for (const [k, setting] of settings.entries()) {
         const look = new SecondLook(setting ? { ...model, ...setting } : model, embedder);
-        for (const r of list) {
-          const input = { title: r.item.title, text: r.item.text };
-          const revised = await look.revise(r.classifier, input, r.classifier.classify(input));
+        for (const { r, input, rules } of read) {
+          const revised = await look.revise(r.classifier, input, rules);
           out[k].push({ ...r, predicted: new Set(revised.topics.map((t) => t.id)) });
         }
       }
