@@ -5,7 +5,8 @@ Why scikit-learn, not a hand-written fit: the settings were measured with it (L-
 balanced class weights), and it gives the same weights on every run.
 
 stdin: one JSON object per line, {"labels": [topic ids], "vector": "<base64 float32 LE>"}.
-argv: the topic ids in the taxonomy's order (comma-separated), C, addAt, dropBelow, embedder model id.
+argv: the topic ids in the taxonomy's order (comma-separated), C, addAt, dropBelow, findAt ("none":
+never), embedder model id.
 stdout: the model, as second-look.ts reads it.
 """
 import base64
@@ -22,7 +23,8 @@ def main() -> None:
     c = float(sys.argv[2])
     add_at = float(sys.argv[3])
     drop_below = float(sys.argv[4])
-    embedder = sys.argv[5]
+    find_at = None if sys.argv[5] == "none" else float(sys.argv[5])
+    embedder = sys.argv[6]
     rows = [json.loads(line) for line in sys.stdin if line.strip()]
     if not rows:
         sys.exit("train_second_look: no examples on stdin")
@@ -33,6 +35,7 @@ def main() -> None:
         "dimensions": int(x.shape[1]),
         "addAt": add_at,
         "dropBelow": drop_below,
+        **({} if find_at is None else {"findAt": find_at}),
         "training": {"part": "dev", "articles": len(rows), "inverseRegularisation": c, "classWeight": "balanced", "library": f"scikit-learn {sklearn.__version__}"},
         "topics": {},
     }

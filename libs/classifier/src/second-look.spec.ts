@@ -87,6 +87,40 @@ describe('second look', () => {
     expect((await new SecondLook(unsure, embedder).revise(classifier, strong, classifier.classify(strong))).topics.map((t) => t.id)).toEqual(['afghanistan-opiates']);
   });
 
+  it('finds a topic the rules found no term of only when the model is all but sure, with its sentence as evidence', async () => {
+    const embedder = new CountingEmbedder();
+    // precursors backed for texts worded like `mill`'s second sentence, and only for those.
+    const mill = { title: 'A quiet town', text: 'The mayor opened a park. A mill made a powder from cold tablets for a lab across the river. Rain fell.' };
+    const [sentence] = await embedder.embed(['A mill made a powder from cold tablets for a lab across the river.']);
+    const model = await modelFor(embedder, { findAt: 0.9 });
+    model.topics.precursors = { bias: -12, weights: Array.from(sentence, (x) => 20 * x), positives: 1 };
+    delete (model.topics as Record<string, unknown>)['afghanistan-opiates'];
+    expect(classifier.scoreTopic(mill.title, mill.text, 'precursors').evidence).toEqual([]);
+    const look = new SecondLook(model, embedder);
+    const found = await look.revise(classifier, mill, classifier.classify(mill));
+    expect(found.topics.map((t) => [t.id, t.score])).toEqual([['precursors', 0]]);
+    const [evidence] = found.topics[0].evidence;
+    expect(evidence).toMatchObject({ term: 'A mill made a powder from cold tablets for a lab across the river.', field: 'text' });
+    expect(mill.text.slice(evidence.start, evidence.end)).toBe(evidence.term);
+    expect(evidence.weight).toBeGreaterThan(0.9);
+    // Without findAt the same model says nothing where the rules found nothing.
+    const silent = new SecondLook({ ...model, findAt: undefined }, embedder);
+    expect((await silent.revise(classifier, mill, classifier.classify(mill))).topics).toEqual([]);
+    // Less sure than findAt: nothing found.
+    const unsure = new SecondLook({ ...model, findAt: 0.9999 }, embedder);
+    expect((await unsure.revise(classifier, mill, classifier.classify(mill))).topics).toEqual([]);
+  });
+
+  it('never finds a topic its rules pushed below 0', async () => {
+    const embedder = new CountingEmbedder();
+    const negative = new TopicClassifier(parseTaxonomy(smallTaxonomySource('t2', { precursors: 'ephedrine' }, 5).replace('terms:', 'negative: [{ weight: 3, en: [cigarettes] }]\n    terms:')));
+    const smokes = { title: 'Customs at the port', text: 'Officers seized cigarettes and some ephedrine in a container.' };
+    expect(negative.scoreTopic(smokes.title, smokes.text, 'precursors').score).toBeLessThan(0);
+    const always = await modelFor(embedder, { findAt: 0.9 });
+    always.topics.precursors = { bias: 30, weights: new Array(embedder.dimensions).fill(0), positives: 1 };
+    expect((await new SecondLook(always, embedder).revise(negative, smokes, negative.classify(smokes))).topics).toEqual([]);
+  });
+
   it('embeds the articles of a batch that need it in one request, in order', async () => {
     const embedder = new CountingEmbedder();
     const look = new SecondLook(await modelFor(embedder), embedder);
@@ -107,5 +141,6 @@ describe('second look', () => {
     const short = { ...model, topics: { precursors: { bias: 0, weights: [1, 2], positives: 1 } } };
     expect(() => parseSecondLook(JSON.stringify(short), 'm.json')).toThrow('m.json: topics.precursors: 2 weights, expected 64');
     expect(() => parseSecondLook(JSON.stringify({ ...model, addAt: 2 }), 'm.json')).toThrow(/m\.json: addAt:/);
+    expect(() => parseSecondLook(JSON.stringify({ ...model, findAt: 0.4 }), 'm.json')).toThrow(/m\.json: findAt:/);
   });
 });

@@ -14,13 +14,17 @@
  *   threshold, outside a `requires` gate), at probability `addAt` or more: the topic then shows
  *   those terms as its evidence and its rule score, so a person can still read why;
  * - DROP a topic the rules assigned only when all but sure it is wrong (probability under
- *   `dropBelow`): passing mentions that the terms cannot tell from the subject.
- * Where the rules found nothing of a topic, it says nothing.
+ *   `dropBelow`): passing mentions that the terms cannot tell from the subject;
+ * - FIND a topic the rules found no term of only when all but sure of it (probability `findAt` or
+ *   more; a model without `findAt` never does): the articles whose wording no term foresaw. Its
+ *   evidence is the sentence (or the title) that the same weights read as most about the topic,
+ *   so a person can still read why; its score is 0, as no rule counted for it. A topic the rules
+ *   pushed below 0 (a negative term, such as cigarettes beside a seizure) is never found.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { MonitorError, type TopicMatch } from '@monitor/contracts';
+import { MonitorError, type Evidence, type TopicMatch } from '@monitor/contracts';
 import type { ClassificationResult, ClassifyInput, TopicClassifier } from './article-classifier';
 import type { TextEmbedder } from './text-embedder.port';
 import { parseModelJson } from './model-json';
@@ -40,6 +44,8 @@ export const SecondLookModelSchema = z.strictObject({
   addAt: z.number().gt(0).lt(1),
   /** A topic the rules assigned is dropped under this probability (0: never). */
   dropBelow: z.number().min(0).lt(0.5),
+  /** A topic the rules found no term of is assigned at or above this probability (absent: never). */
+  findAt: z.number().gt(0.5).lte(1).optional(),
   training: z.strictObject({ part: z.literal('dev'), articles: count, inverseRegularisation: z.number().positive(), classWeight: z.literal('balanced'), library: z.string().min(1) }),
   /** Per topic id: bias and one weight per dimension. */
   topics: z.record(z.string(), z.strictObject({ bias: finite, weights: z.array(finite), positives: count })),
@@ -69,15 +75,47 @@ export const embeddingText = (input: { title: string; text: string }): string =>
 
 const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
-/** A topic the rules half-saw (terms found, score above 0, under the threshold), or one they assigned. */
+/**
+ * A topic the rules assigned, one they half-saw (terms found, score above 0, under the threshold),
+ * or one they found no term of (only asked for when the model has `findAt`).
+ */
 interface Candidate {
   match: TopicMatch;
-  assigned: boolean;
+  kind: 'assigned' | 'half-seen' | 'unseen';
+}
+
+/** The evidence a found topic shows: its sentence, cut to what a chip or an e-mail line can hold. */
+const FOUND_EVIDENCE_CHARS = 160;
+
+/** One sentence of an article, where it is. */
+interface SentenceSpan {
+  field: 'title' | 'text';
+  start: number;
+  end: number;
+  sentence: string;
+}
+
+/**
+ * The title and the sentences of the body, by Intl.Segmenter (ICU's sentence rules, which know
+ * Russian abbreviations and the Chinese full stop; the classifier's own boundaries are built while
+ * it folds the text for matching and are not kept).
+ */
+function sentencesOf(title: string, text: string): SentenceSpan[] {
+  const out: SentenceSpan[] = [];
+  const push = (field: 'title' | 'text', start: number, raw: string) => {
+    const lead = raw.length - raw.trimStart().length;
+    const sentence = raw.trim();
+    if (sentence) out.push({ field, start: start + lead, end: start + lead + sentence.length, sentence });
+  };
+  push('title', 0, title);
+  for (const s of new Intl.Segmenter(undefined, { granularity: 'sentence' }).segment(text)) push('text', s.index, s.segment);
+  return out;
 }
 
 export class SecondLook {
   readonly addAt: number;
   readonly dropBelow: number;
+  readonly findAt: number | null;
   private readonly weights = new Map<string, { bias: number; weights: Float64Array }>();
 
   /** Throws SecondLookError (SECOND_LOOK_MISMATCH) for a model of another embedder. */
@@ -95,6 +133,7 @@ export class SecondLook {
     }
     this.addAt = model.addAt;
     this.dropBelow = model.dropBelow;
+    this.findAt = model.findAt ?? null;
     for (const [id, t] of Object.entries(model.topics)) this.weights.set(id, { bias: t.bias, weights: Float64Array.from(t.weights) });
   }
 
@@ -111,7 +150,8 @@ export class SecondLook {
 
   get note(): string {
     const t = this.model.training;
-    return `on: ${this.model.embedder}, ${Object.keys(this.model.topics).length} topics, trained on ${t.articles} dev articles, adds at p ≥ ${this.addAt}, drops under p ${this.dropBelow}`;
+    const finds = this.findAt === null ? '' : `, finds unseen topics at p ≥ ${this.findAt}`;
+    return `on: ${this.model.embedder}, ${Object.keys(this.model.topics).length} topics, trained on ${t.articles} dev articles, adds at p ≥ ${this.addAt}, drops under p ${this.dropBelow}${finds}`;
   }
 
   /** The probability the model gives topic `id` for an embedded article (NaN: no weights for it). */
@@ -125,25 +165,55 @@ export class SecondLook {
 
   /**
    * The rules' results revised: each article's half-seen topics that the model backs are added,
-   * with their rule score and evidence, and its assigned topics that the model all but rules out
-   * are dropped. Articles with no topic half-seen or assigned are not embedded at all, and the
-   * others in one request to the embedder.
+   * with their rule score and evidence, its assigned topics that the model all but rules out are
+   * dropped, and (with `findAt`) topics the rules found nothing of that it is all but sure of are
+   * found, with their sentence as evidence. Without `findAt`, articles with no topic half-seen or
+   * assigned are not embedded at all; the others go in one request to the embedder, and the
+   * sentences of articles with a found topic in one more.
    */
   async reviseAll(classifier: TopicClassifier, inputs: readonly ClassifyInput[], results: readonly ClassificationResult[]): Promise<ClassificationResult[]> {
     const candidates = inputs.map((input, i) => this.candidates(classifier, input, results[i]));
     const asked = candidates.flatMap((c, i) => (c.length > 0 ? [i] : []));
     if (asked.length === 0) return [...results];
-    const vectors = await this.embedder.embed(asked.map((i) => embeddingText({ title: inputs[i].title ?? '', text: inputs[i].text ?? '' })));
+    const textOf = (i: number) => ({ title: inputs[i].title ?? '', text: inputs[i].text ?? '' });
+    const vectors = await this.embedder.embed(asked.map((i) => embeddingText(textOf(i))));
     const revised = [...results];
+    const finding: { i: number; found: TopicMatch[] }[] = [];
     asked.forEach((i, k) => {
       const p = (c: Candidate): number => this.probability(c.match.id, vectors[k]);
-      const added = candidates[i].filter((c) => !c.assigned && p(c) >= this.addAt).map((c) => c.match);
-      const dropped = new Set(candidates[i].filter((c) => c.assigned && p(c) < this.dropBelow).map((c) => c.match.id));
-      if (added.length > 0 || dropped.size > 0) {
-        revised[i] = { ...results[i], topics: [...results[i].topics.filter((t) => !dropped.has(t.id)), ...added].sort((a, b) => b.score - a.score) };
+      const added = candidates[i].filter((c) => c.kind === 'half-seen' && p(c) >= this.addAt).map((c) => c.match);
+      const found = this.findAt === null ? [] : candidates[i].filter((c) => c.kind === 'unseen' && p(c) >= this.findAt!).map((c) => ({ ...c.match, evidence: [] as Evidence[] }));
+      const dropped = new Set(candidates[i].filter((c) => c.kind === 'assigned' && p(c) < this.dropBelow).map((c) => c.match.id));
+      if (found.length > 0) finding.push({ i, found });
+      if (added.length > 0 || dropped.size > 0 || found.length > 0) {
+        revised[i] = { ...results[i], topics: [...results[i].topics.filter((t) => !dropped.has(t.id)), ...added, ...found].sort((a, b) => b.score - a.score) };
       }
     });
+    if (finding.length > 0) await this.evidenceFor(finding.map(({ i, found }) => ({ input: textOf(i), found })));
     return revised;
+  }
+
+  /** Gives each found topic the sentence of its article that the weights read as most about it. */
+  private async evidenceFor(articles: readonly { input: { title: string; text: string }; found: TopicMatch[] }[]): Promise<void> {
+    const spans = articles.map((a) => sentencesOf(a.input.title, a.input.text));
+    const vectors = await this.embedder.embed(spans.flat().map((s) => s.sentence));
+    let at = 0;
+    articles.forEach((a, n) => {
+      const own = vectors.slice(at, at + spans[n].length);
+      at += spans[n].length;
+      for (const topic of a.found) {
+        let best = -1;
+        let bestP = -1;
+        own.forEach((v, k) => {
+          const p = this.probability(topic.id, v);
+          if (p > bestP) [best, bestP] = [k, p];
+        });
+        if (best < 0) continue;
+        const s = spans[n][best];
+        const term = s.sentence.length > FOUND_EVIDENCE_CHARS ? `${s.sentence.slice(0, FOUND_EVIDENCE_CHARS - 1)}…` : s.sentence;
+        topic.evidence.push({ term, field: s.field, start: s.start, end: s.end, weight: Number(bestP.toFixed(3)) });
+      }
+    });
   }
 
   async revise(classifier: TopicClassifier, input: ClassifyInput, result: ClassificationResult): Promise<ClassificationResult> {
@@ -152,12 +222,13 @@ export class SecondLook {
 
   private candidates(classifier: TopicClassifier, input: ClassifyInput, result: ClassificationResult): Candidate[] {
     const out: Candidate[] = [];
-    for (const match of result.topics) if (this.dropBelow > 0 && this.weights.has(match.id)) out.push({ match, assigned: true });
+    for (const match of result.topics) if (this.dropBelow > 0 && this.weights.has(match.id)) out.push({ match, kind: 'assigned' });
     const assigned = new Set(result.topics.map((t) => t.id));
     for (const topic of classifier.taxonomy.topics) {
       if (assigned.has(topic.id) || !this.weights.has(topic.id)) continue;
       const match = classifier.scoreTopic(input.title ?? '', input.text ?? '', topic.id);
-      if (match.score > 0 && match.evidence.length > 0) out.push({ match, assigned: false });
+      if (match.score > 0 && match.evidence.length > 0) out.push({ match, kind: 'half-seen' });
+      else if (this.findAt !== null && match.score >= 0) out.push({ match: { id: match.id, score: 0, evidence: [] }, kind: 'unseen' });
     }
     return out;
   }

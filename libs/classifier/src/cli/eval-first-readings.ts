@@ -41,6 +41,8 @@ const cell = (f: Figures): string => (f.articles === 0 ? '-'.padEnd(19) : `${f3(
 interface LookSetting {
   addAt: number;
   dropBelow: number;
+  /** undefined: the look finds no topic the rules found nothing of. */
+  findAt: number | undefined;
 }
 
 /**
@@ -83,19 +85,20 @@ async function withSecondLook(readings: FirstReading[], dev: CorpusItem[], setti
 
 const SWEEP_ADD_AT = [0.5, 0.6, 0.7, 0.8, 0.9];
 const SWEEP_DROP_BELOW = [0, 0.05, 0.1, 0.15, 0.2, 0.3];
+const SWEEP_FIND_AT = [undefined, 0.95, 0.97, 0.99];
 
 /** Pooled first readings (batches 2 and later) for each setting of the grid. */
 async function sweep(readings: FirstReading[], dev: CorpusItem[]): Promise<string[]> {
-  const settings = SWEEP_ADD_AT.flatMap((addAt) => SWEEP_DROP_BELOW.map((dropBelow) => ({ addAt, dropBelow })));
+  const settings = SWEEP_FIND_AT.flatMap((findAt) => SWEEP_ADD_AT.flatMap((addAt) => SWEEP_DROP_BELOW.map((dropBelow) => ({ addAt, dropBelow, findAt }))));
   const revised = await withSecondLook(readings, dev, settings);
   const rows = settings.map((setting, k) => ({ setting, pooled: byLanguage(revised[k].filter((r) => r.batch > 1)) }));
   return [
     'the second look\'s settings on the first readings, pooled over batches 2 and later (each batch\'s look fitted on the batches before it)',
     '',
-    `${'add at  drop below'.padEnd(20)}${groups.map((g) => `${g}: macro micro n`.padEnd(19)).join('')}lowest topic precision`,
+    `${'add at  drop below  find at'.padEnd(29)}${groups.map((g) => `${g}: macro micro n`.padEnd(19)).join('')}lowest topic precision`,
     ...rows.map(({ setting, pooled }) => {
       const lowest = pooled.all.topics.reduce((a, b) => (b.precision < a.precision ? b : a));
-      return `${`${setting.addAt.toFixed(2)}    ${setting.dropBelow.toFixed(2)}`.padEnd(20)}${groups.map((g) => cell(pooled[g])).join('')}${f3(lowest.precision)} ${lowest.id}`;
+      return `${`${setting.addAt.toFixed(2)}    ${setting.dropBelow.toFixed(2)}        ${setting.findAt?.toFixed(2) ?? '-'}`.padEnd(29)}${groups.map((g) => cell(pooled[g])).join('')}${f3(lowest.precision)} ${lowest.id}`;
     }),
   ];
 }
