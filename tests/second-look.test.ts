@@ -11,9 +11,12 @@ import { TestFeed, serveFeed, writeOneFeedSource } from './support/test-feed';
 // keeps it. Without SECOND_LOOK the rules alone decide. The article is written for this test: the
 // rules see the police operation and the online market, and only half-see the new psychoactive
 // substance (mephedrone and "synthetic stimulants", under NPS's threshold), which the look adds.
-// The article depends on the shipped model (second-look.json): a refit or new settings can move
-// its probability, so it is checked against the model each time the model changes (it has NPS
-// at 0.92 against add-at 0.8 with the model fitted on 2,286 articles).
+// A second article has no term of any topic the rules know, and the look finds its topic
+// (access to controlled medicines) with the sentence that carries it as evidence.
+// The articles depend on the shipped model (second-look.json): a refit or new settings can move
+// their probabilities, so they are checked against the model each time the model changes (with
+// the model fitted on 2,459 articles: NPS at 0.96 against add-at 0.8; the pain article's
+// drug-control-conventions at 0.986 against find-at 0.97, and no other topic over 0.03).
 const RING_ITEM = {
   link: '/news/2026/messenger-ring.html',
   title: 'Police break up a mephedrone ring that sold through a messenger',
@@ -22,10 +25,20 @@ const RING_ITEM = {
     'the packages were left in hidden spots for buyers who paid in cryptocurrency.</p>',
 };
 
+const PAIN_ITEM = {
+  link: '/news/2026/morphine-wait.html',
+  title: 'Patients in pain wait weeks for morphine',
+  description:
+    '<p>Doctors say patients with late-stage cancer wait up to a month for morphine, because pharmacies need a special licence and a stack of forms for every prescription of an opioid painkiller. ' +
+    'Most clinics outside the capital hold no stock at all. The health ministry promised to simplify the rules so that patients in pain get the medicine they need.</p>',
+};
+
+const item = (base: string, i: typeof RING_ITEM): string =>
+  `<item><title>${i.title}</title><link>${base}${i.link}</link><description>${i.description.replace(/</g, '&lt;').replace(/>/g, '&gt;')}</description><pubDate>Wed, 04 Nov 2026 09:00:00 GMT</pubDate></item>`;
+
 function rss(base: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Test feed</title><link>${base}</link>
-    <item><title>${RING_ITEM.title}</title><link>${base}${RING_ITEM.link}</link>
-    <description>${RING_ITEM.description.replace(/</g, '&lt;').replace(/>/g, '&gt;')}</description><pubDate>Wed, 04 Nov 2026 09:00:00 GMT</pubDate></item>
+    ${item(base, RING_ITEM)}${item(base, PAIN_ITEM)}
     </channel></rss>`;
 }
 
@@ -82,34 +95,53 @@ describe('the second look in a running monitor', () => {
   };
   const ids = (topics: { id: string }[]): string[] => topics.map((t) => t.id).sort();
 
+  type StoredTopic = { id: string; score: number; evidence: { term: string; field: 'title' | 'text'; start: number; end: number; weight?: number }[] };
+  type Stored = { id: string; title: string; text: string; topics: StoredTopic[] };
+  let stored: Stored[] = [];
+
   it('adds the half-seen topic in the pipeline, answers /classify the same, and keeps it through re-classification', async () => {
     const base = monitor!.baseUrl;
     expect((await api(base, '/sources/test/poll', { method: 'POST', key: adminKey })).status).toBe(200);
-    const stored = await eventually(async () => {
+    stored = await eventually(async () => {
       const result = await api(base, '/search?size=5');
-      return result.body?.total === 1 ? (result.body.hits[0].article as { id: string; title: string; text: string; topics: { id: string; score: number; evidence: { term: string }[] }[] }) : undefined;
-    }, 'the article indexed', 60_000);
-    expect(ids(stored.topics)).toEqual(['counter-narcotics-operations', 'new-psychoactive-substances', 'online-drug-markets']);
+      return result.body?.total === 2 ? (result.body.hits as { article: Stored }[]).map((h) => h.article) : undefined;
+    }, 'the articles indexed', 60_000);
+    const ring = stored.find((a) => a.title === RING_ITEM.title)!;
+    expect(ids(ring.topics)).toEqual(['counter-narcotics-operations', 'new-psychoactive-substances', 'online-drug-markets']);
     // The added topic carries the rules' own evidence: terms a person can read.
-    const added = stored.topics.find((t) => t.id === 'new-psychoactive-substances')!;
+    const added = ring.topics.find((t) => t.id === 'new-psychoactive-substances')!;
     expect(added.evidence.map((e) => e.term)).toEqual(expect.arrayContaining([expect.stringMatching(/mephedron/i)]));
 
-    const classified = await api(base, '/classify', { method: 'POST', body: JSON.stringify({ title: stored.title, text: stored.text, lang: 'en' }) });
+    const classified = await api(base, '/classify', { method: 'POST', body: JSON.stringify({ title: ring.title, text: ring.text, lang: 'en' }) });
     expect(classified.status).toBe(200);
-    expect(classified.body.topics).toEqual(stored.topics);
+    expect(classified.body.topics).toEqual(ring.topics);
 
     const report = await api(base, '/admin/reclassify', { method: 'POST', key: adminKey, body: '{}' });
     expect(report.status).toBe(200);
-    expect(report.body).toMatchObject({ scanned: 1, changed: 0 });
-    const again = await api(base, `/articles/${stored.id}`);
+    expect(report.body).toMatchObject({ scanned: 2, changed: 0 });
+    const again = await api(base, `/articles/${ring.id}`);
     expect(ids(again.body.topics)).toEqual(['counter-narcotics-operations', 'new-psychoactive-substances', 'online-drug-markets']);
   });
 
-  it('leaves the topic out with the rules alone, and refuses to start when the embedder cannot', async () => {
+  it('finds a topic the rules saw no term of, with the sentence that carries it as evidence, and /classify agrees', async () => {
+    const pain = stored.find((a) => a.title === PAIN_ITEM.title)!;
+    expect(pain.topics.map((t) => [t.id, t.score])).toEqual([['drug-control-conventions', 0]]);
+    const [evidence] = pain.topics[0].evidence;
+    expect(evidence.field).toBe('text');
+    expect(pain.text.slice(evidence.start, evidence.end)).toBe(evidence.term);
+    expect(pain.text).toContain(evidence.term);
+    expect(evidence.weight).toBeGreaterThanOrEqual(0.5);
+    const classified = await api(monitor!.baseUrl, '/classify', { method: 'POST', body: JSON.stringify({ title: pain.title, text: pain.text, lang: 'en' }) });
+    expect(classified.body.topics).toEqual(pain.topics);
+  });
+
+  it('leaves both topics out with the rules alone, and refuses to start when the embedder cannot', async () => {
     const rulesOnly = await startMonitor({ ...env, SECOND_LOOK: 'off', DATA_DIR: freshDir('monitor-rules-only-') });
     try {
       const classified = await api(rulesOnly.baseUrl, '/classify', { method: 'POST', body: JSON.stringify({ title: RING_ITEM.title, text: RING_ITEM.description.replace(/<[^>]+>/g, ''), lang: 'en' }) });
       expect(ids(classified.body.topics)).toEqual(['counter-narcotics-operations', 'online-drug-markets']);
+      const pain = await api(rulesOnly.baseUrl, '/classify', { method: 'POST', body: JSON.stringify({ title: PAIN_ITEM.title, text: PAIN_ITEM.description.replace(/<[^>]+>/g, ''), lang: 'en' }) });
+      expect(pain.body.topics).toEqual([]);
     } finally {
       await rulesOnly.stop();
     }

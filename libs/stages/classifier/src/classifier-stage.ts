@@ -72,7 +72,7 @@ export class ClassifierStage {
     this.activity.recordEvents('classifier', classified.length);
   }
 
-  /** The second look over the batch: one embedding request for the articles whose topics the rules half-saw. */
+  /** The second look over the batch: one embedding request for the articles it reads (second-look.ts says which). */
   private async lookAgain(articles: ClassifiedArticle[]): Promise<void> {
     const inputs = articles.map((a) => ({ title: a.title, text: a.text }));
     const revised = await this.look!.reviseAll(this.classifier, inputs, articles.map((a) => ({ language: a.language, taxonomyVersion: a.taxonomyVersion, topics: a.topics })));
