@@ -1,6 +1,6 @@
 import { parseTaxonomy } from './taxonomy-loader';
 import { TopicClassifier } from './article-classifier';
-import { SecondLook, SecondLookError, parseSecondLook, embeddingText, type SecondLookModel } from './second-look';
+import { FOUND_EVIDENCE_SENTENCES, SecondLook, SecondLookError, parseSecondLook, embeddingText, type SecondLookModel } from './second-look';
 import { HashedEmbedder, smallTaxonomySource } from './testing';
 import type { TextEmbedder } from './text-embedder.port';
 
@@ -109,6 +109,19 @@ describe('second look', () => {
     // Less sure than findAt: nothing found.
     const unsure = new SecondLook({ ...model, findAt: 0.9999 }, embedder);
     expect((await unsure.revise(classifier, mill, classifier.classify(mill))).topics).toEqual([]);
+  });
+
+  it('reads no more than the title and the first sentences of a long article for the evidence', async () => {
+    const embedder = new CountingEmbedder();
+    const model = await modelFor(embedder, { findAt: 0.9 });
+    model.topics.precursors = { bias: 30, weights: new Array(embedder.dimensions).fill(0), positives: 1 };
+    const long = { title: 'A long report', text: Array.from({ length: 500 }, (_, k) => `Sentence number ${k} says little.`).join(' ') };
+    embedder.texts = [];
+    const found = await new SecondLook(model, embedder).revise(classifier, long, classifier.classify(long));
+    expect(found.topics.map((t) => t.id)).toContain('precursors');
+    // One request for the article, then the title and the first sentences only.
+    expect(embedder.texts).toHaveLength(1 + FOUND_EVIDENCE_SENTENCES);
+    expect(embedder.texts[1]).toBe('A long report');
   });
 
   it('never finds a topic its rules pushed below 0', async () => {
