@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { MonitorProcess, REPO_ROOT, eventually, startMonitor } from './support/monitor-process';
 import { TestFeed, serveFeed, writeOneFeedSource } from './support/test-feed';
 
@@ -133,6 +134,24 @@ describe('the second look in a running monitor', () => {
     expect(evidence.weight).toBeGreaterThanOrEqual(0.5);
     const classified = await api(monitor!.baseUrl, '/classify', { method: 'POST', body: JSON.stringify({ title: pain.title, text: pain.text, lang: 'en' }) });
     expect(classified.body.topics).toEqual(pain.topics);
+  });
+
+  it('shows a found topic in the dashboard as found by the look, with its sentence', async () => {
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${monitor!.baseUrl}/`);
+      await page.fill('#search input[name="q"]', 'morphine');
+      await page.click('#search button[type="submit"]');
+      const chip = page.locator('#search .hit', { hasText: PAIN_ITEM.title }).locator('.chip.topic');
+      await chip.first().waitFor();
+      expect(await chip.count()).toBe(1);
+      expect(await chip.locator('small').textContent()).toBe('look');
+      const pain = stored.find((a) => a.title === PAIN_ITEM.title)!;
+      expect(await chip.getAttribute('title')).toBe(`found by the second look, no term of the rules: ${pain.topics[0].evidence[0].term}`);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('leaves both topics out with the rules alone, and refuses to start when the embedder cannot', async () => {

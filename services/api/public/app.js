@@ -337,7 +337,7 @@ function Search({ request, setRequest, labels, onOpenStory }) {
                     ${(hit.highlights.text ?? []).slice(0, 2).map((snippet) => html`<p>…<${Highlight} snippet=${snippet} fallback=${''} />…</p>`)}
                     ${!hit.highlights.text?.length ? html`<p>${a.text.slice(0, 240)}${a.text.length > 240 ? '…' : ''}</p>` : null}
                   </div>
-                  <div class="topics">${a.topics.map((t) => html`<span class="chip topic" title=${`evidence: ${t.evidence.map((e) => e.term).join(', ')}`}>${labels[t.id] ?? t.id} <small>${Math.round(t.score)}</small></span> `)}</div>
+                  <div class="topics">${a.topics.map((t) => html`<span class="chip topic" title=${`${t.score === 0 ? 'found by the second look, no term of the rules' : 'evidence'}: ${t.evidence.map((e) => e.term).join(', ')}`}>${labels[t.id] ?? t.id} <small>${t.score === 0 ? 'look' : Math.round(t.score)}</small></span> `)}</div>
                 </li>`;
               })}
             </ol>
