@@ -124,6 +124,14 @@ describe('second look', () => {
     expect(embedder.texts[1]).toBe('A long report');
   });
 
+  it('finds nothing in an article without words, as it would have no sentence to show', async () => {
+    const embedder = new CountingEmbedder();
+    const model = await modelFor(embedder, { findAt: 0.9 });
+    model.topics.precursors = { bias: 30, weights: new Array(embedder.dimensions).fill(0), positives: 1 };
+    const empty = { title: '  ', text: '\n' };
+    expect((await new SecondLook(model, embedder).revise(classifier, empty, classifier.classify(empty))).topics).toEqual([]);
+  });
+
   it('never finds a topic its rules pushed below 0', async () => {
     const embedder = new CountingEmbedder();
     const negative = new TopicClassifier(parseTaxonomy(smallTaxonomySource('t2', { precursors: 'ephedrine' }, 5).replace('terms:', 'negative: [{ weight: 3, en: [cigarettes] }]\n    terms:')));

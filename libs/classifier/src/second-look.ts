@@ -198,14 +198,22 @@ export class SecondLook {
         revised[i] = { ...results[i], topics: [...results[i].topics.filter((t) => !dropped.has(t.id)), ...added, ...found].sort((a, b) => b.score - a.score) };
       }
     });
-    if (finding.length > 0) await this.evidenceFor(finding.map(({ i, found }) => ({ input: textOf(i), found })));
+    if (finding.length > 0) {
+      await this.evidenceFor(finding.map(({ i, found }) => ({ input: textOf(i), found })));
+      // No sentence to show (an article without words): a topic a person cannot check is not given.
+      for (const { i, found } of finding) {
+        const unshown = new Set(found.filter((t) => t.evidence.length === 0).map((t) => t.id));
+        if (unshown.size > 0) revised[i] = { ...revised[i], topics: revised[i].topics.filter((t) => !unshown.has(t.id)) };
+      }
+    }
     return revised;
   }
 
   /** Gives each found topic the sentence of its article that the weights read as most about it. */
   private async evidenceFor(articles: readonly { input: { title: string; text: string }; found: TopicMatch[] }[]): Promise<void> {
     const spans = articles.map((a) => sentencesOf(a.input.title, a.input.text));
-    const vectors = await this.embedder.embed(spans.flat().map((s) => s.sentence));
+    const sentences = spans.flat().map((s) => s.sentence);
+    const vectors = sentences.length > 0 ? await this.embedder.embed(sentences) : [];
     let at = 0;
     articles.forEach((a, n) => {
       const own = vectors.slice(at, at + spans[n].length);
