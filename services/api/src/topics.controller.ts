@@ -23,7 +23,7 @@ export class TopicsController {
 
   @Post('classify')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Classify one article: language, and each topic over threshold with score and evidence' })
+  @ApiOperation({ summary: 'Classify one article: language, and its topics with score and evidence (the rules, then the second look when it is on)' })
   async classify(@Body() { id, title, text, lang }: ClassifyRequest) {
     // The same answer as the pipeline gives: with the second look when this process runs one.
     const result = await classifyWithSecondLook(this.classifier, this.look, { title, text, lang });
