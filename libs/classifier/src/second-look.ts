@@ -24,7 +24,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { MonitorError, type Evidence, type TopicMatch } from '@monitor/contracts';
+import { MonitorError, type TopicId, type TopicMatch } from '@monitor/contracts';
 import type { ClassificationResult, ClassifyInput, TopicClassifier } from './article-classifier';
 import type { TextEmbedder } from './text-embedder.port';
 import { parseModelJson } from './model-json';
@@ -187,49 +187,47 @@ export class SecondLook {
     const textOf = (i: number) => ({ title: inputs[i].title ?? '', text: inputs[i].text ?? '' });
     const vectors = await this.embedder.embed(asked.map((i) => embeddingText(textOf(i))));
     const revised = [...results];
-    const finding: { i: number; found: TopicMatch[] }[] = [];
+    const finding: { i: number; ids: TopicId[] }[] = [];
     asked.forEach((i, k) => {
       const p = (c: Candidate): number => this.probability(c.match.id, vectors[k]);
       const added = candidates[i].filter((c) => c.kind === 'half-seen' && p(c) >= this.addAt).map((c) => c.match);
-      const found = this.findAt === null ? [] : candidates[i].filter((c) => c.kind === 'unseen' && p(c) >= this.findAt!).map((c) => ({ ...c.match, evidence: [] as Evidence[] }));
       const dropped = new Set(candidates[i].filter((c) => c.kind === 'assigned' && p(c) < this.dropBelow).map((c) => c.match.id));
-      if (found.length > 0) finding.push({ i, found });
-      if (added.length > 0 || dropped.size > 0 || found.length > 0) {
-        revised[i] = { ...results[i], topics: [...results[i].topics.filter((t) => !dropped.has(t.id)), ...added, ...found].sort((a, b) => b.score - a.score) };
+      const found = candidates[i].filter((c) => c.kind === 'unseen' && p(c) >= this.findAt!).map((c) => c.match.id);
+      if (found.length > 0) finding.push({ i, ids: found });
+      if (added.length > 0 || dropped.size > 0) {
+        revised[i] = { ...results[i], topics: [...results[i].topics.filter((t) => !dropped.has(t.id)), ...added].sort((a, b) => b.score - a.score) };
       }
     });
     if (finding.length > 0) {
-      await this.evidenceFor(finding.map(({ i, found }) => ({ input: textOf(i), found })));
-      // No sentence to show (an article without words): a topic a person cannot check is not given.
-      for (const { i, found } of finding) {
-        const unshown = new Set(found.filter((t) => t.evidence.length === 0).map((t) => t.id));
-        if (unshown.size > 0) revised[i] = { ...revised[i], topics: revised[i].topics.filter((t) => !unshown.has(t.id)) };
-      }
+      const shown = await this.withSentences(finding.map(({ i, ids }) => ({ input: textOf(i), ids })));
+      // Found topics score 0 and come after every rule topic; one without a sentence is not given.
+      finding.forEach(({ i }, n) => {
+        if (shown[n].length > 0) revised[i] = { ...revised[i], topics: [...revised[i].topics, ...shown[n]] };
+      });
     }
     return revised;
   }
 
-  /** Gives each found topic the sentence of its article that the weights read as most about it. */
-  private async evidenceFor(articles: readonly { input: { title: string; text: string }; found: TopicMatch[] }[]): Promise<void> {
+  /**
+   * Each found topic with the sentence of its article that the weights read as most about it, as
+   * its evidence; an article with no sentence (no words at all) gives none, as nothing could be shown.
+   */
+  private async withSentences(articles: readonly { input: { title: string; text: string }; ids: TopicId[] }[]): Promise<TopicMatch[][]> {
     const spans = articles.map((a) => sentencesOf(a.input.title, a.input.text));
     const sentences = spans.flat().map((s) => s.sentence);
     const vectors = sentences.length > 0 ? await this.embedder.embed(sentences) : [];
     let at = 0;
-    articles.forEach((a, n) => {
+    return articles.map((a, n) => {
       const own = vectors.slice(at, at + spans[n].length);
       at += spans[n].length;
-      for (const topic of a.found) {
-        let best = -1;
-        let bestP = -1;
-        own.forEach((v, k) => {
-          const p = this.probability(topic.id, v);
-          if (p > bestP) [best, bestP] = [k, p];
-        });
-        if (best < 0) continue;
+      if (own.length === 0) return [];
+      return a.ids.map((id) => {
+        const probabilities = own.map((v) => this.probability(id, v));
+        const best = probabilities.indexOf(Math.max(...probabilities));
         const s = spans[n][best];
         const term = s.sentence.length > FOUND_EVIDENCE_CHARS ? `${s.sentence.slice(0, FOUND_EVIDENCE_CHARS - 1)}…` : s.sentence;
-        topic.evidence.push({ term, field: s.field, start: s.start, end: s.end, weight: Number(bestP.toFixed(3)) });
-      }
+        return { id, score: 0, evidence: [{ term, field: s.field, start: s.start, end: s.end, weight: Number(probabilities[best].toFixed(3)) }] };
+      });
     });
   }
 
@@ -245,7 +243,7 @@ export class SecondLook {
       if (assigned.has(topic.id) || !this.weights.has(topic.id)) continue;
       const match = classifier.scoreTopic(input.title ?? '', input.text ?? '', topic.id);
       if (match.score > 0 && match.evidence.length > 0) out.push({ match, kind: 'half-seen' });
-      else if (this.findAt !== null && match.score >= 0) out.push({ match: { id: match.id, score: 0, evidence: [] }, kind: 'unseen' });
+      else if (this.findAt !== null && match.score >= 0) out.push({ match, kind: 'unseen' });
     }
     return out;
   }

@@ -10,7 +10,7 @@
  * are: each batch's look is fitted on the dev items of the batches before it only (needs
  * `npm run encoder:install`; vectors kept in tmp/embeddings), so it too reads the batch unseen.
  *
- * `--sweep`: the look's settings (add at, drop below) over a grid, each batch's look fitted once;
+ * `--sweep`: the look's settings (add at, drop below, find at) over a grid, each batch's look fitted once;
  * pooled figures per setting, so that the settings are chosen on sources not met, never on the
  * held-out part.
  */
