@@ -13,4 +13,5 @@ export { SecondLook, SecondLookError, classifyWithSecondLook, parseSecondLook, D
 export { startSecondLook, startEmbedder, encoderPython, type StartSecondLookOptions } from './second-look-loader';
 /** The second look's regression guard on the held-out part (tests/second-look-regression.test.ts). */
 export { secondLookRegressions } from './eval/second-look-regression';
+export { fitSecondLook, type TrainingArticle } from './eval/second-look-training';
 export { RestartingEmbedder } from './restarting-embedder';

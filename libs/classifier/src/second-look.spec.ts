@@ -1,7 +1,7 @@
 import { parseTaxonomy } from './taxonomy-loader';
 import { TopicClassifier } from './article-classifier';
 import { FOUND_EVIDENCE_SENTENCES, SecondLook, SecondLookError, parseSecondLook, embeddingText, type SecondLookModel } from './second-look';
-import { HashedEmbedder, smallTaxonomySource } from './testing';
+import { HashedEmbedder, neighbourSpec, smallTaxonomySource } from './testing';
 import type { TextEmbedder } from './text-embedder.port';
 
 // Threshold 5, terms of weight 2: one term in the body is a topic the rules half-see.
@@ -163,5 +163,31 @@ describe('second look', () => {
     expect(() => parseSecondLook(JSON.stringify(short), 'm.json')).toThrow('m.json: topics.precursors: 2 weights, expected 64');
     expect(() => parseSecondLook(JSON.stringify({ ...model, addAt: 2 }), 'm.json')).toThrow(/m\.json: addAt:/);
     expect(() => parseSecondLook(JSON.stringify({ ...model, findAt: 0.4 }), 'm.json')).toThrow(/m\.json: findAt:/);
+    const neighbours = { weight: 0.5, ...neighbourSpec([[1, 0]], [['precursors']], { topics: ['precursors'], k: 1, sharpness: 50 }) };
+    expect(() => parseSecondLook(JSON.stringify({ ...model, neighbours }), 'm.json')).toThrow('m.json: neighbours.vectors: 2 bytes, expected 1 articles × 64 dimensions');
+    expect(() => parseSecondLook(JSON.stringify({ ...model, neighbours: { ...neighbours, weight: 1 } }), 'm.json')).toThrow(/m\.json: neighbours\.weight:/);
+  });
+
+  it('blends the vote of the nearest dev articles into the probability, once per article', async () => {
+    const embedder = new CountingEmbedder();
+    const [halfVector, unlikeVector] = await embedder.inner.embed([embeddingText(half), embeddingText(unlike)]);
+    // A regression that cannot tell (p 0.5 for every article) and two neighbours: an article worded
+    // like `half` with precursors, one worded like `unlike` with none.
+    const undecided = { bias: 0, weights: new Array(embedder.dimensions).fill(0), positives: 1 };
+    const model = await modelFor(embedder, {
+      addAt: 0.7,
+      topics: { precursors: undecided },
+      neighbours: { weight: 0.5, ...neighbourSpec([halfVector, unlikeVector], [['precursors'], []], { topics: ['precursors'], k: 1, sharpness: 50 }) },
+    });
+    const look = new SecondLook(model, embedder);
+    expect(look.note).toMatch(/0\.5 of each probability from the vote of the 1 nearest of 2 dev articles/);
+    // Both articles half-see precursors (ephedrine); the nearest article's vote decides.
+    expect(look.probability('precursors', (await embedder.inner.embed([embeddingText(alike)]))[0])).toBeCloseTo(0.75, 6);
+    const [alikeRevised, unlikeRevised] = await look.reviseAll(classifier, [alike, unlike], [alike, unlike].map((x) => classifier.classify(x)));
+    expect(alikeRevised.topics.map((t) => t.id)).toEqual(['precursors']);
+    expect(unlikeRevised.topics.map((t) => t.id)).toEqual([]);
+    // Without the neighbours the same regression adds nothing.
+    const alone = new SecondLook({ ...model, neighbours: undefined }, embedder);
+    expect((await alone.revise(classifier, alike, classifier.classify(alike))).topics).toEqual([]);
   });
 });

