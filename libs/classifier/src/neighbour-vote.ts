@@ -3,17 +3,18 @@
  * topics, and the vote of the few nearest to an article, weighted by closeness.
  *
  * Why beside the regressions: news comes as the same story told by many outlets, and the nearest
- * articles already labelled say more about such an article than one hyperplane per topic does. On
+ * articles already labelled often say more about such an article than one hyperplane per topic. On
  * the forward-chained first readings (taxonomy/CHANGELOG.md, "Batches 17 and 18, and the second
- * look's neighbours") a fifth of the vote to the 10 nearest raised every topic's precision and the
- * macro-F1, over a plateau of settings.
+ * look's neighbours") a fifth of the vote to the 10 nearest raised the macro-F1 and the precision of
+ * nine topics of eleven, over a plateau of settings.
  *
  * Why hand-written, not a nearest-neighbour library: a few thousand vectors of 384 dimensions are
  * one pass of dot products per article (about a million multiply-adds, well under a millisecond
  * beside the embedder's fifth of a second), exact, with nothing to build or keep in sync.
  *
  * Stored as int8 per dimension with one float32 scale per vector (a quarter of float32's size):
- * the similarities move by about 0.001, and the vote's decisions on the first readings did not move.
+ * the similarities move by about 0.001; on the first readings the macro-F1 stayed 0.873 and the
+ * lowest topic precision moved by 0.003.
  */
 import { vectorsFromBase64 } from './float32-base64';
 

@@ -25,8 +25,8 @@ export const FIND_AT = 0.97;
 // NEIGHBOURS: measured on the forward-chained first readings of batches 2–18 (2,499 articles;
 // CHANGELOG, "Batches 17 and 18, and the second look's neighbours") at the settings above: the
 // regressions alone 0.865 macro-F1, lowest topic precision 0.825; with a fifth of the vote to the
-// 10 nearest at sharpness 50, 0.873 and 0.862. Every k from 5 to 15 and weight from 0.1 to 0.4 at
-// sharpness 20–50 gave 0.866–0.874 with the lowest precision at 0.85 or more: these are its middle.
+// 10 nearest at sharpness 50, 0.873 and 0.859. At sharpness 50, every k from 5 to 15 and weight
+// from 0.1 to 0.4 gave 0.867–0.874 with the lowest precision at 0.848 or more: these are its middle.
 export const NEIGHBOURS = { weight: 0.2, k: 10, sharpness: 50 };
 const TRAINER = join(__dirname, '..', '..', 'encoder', 'train_second_look.py');
 const BATCH = 32;
