@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer, request as httpRequest, Server } from 'node:http';
+import { Agent, createServer, request as httpRequest, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -131,6 +131,28 @@ describe('the API honours its OpenAPI document', () => {
     const feed = await request('/subscriptions/s0123456789abcdef/feed.atom', { headers: asAdmin });
     expect(feed.status).toBe(404);
     expect(feed.headers.get('content-type')).toContain('application/json');
+  });
+
+  it('keeps an idle connection open past the 5 s Node gives by default, so a client or proxy reusing it is not cut off', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ status: number; keepAlive: string; reused: boolean }>((resolve, reject) => {
+        const req = httpRequest(`${monitor!.baseUrl}/topics`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, keepAlive: String(res.headers['keep-alive']), reused: req.reusedSocket }));
+        });
+        req.once('error', reject);
+        req.end();
+      });
+    try {
+      const first = await get();
+      expect(first).toMatchObject({ status: 200, keepAlive: 'timeout=65', reused: false });
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      // With Node's default the server would have closed the connection a second ago.
+      expect(await get()).toMatchObject({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('publishes a document made from the schemas that validate', async () => {

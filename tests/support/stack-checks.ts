@@ -1,4 +1,5 @@
 import { Client } from '@elastic/elasticsearch';
+import { Agent, fetch } from 'undici';
 import { eventually } from './monitor-process';
 import { SseClient } from './sse-client';
 
@@ -7,6 +8,13 @@ export interface ApiAnswer {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
 }
+
+/**
+ * The test's idle connections close after 10 s, far inside the services' 65 s, whatever the
+ * server's Keep-Alive hint: a test process slowed by a loaded machine must not send a request on a
+ * connection the server is closing and read that as the api failing.
+ */
+const apiConnections = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 10_000 });
 
 /** The api service over HTTP on loopback, as a user or operator talks to it. */
 export class StackApi {
@@ -23,6 +31,7 @@ export class StackApi {
       headers,
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       signal: AbortSignal.timeout(60_000),
+      dispatcher: apiConnections,
     });
     const text = await response.text();
     let body: unknown = text;

@@ -23,6 +23,13 @@ export const MonitorConfigSchema = z.object({
   /** "true" allows every private address; otherwise a comma-separated list of host[:port]. */
   ALLOW_PRIVATE_FEED_HOSTS: z.string().default(''),
   ALLOW_PRIVATE_WEBHOOK_HOSTS: z.string().default(''),
+  /**
+   * How long the HTTP servers keep an idle client connection open. Longer than the idle timeout
+   * of the proxies and load balancers usually put in front (60 s), so the client is the one that
+   * closes: a server that closes first races the client's next request on that connection, and
+   * the client sees the connection dropped with no answer.
+   */
+  HTTP_KEEP_ALIVE_MS: z.coerce.number().int().min(1_000).default(65_000),
   FETCH_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   /** Politeness: the least time between two requests to one host. */
   FETCH_HOST_GAP_MS: z.coerce.number().int().min(0).default(2_000),

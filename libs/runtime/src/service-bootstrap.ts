@@ -1,4 +1,5 @@
 import { INestApplication, Type } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -46,8 +47,20 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   }
   await app.startAllMicroservices();
+  keepIdleConnections(app.getHttpServer() as Server, options.config.HTTP_KEEP_ALIVE_MS);
   await app.listen(options.port, options.config.HOST);
   return app;
+}
+
+/**
+ * Node's own default (5 s) is shorter than its clients': undici keeps an idle connection for as
+ * long as the server's Keep-Alive hint allows and proxies for about 60 s, so a slow client's next
+ * request could go out on a connection the server had just closed and fail with no answer.
+ */
+export function keepIdleConnections(server: Server, keepAliveMs: number): void {
+  server.keepAliveTimeout = keepAliveMs;
+  // A request's headers may take as long as a kept connection may idle, and must not take longer.
+  server.headersTimeout = keepAliveMs + 1_000;
 }
 
 /** A service that cannot start says why in one line (the config variable, the unreachable server) and exits 1. */

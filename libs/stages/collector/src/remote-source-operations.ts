@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Agent, fetch, RetryAgent } from 'undici';
 import { MonitorError } from '@monitor/contracts';
 import { MONITOR_CONFIG, MonitorConfig } from '@monitor/config';
 import { PollOutcome, SOURCE_STATE, SourceHealth, SourceRegistry, SourceStateStore } from '@monitor/feeds';
@@ -13,7 +14,20 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * reaches polls it, whether the source is its own or not: a poll is idempotent by article id).
  */
 @Injectable()
-export class RemoteSourceOperations implements SourceOperations {
+export class RemoteSourceOperations implements SourceOperations, OnModuleDestroy {
+  /**
+   * A poll is idempotent by article id, so one the collector never answered because its
+   * connection dropped (as when the collector closed an idle connection just as this request went
+   * out on it) is sent once more. An answer, even a 5xx, is never retried: it is the caller's.
+   */
+  private readonly toCollector = new RetryAgent(new Agent(), {
+    maxRetries: 1,
+    minTimeout: 100,
+    methods: ['POST'],
+    statusCodes: [],
+    errorCodes: ['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'],
+  });
+
   constructor(
     @Inject(MONITOR_CONFIG) private readonly config: MonitorConfig,
     @Inject(SourceRegistry) readonly registry: SourceRegistry,
@@ -33,10 +47,15 @@ export class RemoteSourceOperations implements SourceOperations {
       method: 'POST',
       headers: { 'X-API-Key': this.config.ADMIN_API_KEY ?? '' },
       signal: AbortSignal.timeout(this.config.FETCH_TIMEOUT_MS * 3),
+      dispatcher: this.toCollector,
     }).catch((error: unknown) => {
       throw new MonitorError('COLLECTOR_UNREACHABLE', `the collector at ${this.config.COLLECTOR_URL} did not answer`, { retriable: true, cause: error });
     });
     if (!response.ok) throw new MonitorError('COLLECTOR_FAILED', `the collector answered ${response.status}`, { retriable: response.status >= 500 });
     return (await response.json()) as PollOutcome;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.toCollector.close();
   }
 }
