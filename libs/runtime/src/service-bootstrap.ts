@@ -59,7 +59,8 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
  */
 export function keepIdleConnections(server: Server, keepAliveMs: number): void {
   server.keepAliveTimeout = keepAliveMs;
-  // A request's headers may take as long as a kept connection may idle, and must not take longer.
+  // Node has counted a kept connection's wait for its next request's headers against
+  // headersTimeout (60 s by default): it must outlast the keep-alive, or idle connections go sooner.
   server.headersTimeout = keepAliveMs + 1_000;
 }
 
