@@ -5,7 +5,7 @@
 /** The rules see the police operation and the online market and only half-see the NPS, which the look adds. */
 export const RING_ITEM = {
   link: '/news/2026/messenger-ring.html',
-  title: 'Police break up a mephedrone ring that sold through a messenger',
+  title: 'Designer stimulants: police break up a mephedrone ring that sold through a messenger',
   description:
     '<p>Officers detained four suspects who sold mephedrone and other synthetic stimulants through a messenger channel. Investigators seized 2 kg of powder and cash; ' +
     'the packages were left in hidden spots for buyers who paid in cryptocurrency.</p>',
