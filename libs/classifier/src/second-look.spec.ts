@@ -1,6 +1,6 @@
 import { parseTaxonomy } from './taxonomy-loader';
 import { TopicClassifier } from './article-classifier';
-import { FOUND_EVIDENCE_SENTENCES, SecondLook, SecondLookError, parseSecondLook, embeddingText, type SecondLookModel } from './second-look';
+import { DROP_CHECK_PASSAGES, FOUND_EVIDENCE_SENTENCES, SecondLook, SecondLookError, parseSecondLook, embeddingText, evidencePassages, type SecondLookModel } from './second-look';
 import { HashedEmbedder, neighbourSpec, smallTaxonomySource } from './testing';
 import type { TextEmbedder } from './text-embedder.port';
 
@@ -85,6 +85,79 @@ describe('second look', () => {
     const unsure = await modelFor(embedder, { dropBelow: 0.1 });
     unsure.topics['afghanistan-opiates'] = { bias: -1, weights: new Array(embedder.dimensions).fill(0), positives: 1 }; // p 0.27
     expect((await new SecondLook(unsure, embedder).revise(classifier, strong, classifier.classify(strong))).topics.map((t) => t.id)).toEqual(['afghanistan-opiates']);
+  });
+
+  describe('before a drop, in a long article', () => {
+    const filler = (n: number) => Array.from({ length: n }, (_, k) => `The council discussed road repairs in district ${k} and the budget for new school buses.`).join(' ');
+    const paragraph = 'Meanwhile customs officers seized heroin at the border. The heroin and the opium came by truck from the south. The driver was detained.';
+    const long = { title: 'A city council meeting', text: `${filler(8)} ${paragraph} ${filler(8)}` };
+    const short = { title: 'A city council meeting', text: `${filler(5)} ${paragraph}` };
+    const opiates = (article: { title: string; text: string }) => classifier.scoreTopic(article.title, article.text, 'afghanistan-opiates');
+
+    /** A model that backs opiates for texts worded like `backed`, and for nothing else. */
+    async function passageModel(embedder: TextEmbedder, dropCheck?: { from: number; keepAt: number }, backed = paragraph): Promise<SecondLookModel> {
+      const [reference] = await embedder.embed([backed]);
+      const model = await modelFor(embedder, { dropBelow: 0.15, ...(dropCheck ? { dropCheck } : {}) });
+      // Steep: the hashed trigrams of any English text share much with the paragraph's.
+      model.topics['afghanistan-opiates'] = { bias: -90, weights: Array.from(reference, (x) => 100 * x), positives: 1 };
+      return model;
+    }
+
+    it('keeps a topic that the passage around its terms is about, though the whole article is not', async () => {
+      expect(long.text.length).toBeGreaterThan(1000);
+      expect(classifier.classify(long).topics.map((t) => t.id)).toEqual(['afghanistan-opiates']);
+      const embedder = new CountingEmbedder();
+      const model = await passageModel(embedder, { from: 1000, keepAt: 0.5 });
+      const [whole] = await embedder.embed([embeddingText(long)]);
+      expect(new SecondLook(model, embedder).probability('afghanistan-opiates', whole)).toBeLessThan(0.15);
+      embedder.texts = [];
+      const revised = await new SecondLook(model, embedder).revise(classifier, long, classifier.classify(long));
+      expect(revised.topics.map((t) => t.id)).toEqual(['afghanistan-opiates']);
+      // The article, then the passages its three hits lie in, in one more request: the first
+      // heroin's sentence with the council's before it, and the second sentence, its paragraph.
+      const passages = evidencePassages(long.title, long.text, opiates(long).evidence);
+      expect(passages).toHaveLength(2);
+      expect(passages).toContain(paragraph);
+      expect(embedder.texts).toEqual([embeddingText(long), ...passages]);
+      // The same model without the check drops it.
+      expect((await new SecondLook(await passageModel(embedder), embedder).revise(classifier, long, classifier.classify(long))).topics).toEqual([]);
+    });
+
+    it('drops it when no passage reads as about it, and reads none in an article under the length', async () => {
+      const embedder = new CountingEmbedder();
+      const elsewhere = new SecondLook(await passageModel(embedder, { from: 1000, keepAt: 0.5 }, 'Farmers plant wheat after the spring rains in the valley.'), embedder);
+      expect((await elsewhere.revise(classifier, long, classifier.classify(long))).topics).toEqual([]);
+      expect(classifier.classify(short).topics.map((t) => t.id)).toEqual(['afghanistan-opiates']);
+      const look = new SecondLook(await passageModel(embedder, { from: 1000, keepAt: 0.5 }), embedder);
+      embedder.texts = [];
+      const [whole] = await embedder.embed([embeddingText(short)]);
+      expect(look.probability('afghanistan-opiates', whole)).toBeLessThan(0.15);
+      embedder.texts = [];
+      expect((await look.revise(classifier, short, classifier.classify(short))).topics).toEqual([]);
+      expect(embedder.texts).toEqual([embeddingText(short)]);
+    });
+
+    it('takes as passages the title, and each body term with the sentences either side, each once and at most a few', () => {
+      const text = 'One. Two has heroin. Three. Four. Five has opium. Six.';
+      const at = (word: string, field: 'title' | 'text' = 'text', weight = 2) => {
+        const source = field === 'title' ? 'Heroin news' : text;
+        const start = source.indexOf(word);
+        return { term: word, field, start, end: start + word.length, weight };
+      };
+      expect(evidencePassages('Heroin news', text, [at('Heroin', 'title'), at('heroin'), at('opium'), at('heroin')])).toEqual([
+        'Heroin news',
+        'One. Two has heroin. Three.',
+        'Four. Five has opium. Six.',
+      ]);
+      // A negative phrase's sentence is not one.
+      expect(evidencePassages('Heroin news', text, [at('opium', 'text', -3)])).toEqual([]);
+      const many = Array.from({ length: 20 }, (_, k) => `Sentence ${k} has heroin.`).join(' ');
+      const all = Array.from({ length: 20 }, (_, k) => {
+        const start = many.indexOf(`Sentence ${k} `);
+        return { term: 'heroin', field: 'text' as const, start, end: start + 10, weight: 2 };
+      });
+      expect(evidencePassages('', many, all)).toHaveLength(DROP_CHECK_PASSAGES);
+    });
   });
 
   it('finds a topic the rules found no term of only when the model is all but sure, with its sentence as evidence', async () => {

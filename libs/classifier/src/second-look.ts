@@ -15,7 +15,9 @@
  *   threshold, outside a `requires` gate), at probability `addAt` or more: the topic then shows
  *   those terms as its evidence and its rule score, so a person can still read why;
  * - DROP a topic the rules assigned only when all but sure it is wrong (probability under
- *   `dropBelow`): passing mentions that the terms cannot tell from the subject;
+ *   `dropBelow`): passing mentions that the terms cannot tell from the subject. In a long article
+ *   (`dropCheck`) the passages around the topic's evidence are read first, and a topic one of them
+ *   is about stays: the article as a whole is about something else, but a part of it is not;
  * - FIND a topic the rules found no term of only when all but sure of it (probability `findAt` or
  *   more; a model without `findAt` never does): the articles whose wording no term foresaw. Its
  *   evidence is the sentence (or the title) that the same weights read as most about the topic,
@@ -48,6 +50,12 @@ export const SecondLookModelSchema = z.strictObject({
   dropBelow: z.number().min(0).lt(0.5),
   /** A topic the rules found no term of is assigned at or above this probability (absent: never). */
   findAt: z.number().gt(0.5).lte(1).optional(),
+  /**
+   * Before a topic is dropped from an article whose text has `from` characters or more, each
+   * passage around its evidence (the sentence of a term with the sentences either side, or the
+   * title) is read, and the topic stays if one reads `keepAt` or more. Absent: no such reading.
+   */
+  dropCheck: z.strictObject({ from: z.number().int().positive(), keepAt: z.number().gt(0).lt(1) }).optional(),
   training: z.strictObject({ part: z.literal('dev'), articles: count, inverseRegularisation: z.number().positive(), classWeight: z.literal('balanced'), library: z.string().min(1) }),
   /** Per topic id: bias and one weight per dimension. */
   topics: z.record(z.string(), z.strictObject({ bias: finite, weights: z.array(finite), positives: count })),
@@ -96,6 +104,12 @@ export function neighboursNote(model: Pick<SecondLookModel, 'neighbours'>): stri
   return n ? `, ${n.weight} of each probability from the vote of the ${n.k} nearest of ${n.labels.length} dev articles` : '';
 }
 
+/** " unless a passage around its evidence reads P (articles of N characters or more)", or ''. */
+export function dropCheckNote(model: Pick<SecondLookModel, 'dropCheck'>): string {
+  const c = model.dropCheck;
+  return c ? ` unless a passage around its evidence reads ${c.keepAt} or more (texts of ${c.from} characters or more)` : '';
+}
+
 /** What the embedding of an article is made of: the same for training and for use. */
 export const embeddingText = (input: { title: string; text: string }): string => `${input.title}\n${input.text}`;
 
@@ -118,6 +132,9 @@ const FOUND_EVIDENCE_CHARS = 160;
  * what it is about early; a 2,000-sentence document must not stall a batch.
  */
 export const FOUND_EVIDENCE_SENTENCES = 48;
+
+/** The passages around one topic's evidence read before it is dropped, no more (see dropCheck). */
+export const DROP_CHECK_PASSAGES = 8;
 
 /** One sentence of an article, where it is. */
 interface SentenceSpan {
@@ -145,6 +162,31 @@ function sentencesOf(title: string, text: string): SentenceSpan[] {
     push('text', s.index, s.segment);
   }
   return out;
+}
+
+/**
+ * The passages around a topic's evidence, in the order of its evidence, each once: the title for a
+ * term in the title, and for a term in the body its sentence with the sentences either side (a
+ * news paragraph, about the length of the corpus's articles that the weights were fitted on).
+ */
+export function evidencePassages(title: string, text: string, evidence: TopicMatch['evidence']): string[] {
+  let sentences: { start: number; end: number }[] | null = null;
+  const out = new Set<string>();
+  for (const e of evidence) {
+    if (out.size >= DROP_CHECK_PASSAGES) break;
+    // A negative phrase's sentence is no passage about the topic.
+    if ((e.weight ?? 1) <= 0) continue;
+    if (e.field === 'title') {
+      if (title.trim()) out.add(title.trim());
+      continue;
+    }
+    sentences ??= Array.from(new Intl.Segmenter(undefined, { granularity: 'sentence' }).segment(text), (s) => ({ start: s.index, end: s.index + s.segment.length }));
+    const k = sentences.findIndex((s) => e.start >= s.start && e.start < s.end);
+    if (k < 0) continue;
+    const passage = text.slice(sentences[Math.max(0, k - 1)].start, sentences[Math.min(sentences.length - 1, k + 1)].end).trim();
+    if (passage) out.add(passage);
+  }
+  return [...out];
 }
 
 export class SecondLook {
@@ -188,7 +230,7 @@ export class SecondLook {
   get note(): string {
     const t = this.model.training;
     const finds = this.findAt === null ? '' : `, finds unseen topics at p ≥ ${this.findAt}`;
-    return `on: ${this.model.embedder}, ${Object.keys(this.model.topics).length} topics, trained on ${t.articles} dev articles, adds at p ≥ ${this.addAt}, drops under p ${this.dropBelow}${finds}${neighboursNote(this.model)}`;
+    return `on: ${this.model.embedder}, ${Object.keys(this.model.topics).length} topics, trained on ${t.articles} dev articles, adds at p ≥ ${this.addAt}, drops under p ${this.dropBelow}${dropCheckNote(this.model)}${finds}${neighboursNote(this.model)}`;
   }
 
   /** The probability the model gives topic `id` for an embedded article (NaN: no weights for it). */
@@ -232,17 +274,24 @@ export class SecondLook {
     const vectors = await this.embedder.embed(asked.map((i) => embeddingText(textOf(i))));
     const revised = [...results];
     const finding: { i: number; ids: TopicId[] }[] = [];
+    const changes: { i: number; added: TopicMatch[]; dropped: TopicMatch[] }[] = [];
     asked.forEach((i, k) => {
       const read = this.reader(vectors[k]);
       const p = (c: Candidate): number => read(c.match.id);
       const added = candidates[i].filter((c) => c.kind === 'half-seen' && p(c) >= this.addAt).map((c) => c.match);
-      const dropped = new Set(candidates[i].filter((c) => c.kind === 'assigned' && p(c) < this.dropBelow).map((c) => c.match.id));
+      const dropped = candidates[i].filter((c) => c.kind === 'assigned' && p(c) < this.dropBelow).map((c) => c.match);
       const found = candidates[i].filter((c) => c.kind === 'unseen' && p(c) >= this.findAt!).map((c) => c.match.id);
       if (found.length > 0) finding.push({ i, ids: found });
-      if (added.length > 0 || dropped.size > 0) {
-        revised[i] = { ...results[i], topics: [...results[i].topics.filter((t) => !dropped.has(t.id)), ...added].sort((a, b) => b.score - a.score) };
-      }
+      if (added.length > 0 || dropped.length > 0) changes.push({ i, added, dropped });
     });
+    const kept = await this.passagesAbout(changes.flatMap(({ i, dropped }) => dropped.map((match) => ({ input: textOf(i), match }))));
+    let checked = 0;
+    for (const { i, added, dropped } of changes) {
+      const gone = new Set(dropped.filter(() => !kept[checked++]).map((m) => m.id));
+      if (added.length > 0 || gone.size > 0) {
+        revised[i] = { ...results[i], topics: [...results[i].topics.filter((t) => !gone.has(t.id)), ...added].sort((a, b) => b.score - a.score) };
+      }
+    }
     if (finding.length > 0) {
       const shown = await this.withSentences(finding.map(({ i, ids }) => ({ input: textOf(i), ids })));
       // Found topics score 0 and come after every rule topic; one without a sentence is not given.
@@ -251,6 +300,25 @@ export class SecondLook {
       });
     }
     return revised;
+  }
+
+  /**
+   * For each topic about to be dropped: whether a passage around its evidence reads as about it
+   * (dropCheck), in one request for all of them. Always false in an article under dropCheck.from
+   * characters, whose whole is read already, and without dropCheck.
+   */
+  private async passagesAbout(drops: readonly { input: { title: string; text: string }; match: TopicMatch }[]): Promise<boolean[]> {
+    const check = this.model.dropCheck;
+    const passages = drops.map(({ input, match }) => (check && input.text.length >= check.from ? evidencePassages(input.title, input.text, match.evidence) : []));
+    const all = passages.flat();
+    if (!check || all.length === 0) return drops.map(() => false);
+    const vectors = await this.embedder.embed(all);
+    let at = 0;
+    return drops.map(({ match }, n) => {
+      const own = vectors.slice(at, at + passages[n].length);
+      at += passages[n].length;
+      return own.some((v) => this.reader(v)(match.id) >= check.keepAt);
+    });
   }
 
   /**

@@ -20,7 +20,7 @@ import { loadClassifier } from '../load-classifier';
 import { DEFAULT_TAXONOMY_PATH } from '../taxonomy-loader';
 import type { ArticleReader, Evaluation, LabelledArticle } from '../eval/classifier-evaluation';
 import type { TopicClassifier } from '../article-classifier';
-import { neighboursNote, type SecondLook } from '../second-look';
+import { dropCheckNote, neighboursNote, type SecondLook } from '../second-look';
 import { MEASURING_CACHE_DIR, startSecondLook } from '../second-look-loader';
 import { readWithSecondLook } from '../eval/second-look-reader';
 import { SECOND_LOOK_BASELINE_FILE, evaluateByLanguage, recordBaseline, type GroupedEvaluation } from '../eval/corpus-evaluation';
@@ -116,7 +116,7 @@ async function report(args: string[], taxonomy: string, file: string | undefined
     if (args.includes('--errors')) out.push(...errors('dev', dev.all));
     if (args.includes('--record')) {
       const baseline = look
-        ? recordBaseline(heldout, `${classifier.taxonomyVersion} with the second look (${look.model.embedder}, add at ${look.addAt}, drop under ${look.dropBelow}${look.findAt === null ? '' : `, find at ${look.findAt}`}${neighboursNote(look.model)})`, SECOND_LOOK_BASELINE_FILE)
+        ? recordBaseline(heldout, `${classifier.taxonomyVersion} with the second look (${look.model.embedder}, add at ${look.addAt}, drop under ${look.dropBelow}${dropCheckNote(look.model)}${look.findAt === null ? '' : `, find at ${look.findAt}`}${neighboursNote(look.model)})`, SECOND_LOOK_BASELINE_FILE)
         : recordBaseline(heldout, classifier.taxonomyVersion);
       out.push('', `recorded held-out macro-F1 as the regression floor: ${JSON.stringify(baseline.macroF1)}`);
     }

@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { loadCorpus } from '../eval/labelled-corpus';
 import { fitSecondLook } from '../eval/second-look-training';
-import { DEFAULT_SECOND_LOOK_PATH, neighboursNote } from '../second-look';
+import { DEFAULT_SECOND_LOOK_PATH, dropCheckNote, neighboursNote } from '../second-look';
 import { MEASURING_CACHE_DIR, encoderPython, startEmbedder } from '../second-look-loader';
 
 const args = process.argv.slice(2);
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(out, JSON.stringify(model) + '\n');
   process.stdout.write(
-    `wrote ${out}: ${model.embedder}, ${model.training.articles} dev articles, ${model.training.library}, C ${model.training.inverseRegularisation}, adds at p ≥ ${model.addAt}, drops under p ${model.dropBelow}, finds at p ≥ ${model.findAt ?? 'never'}${neighboursNote(model)}\n` +
+    `wrote ${out}: ${model.embedder}, ${model.training.articles} dev articles, ${model.training.library}, C ${model.training.inverseRegularisation}, adds at p ≥ ${model.addAt}, drops under p ${model.dropBelow}${dropCheckNote(model)}, finds at p ≥ ${model.findAt ?? 'never'}${neighboursNote(model)}\n` +
       `topics: ${Object.entries(model.topics).map(([id, t]) => `${id} (${t.positives})`).join(', ')}\n`,
   );
 }
