@@ -317,6 +317,8 @@ export class SecondLook {
     return drops.map(({ match }, n) => {
       const own = vectors.slice(at, at + passages[n].length);
       at += passages[n].length;
+      // Read as an article is, the neighbours' vote included (unlike a found topic's sentence): three
+      // sentences are about as long as the corpus's articles, which the neighbours are.
       return own.some((v) => this.reader(v)(match.id) >= check.keepAt);
     });
   }
