@@ -149,6 +149,8 @@ interface SentenceSpan {
  * Russian abbreviations and the Chinese full stop; the classifier's own boundaries are built while
  * it folds the text for matching and are not kept).
  */
+const SENTENCES = new Intl.Segmenter(undefined, { granularity: 'sentence' });
+
 function sentencesOf(title: string, text: string): SentenceSpan[] {
   const out: SentenceSpan[] = [];
   const push = (field: 'title' | 'text', start: number, raw: string) => {
@@ -157,7 +159,7 @@ function sentencesOf(title: string, text: string): SentenceSpan[] {
     if (sentence) out.push({ field, start: start + lead, end: start + lead + sentence.length, sentence });
   };
   push('title', 0, title);
-  for (const s of new Intl.Segmenter(undefined, { granularity: 'sentence' }).segment(text)) {
+  for (const s of SENTENCES.segment(text)) {
     if (out.length >= FOUND_EVIDENCE_SENTENCES) break;
     push('text', s.index, s.segment);
   }
@@ -180,7 +182,7 @@ export function evidencePassages(title: string, text: string, evidence: TopicMat
       if (title.trim()) out.add(title.trim());
       continue;
     }
-    sentences ??= Array.from(new Intl.Segmenter(undefined, { granularity: 'sentence' }).segment(text), (s) => ({ start: s.index, end: s.index + s.segment.length }));
+    sentences ??= Array.from(SENTENCES.segment(text), (s) => ({ start: s.index, end: s.index + s.segment.length }));
     const k = sentences.findIndex((s) => e.start >= s.start && e.start < s.end);
     if (k < 0) continue;
     const passage = text.slice(sentences[Math.max(0, k - 1)].start, sentences[Math.min(sentences.length - 1, k + 1)].end).trim();
@@ -287,7 +289,8 @@ export class SecondLook {
     const kept = await this.passagesAbout(changes.flatMap(({ i, dropped }) => dropped.map((match) => ({ input: textOf(i), match }))));
     let checked = 0;
     for (const { i, added, dropped } of changes) {
-      const gone = new Set(dropped.filter(() => !kept[checked++]).map((m) => m.id));
+      const gone = new Set<TopicId>();
+      for (const match of dropped) if (!kept[checked++]) gone.add(match.id);
       if (added.length > 0 || gone.size > 0) {
         revised[i] = { ...results[i], topics: [...results[i].topics.filter((t) => !gone.has(t.id)), ...added].sort((a, b) => b.score - a.score) };
       }
@@ -309,9 +312,10 @@ export class SecondLook {
    */
   private async passagesAbout(drops: readonly { input: { title: string; text: string }; match: TopicMatch }[]): Promise<boolean[]> {
     const check = this.model.dropCheck;
-    const passages = drops.map(({ input, match }) => (check && input.text.length >= check.from ? evidencePassages(input.title, input.text, match.evidence) : []));
+    if (!check) return drops.map(() => false);
+    const passages = drops.map(({ input, match }) => (input.text.length >= check.from ? evidencePassages(input.title, input.text, match.evidence) : []));
     const all = passages.flat();
-    if (!check || all.length === 0) return drops.map(() => false);
+    if (all.length === 0) return drops.map(() => false);
     const vectors = await this.embedder.embed(all);
     let at = 0;
     return drops.map(({ match }, n) => {
