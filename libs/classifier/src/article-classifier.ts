@@ -197,6 +197,11 @@ export class TopicClassifier {
   private anchorId = new Int32Array(256);
   /** anchorBit() of each anchor's set, and of all the field's anchors together. */
   private anchorBits = new Int32Array(256);
+  /** Each anchor's offsets, and maxEndUpTo and minStartFrom at its hit: read by anchorNear's searches without going through the hit. */
+  private anchorStart = new Int32Array(256);
+  private anchorEnd = new Int32Array(256);
+  private anchorMaxEnd = new Int32Array(256);
+  private anchorMinStart = new Int32Array(256);
   private fieldAnchorBits = 0;
   private candidateHit = new Int32Array(256);
   private candidateRole = new Int32Array(256);
@@ -373,13 +378,17 @@ export class TopicClassifier {
     let anchors = 0;
     let terms = 0;
     let fieldAnchorBits = 0;
+    // The topic terms among the roles, as (hit, role) pairs in hit order, for the scoring below.
+    const { candidateHit, candidateRole, candidateValue } = this;
     for (let k = 0; k < count; k++) {
       sentence[k] = sentences ? sentences.indexNear(hitStart[k], k > 0 ? sentence[k - 1] : 0) : 0;
       for (let i = first[hitTerm[k]], last = first[hitTerm[k] + 1]; i < last; i++) {
         const r = roleOf[i];
         const roleKind = kind[r];
-        if (roleKind === ROLE_TERM) terms++;
-        else if (roleKind === ROLE_LIST) markerHit[markers++] = k;
+        if (roleKind === ROLE_TERM) {
+          candidateHit[terms] = k;
+          candidateRole[terms++] = r;
+        } else if (roleKind === ROLE_LIST) markerHit[markers++] = k;
         else if (roleKind === ROLE_NEGATIVE) {
           negativeHit[negatives] = k;
           negativeRole[negatives++] = r;
@@ -416,26 +425,37 @@ export class TopicClassifier {
     for (let k = 0; k < count; k++) maxEndUpTo[k] = maxEnd = Math.max(maxEnd, hitEnd[k]);
     let minStart = 0x7fffffff;
     for (let k = count - 1; k >= 0; k--) minStartFrom[k] = minStart = Math.min(minStart, hitStart[k]);
+    const { anchorStart, anchorEnd, anchorMaxEnd, anchorMinStart } = this;
+    for (let a = 0; a < anchors; a++) {
+      const k = anchorHit[a];
+      anchorStart[a] = hitStart[k];
+      anchorEnd[a] = hitEnd[k];
+      anchorMaxEnd[a] = maxEndUpTo[k];
+      anchorMinStart[a] = minStartFrom[k];
+    }
 
     const lead = sentences ? sentences.leadIndex() : -1;
-    const { candidateHit, candidateRole, candidateValue } = this;
+    // The terms that count become the candidates, kept in place (a kept term's slot is never
+    // ahead of the one it is read from).
     let candidates = 0;
-    for (let k = 0; k < count; k++) {
+    // The first negative that may still overlap a hit from k on: every hit from k on starts at
+    // minStartFrom[k] or later, so a negative up to which every hit has ended by then is behind them all.
+    let negativeFrom = 0;
+    for (let j = 0; j < terms; j++) {
+      const k = candidateHit[j];
+      const r = candidateRole[j];
       const start = hitStart[k];
       const end = hitEnd[k];
-      for (let i = first[hitTerm[k]], last = first[hitTerm[k] + 1]; i < last; i++) {
-        const r = roleOf[i];
-        if (kind[r] !== ROLE_TERM) continue;
-        // Inside a negative phrase of this topic (or of all topics) the term is not itself.
-        if (negatives > 0 && this.negated(topic[r], start, end)) continue;
-        const rule = near[r];
-        if (rule !== null && !this.anchorNear(rule, nearMask[r], within[r], start, end)) continue;
-        let f = title ? titleWeight : sentence[k] === lead ? scoring.leadWeight : 1;
-        if (this.inList(k)) f *= scoring.listWeight;
-        candidateHit[candidates] = k;
-        candidateRole[candidates] = r;
-        candidateValue[candidates++] = weight[r] * f;
-      }
+      while (negativeFrom < negatives && maxEndUpTo[negativeHit[negativeFrom]] <= minStartFrom[k]) negativeFrom++;
+      // Inside a negative phrase of this topic (or of all topics) the term is not itself.
+      if (negativeFrom < negatives && this.negated(negativeFrom, topic[r], start, end)) continue;
+      const rule = near[r];
+      if (rule !== null && !this.anchorNear(rule, nearMask[r], within[r], start, end)) continue;
+      let f = title ? titleWeight : sentence[k] === lead ? scoring.leadWeight : 1;
+      if (this.inList(k)) f *= scoring.listWeight;
+      candidateHit[candidates] = k;
+      candidateRole[candidates] = r;
+      candidateValue[candidates++] = weight[r] * f;
     }
     // A term inside a longer term of the same topic ("operation" in "anti-drug operation") is not counted twice.
     for (let c = 0; c < candidates; c++) {
@@ -462,6 +482,10 @@ export class TopicClassifier {
       this.anchorHit = new Int32Array(size);
       this.anchorId = new Int32Array(size);
       this.anchorBits = new Int32Array(size);
+      this.anchorStart = new Int32Array(size);
+      this.anchorEnd = new Int32Array(size);
+      this.anchorMaxEnd = new Int32Array(size);
+      this.anchorMinStart = new Int32Array(size);
       this.candidateHit = new Int32Array(size);
       this.candidateRole = new Int32Array(size);
       this.candidateValue = new Float64Array(size);
@@ -534,13 +558,18 @@ export class TopicClassifier {
     return separators >= scoring.listSeparatorsMin;
   }
 
-  /** Whether start..end overlaps a negative phrase of `topic` or of all topics in this field. */
-  private negated(topic: number, start: number, end: number): boolean {
+  /**
+   * Whether start..end overlaps a negative phrase of `topic` or of all topics in this field,
+   * looking from negative `from` on, up to the first from which every hit starts at `end` or later.
+   */
+  private negated(from: number, topic: number, start: number, end: number): boolean {
     const { hitStart, hitEnd } = this.matcher;
+    const { negativeHit, negativeRole, minStartFrom } = this;
     const roleTopic = this.roles.topic;
-    for (let j = 0; j < this.negativeCount; j++) {
-      const t = roleTopic[this.negativeRole[j]];
-      const n = this.negativeHit[j];
+    for (let j = from; j < this.negativeCount; j++) {
+      const n = negativeHit[j];
+      if (minStartFrom[n] >= end) return false;
+      const t = roleTopic[negativeRole[j]];
       if ((t === ALL_TOPICS || t === topic) && hitStart[n] < end && start < hitEnd[n]) return true;
     }
     return false;
@@ -550,8 +579,7 @@ export class TopicClassifier {
   private anchorNear(rule: readonly number[], mask: number, within: number, start: number, end: number): boolean {
     // None of the rule's sets among the field's anchors (the usual case for rare sets): no search.
     if ((this.fieldAnchorBits & mask) === 0) return false;
-    const { hitStart, hitEnd } = this.matcher;
-    const { anchorHit, anchorId, anchorBits, maxEndUpTo, minStartFrom } = this;
+    const { anchorId, anchorBits, anchorStart, anchorEnd, anchorMaxEnd, anchorMinStart } = this;
     const from = start - within;
     const to = end + within;
     // Skip the anchors before which every hit ends before `from`, and stop at the first after which every hit starts after `to`.
@@ -559,12 +587,12 @@ export class TopicClassifier {
     let hi = this.anchorCount;
     while (a < hi) {
       const mid = (a + hi) >> 1;
-      if (maxEndUpTo[anchorHit[mid]] < from) a = mid + 1;
+      if (anchorMaxEnd[mid] < from) a = mid + 1;
       else hi = mid;
     }
-    for (; a < this.anchorCount && minStartFrom[anchorHit[a]] <= to; a++) {
-      const s = hitStart[anchorHit[a]];
-      const e = hitEnd[anchorHit[a]];
+    for (; a < this.anchorCount && anchorMinStart[a] <= to; a++) {
+      const s = anchorStart[a];
+      const e = anchorEnd[a];
       if ((anchorBits[a] & mask) !== 0 && !(s < end && start < e) && Math.max(0, s - end, start - e) <= within && rule.includes(anchorId[a])) return true;
     }
     return false;

@@ -76,8 +76,29 @@ for (let c = 0; c < 0x10000; c++) {
 const HAN_FIRST = 0x4e00;
 const HAN_SPAN = 0x9fff - HAN_FIRST;
 const HAN_FOLD = SIMPLIFIED.slice(HAN_FIRST, HAN_FIRST + HAN_SPAN + 1);
+/** Where the simplified forms of those characters begin: a few dozen are in Extension A (U+3400–U+4DBF). */
+const FOLDED_HAN_FIRST = 0x3400;
 for (let c = HAN_FIRST; c <= HAN_FIRST + HAN_SPAN; c++) {
-  if (INFO[c] !== (HAN_FOLD[c - HAN_FIRST] | INFO_UNSPACED)) throw new Error(`unreachable: U+${c.toString(16)} does not fold to its simplified form`);
+  const f = HAN_FOLD[c - HAN_FIRST];
+  if (INFO[c] !== (f | INFO_UNSPACED) || (f - FOLDED_HAN_FIRST) >>> 0 > HAN_FIRST + HAN_SPAN - FOLDED_HAN_FIRST) {
+    throw new Error(`unreachable: U+${c.toString(16)} does not fold to a simplified form between U+3400 and U+9FFF`);
+  }
+}
+/** In a HanStarts entry: set when the folded character begins some term. */
+const HAN_STARTS_TERM = 0x8000;
+
+/**
+ * Per CJK Unified Ideograph, its simplified form's offset from FOLDED_HAN_FIRST (15 bits: they span
+ * 0x6C00) and HAN_STARTS_TERM when that form begins a term: one read per character instead of the
+ * fold, then a bitset, each read waiting for the one before.
+ */
+function hanStarts(termFirstUnits: Int32Array): Uint16Array {
+  const table = new Uint16Array(HAN_SPAN + 1);
+  for (let k = 0; k <= HAN_SPAN; k++) {
+    const f = HAN_FOLD[k];
+    table[k] = (f - FOLDED_HAN_FIRST) | (inBitset(termFirstUnits, f) ? HAN_STARTS_TERM : 0);
+  }
+  return table;
 }
 // Combining marks (U+0300–U+036F) compose with the letter before them under NFKC ("и"+U+0306 → "й").
 const isCombining = (c: number): boolean => c >= 0x300 && c <= 0x36f;
@@ -115,7 +136,11 @@ export class MatchTextBuffer implements MatchText {
    *   begins none is not listed in `starts` (most characters of a Chinese article begin none, and
    *   the normaliser reads each anyway, where a scan would read them all once more).
    */
-  constructor(private readonly termFirstUnits: Int32Array = ANY_UNIT) {}
+  constructor(termFirstUnits: Int32Array = ANY_UNIT) {
+    this.hanStarts = hanStarts(termFirstUnits);
+  }
+
+  private readonly hanStarts: Uint16Array;
 
   units = new Uint16Array(4096);
   length = 0;
@@ -204,7 +229,7 @@ export class MatchTextBuffer implements MatchText {
     const units = this.units;
     const os = this.origStart;
     const starts = this.starts;
-    const firstUnits = this.termFirstUnits;
+    const hanStarts = this.hanStarts;
     let startCount = 0;
     let unspaced = 0;
     let han = 0;
@@ -224,9 +249,12 @@ export class MatchTextBuffer implements MatchText {
         // A run of Chinese characters: each folds to its simplified form, and is no word, break or space.
         const first = i;
         do {
-          c = HAN_FOLD[c - HAN_FIRST];
-          if (inBitset(firstUnits, c)) starts[startCount++] = len;
-          units[len] = c;
+          const h = hanStarts[c - HAN_FIRST];
+          // Written always and kept only where a term may start: whether a character begins one
+          // follows no pattern a branch predictor could learn.
+          starts[startCount] = len;
+          startCount += h >>> 15; // HAN_STARTS_TERM, as 0 or 1
+          units[len] = (h & 0x7fff) + FOLDED_HAN_FIRST;
           os[len++] = i;
           c = source[++i];
         } while ((c - HAN_FIRST) >>> 0 <= HAN_SPAN);

@@ -9,6 +9,7 @@ import { isUnspacedLetter, isWordUnit, type MatchTextBuffer } from './match-text
 import { TermTrie, type CompiledTerm } from './term-trie';
 import { createHits, sortHits, type TermHits } from './term-hits';
 import { TermStartFilter } from './term-start-filter';
+import { inBitset } from './bitset';
 
 export class TermScanner {
   private readonly trie: TermTrie;
@@ -45,9 +46,11 @@ export class TermScanner {
     const filter = this.startFilter;
     if (text.startsComplete && !this.scanEveryText) {
       const starts = text.starts;
+      // The filter's first question asked here: most starts go no further, and a call each costs more than the test.
+      const firstUnits = filter.firstUnits;
       for (let w = 0; w < text.startCount; w++) {
         const p = starts[w];
-        if (filter.mayStart(units, length, p)) trie.walk(units, length, p, hits);
+        if (inBitset(firstUnits, units[p]) && filter.beginsTerm(units, length, p)) trie.walk(units, length, p, hits);
       }
     } else {
       for (let p = 0; p < length; p++) {

@@ -1,46 +1,107 @@
 /**
- * Tells, from the first three units at a position of a normalised text, whether some term may
- * start there, so that the scanner walks the term trie only from those positions.
+ * Tells, from the first units at a position of a normalised text, whether some term may start
+ * there, so that the scanner walks the term trie only from those positions.
  *
- * Most words of an article start no term ("the", "of", "который"), and a trie walk reads its
- * tables one dependent step after another before it finds that out. Here the three units are read
- * side by side and a few bits answer: whether some term starts with the first unit (in Chinese
- * text most characters start none), whether a term shorter than three units does, and else
- * whether the three units begin some term, from a set of the terms' three-unit beginnings hashed
- * into 2^16 bits (8 KB; about 1,000 beginnings set some 2% of them, the share of words walked for
- * nothing). A "maybe" costs a walk; there is never a false "no", which term-scanner.spec.ts checks
- * against a brute-force search.
+ * Most words of an article start no term ("the", "delegations", "который"), and a trie walk reads
+ * its tables one dependent step after another before it finds that out. Here the units are read
+ * side by side and a few bits answer, level by level:
+ * - whether some term starts with the first unit (in Chinese text most characters start none);
+ * - else, for each length L of LEVELS, whether the text's first L units begin some term of L
+ *   units or more, from a set of those beginnings hashed into 2^15 buckets (some 1,000 to 1,500
+ *   beginnings a level set one bucket in twenty: the share of answers that are "maybe" for
+ *   nothing); a term shorter than the next level that the beginning so far spells in full ends
+ *   the questions with "maybe". Both answers of a bucket sit in two adjacent bits, one read, and
+ *   the three levels take 24 KB, which stays in the processor's first-level cache with the rest.
+ * The levels are 2, 3 and 6 units. Two tell most Chinese characters apart, where a two-character
+ * term ("毒品", "禁毒") is common and three could not be asked; six tell apart the English and
+ * Russian words that share their first three letters with a term ("delegations" and
+ * "deliveries", "meeting" and "methamphetamine"), which were most of the walks that found nothing.
+ * A "maybe" costs a walk; there is never a false "no", which term-scanner.spec.ts checks against
+ * a brute-force search.
  */
 import { addToBitset, createBitset, inBitset } from './bitset';
 
-const BITS = 16;
+const BITS = 15;
+/** Lengths of the beginnings asked after the first unit, ascending (beginsTerm asks them unrolled). */
+const LEVELS = [2, 3, 6] as const;
 
-/** Bucket of a three-unit beginning. */
-function bucket(u0: number, u1: number, u2: number): number {
-  return Math.imul(u0 ^ Math.imul(u1, 0x45d9f3b) ^ Math.imul(u2, 0x119de1f3), 0x9e3779b1) >>> (32 - BITS);
+/** Hash state after one more unit (FNV-1a's step, on 16-bit units). */
+function step(h: number, u: number): number {
+  return Math.imul(h ^ u, 0x01000193);
+}
+
+/** Bucket of a hash state. */
+function bucket(h: number): number {
+  return Math.imul(h ^ (h >>> 15), 0x9e3779b1) >>> (32 - BITS);
+}
+
+const SEED = 0x811c9dc5 | 0;
+/** In a level's table, two bits a bucket, side by side so that one read answers both. */
+const BEGINS = 1;
+const SHORT = 2;
+
+function levelTable(): Int32Array {
+  return new Int32Array((1 << BITS) >>> 4);
+}
+
+function markLevel(table: Int32Array, b: number, bits: number): void {
+  table[b >>> 4] |= bits << ((b & 15) << 1);
+}
+
+function readLevel(table: Int32Array, b: number): number {
+  return (table[b >>> 4] >>> ((b & 15) << 1)) & 3;
 }
 
 export class TermStartFilter {
-  private readonly beginnings = createBitset(1 << BITS);
   /** Some term starts with unit u. */
   readonly firstUnits = createBitset(0x10000);
-  /** u is the first unit of a term shorter than three units. */
-  private readonly shortStart = createBitset(0x10000);
+  /** u is a whole term. */
+  private readonly oneUnit = createBitset(0x10000);
+  /**
+   * By level, per bucket: BEGINS when it holds the beginning of a term at least that long, SHORT
+   * when it holds a term that ends before the next level asks (whose beginning here is the term).
+   */
+  private readonly level2 = levelTable();
+  private readonly level3 = levelTable();
+  private readonly level6 = levelTable();
 
   constructor(terms: readonly string[]) {
+    const levels = [this.level2, this.level3, this.level6];
     for (const t of terms) {
       if (t.length === 0) continue;
       addToBitset(this.firstUnits, t.charCodeAt(0));
-      if (t.length < 3) addToBitset(this.shortStart, t.charCodeAt(0));
-      else addToBitset(this.beginnings, bucket(t.charCodeAt(0), t.charCodeAt(1), t.charCodeAt(2)));
+      if (t.length === 1) {
+        addToBitset(this.oneUnit, t.charCodeAt(0));
+        continue;
+      }
+      let h = step(SEED, t.charCodeAt(0));
+      let done = 1;
+      for (let level = 0; level < LEVELS.length && t.length >= LEVELS[level]; level++) {
+        for (; done < LEVELS[level]; done++) h = step(h, t.charCodeAt(done));
+        const ends = level + 1 < LEVELS.length && t.length < LEVELS[level + 1];
+        markLevel(levels[level], bucket(h), ends ? BEGINS | SHORT : BEGINS);
+      }
     }
   }
 
   /** False when no term starts at `at` of units[0, length); true when one may. */
   mayStart(units: Uint16Array, length: number, at: number): boolean {
+    return inBitset(this.firstUnits, units[at]) && this.beginsTerm(units, length, at);
+  }
+
+  /** mayStart() past its first unit, for a caller that has checked firstUnits itself. */
+  beginsTerm(units: Uint16Array, length: number, at: number): boolean {
     const u0 = units[at];
-    if (!inBitset(this.firstUnits, u0)) return false;
-    if (inBitset(this.shortStart, u0) || at + 2 >= length) return true;
-    return inBitset(this.beginnings, bucket(u0, units[at + 1], units[at + 2]));
+    if (inBitset(this.oneUnit, u0) || at + 2 > length) return true;
+    let h = step(step(SEED, u0), units[at + 1]);
+    let v = readLevel(this.level2, bucket(h));
+    if (v !== BEGINS) return v !== 0;
+    if (at + 3 > length) return true;
+    h = step(h, units[at + 2]);
+    v = readLevel(this.level3, bucket(h));
+    if (v !== BEGINS) return v !== 0;
+    if (at + 6 > length) return true;
+    h = step(step(step(h, units[at + 3]), units[at + 4]), units[at + 5]);
+    return readLevel(this.level6, bucket(h)) !== 0;
   }
 }
