@@ -34,10 +34,14 @@ export class TermTrie {
    * plus one if some term ends at it (all bits set: no state there).
    */
   private readonly cell: Uint16Array | Uint32Array;
-  private readonly outStart: Int32Array;
-  private readonly outCount: Int32Array;
+  /** Per position where terms end: out[2p] = where its terms begin in outTerm, out[2p + 1] = how many (side by side: one read). */
+  private readonly out: Int32Array;
+  /**
+   * The terms that end at each such state, as term index times two, plus one when the term needs
+   * a word boundary on its right (a whole word that ends in a letter): read with the term, not
+   * from a table of its own.
+   */
   private readonly outTerm: Int32Array;
-  private readonly needRight: Uint8Array;
   /** A base at or above chainFlag marks a chain state: chains[3k..3k+2] = first unit, units, target. */
   private readonly chainFlag: number;
   private readonly chains: Int32Array;
@@ -143,16 +147,16 @@ export class TermTrie {
     let maxBase = 0;
     for (let p = 0; p < length; p++) if (check[p] !== -1) maxBase = Math.max(maxBase, base[p]);
     const span = Math.max(length, maxBase + classes);
-    this.outStart = new Int32Array(span);
-    this.outCount = new Int32Array(span);
+    this.out = new Int32Array(2 * span);
+    const needRight = (t: CompiledTerm): number => (!t.prefix && isWordUnit(t.text.charCodeAt(t.text.length - 1)) ? 1 : 0);
     const flat: number[] = [];
     for (let state = 0; state < trie.length; state++) {
       if (ending[state].length === 0) continue;
       // Ascending term index: the order an Aho–Corasick scan reports terms that end together.
       const here = ending[state].slice().sort((a, b) => a - b);
-      this.outStart[positionOf[state]] = flat.length;
-      this.outCount[positionOf[state]] = here.length;
-      flat.push(...here);
+      this.out[2 * positionOf[state]] = flat.length;
+      this.out[2 * positionOf[state] + 1] = here.length;
+      flat.push(...here.map((term) => 2 * term + needRight(terms[term])));
     }
     // Two bytes a number while positions fit in 15 bits (the check holds a position and a flag):
     // half the table, and half the cache misses of the walks.
@@ -160,7 +164,7 @@ export class TermTrie {
     const free = this.cell instanceof Uint16Array ? 0xffff : 0xffffffff;
     for (let p = 0; p < span; p++) {
       this.cell[2 * p] = p < length && check[p] !== -1 ? base[p] : 0;
-      this.cell[2 * p + 1] = p < length && check[p] !== -1 ? (check[p] << 1) | (this.outCount[p] > 0 ? 1 : 0) : free;
+      this.cell[2 * p + 1] = p < length && check[p] !== -1 ? (check[p] << 1) | (this.out[2 * p + 1] > 0 ? 1 : 0) : free;
     }
     this.outTerm = Int32Array.from(flat);
 
@@ -196,7 +200,6 @@ export class TermTrie {
     }
     this.chainUnits = Uint16Array.from(chainUnits);
     this.chains = Int32Array.from(chains);
-    this.needRight = Uint8Array.from(terms, (t) => (!t.prefix && isWordUnit(t.text.charCodeAt(t.text.length - 1)) ? 1 : 0));
   }
 
   /** Bytes held by the trie (for the bench report). */
@@ -237,12 +240,12 @@ export class TermTrie {
       }
       // Terms end here, at p.
       const rightIsWord = p < length && isWordUnit(units[p]);
-      const from = this.outStart[s];
-      const to = from + this.outCount[s];
+      const from = this.out[2 * s];
+      const to = from + this.out[2 * s + 1];
       for (let k = from; k < to; k++) {
-        const term = this.outTerm[k];
-        if (rightIsWord && this.needRight[term] === 1) continue;
-        pushHit(hits, term, start, p);
+        const entry = this.outTerm[k];
+        if (rightIsWord && (entry & 1) === 1) continue;
+        pushHit(hits, entry >>> 1, start, p);
       }
     }
   }
