@@ -197,11 +197,6 @@ export class TopicClassifier {
   private anchorId = new Int32Array(256);
   /** anchorBit() of each anchor's set, and of all the field's anchors together. */
   private anchorBits = new Int32Array(256);
-  /** Each anchor's offsets, and maxEndUpTo and minStartFrom at its hit: read by anchorNear's searches without going through the hit. */
-  private anchorStart = new Int32Array(256);
-  private anchorEnd = new Int32Array(256);
-  private anchorMaxEnd = new Int32Array(256);
-  private anchorMinStart = new Int32Array(256);
   private fieldAnchorBits = 0;
   private candidateHit = new Int32Array(256);
   private candidateRole = new Int32Array(256);
@@ -425,14 +420,6 @@ export class TopicClassifier {
     for (let k = 0; k < count; k++) maxEndUpTo[k] = maxEnd = Math.max(maxEnd, hitEnd[k]);
     let minStart = 0x7fffffff;
     for (let k = count - 1; k >= 0; k--) minStartFrom[k] = minStart = Math.min(minStart, hitStart[k]);
-    const { anchorStart, anchorEnd, anchorMaxEnd, anchorMinStart } = this;
-    for (let a = 0; a < anchors; a++) {
-      const k = anchorHit[a];
-      anchorStart[a] = hitStart[k];
-      anchorEnd[a] = hitEnd[k];
-      anchorMaxEnd[a] = maxEndUpTo[k];
-      anchorMinStart[a] = minStartFrom[k];
-    }
 
     const lead = sentences ? sentences.leadIndex() : -1;
     // The terms that count become the candidates, kept in place (a kept term's slot is never
@@ -482,10 +469,6 @@ export class TopicClassifier {
       this.anchorHit = new Int32Array(size);
       this.anchorId = new Int32Array(size);
       this.anchorBits = new Int32Array(size);
-      this.anchorStart = new Int32Array(size);
-      this.anchorEnd = new Int32Array(size);
-      this.anchorMaxEnd = new Int32Array(size);
-      this.anchorMinStart = new Int32Array(size);
       this.candidateHit = new Int32Array(size);
       this.candidateRole = new Int32Array(size);
       this.candidateValue = new Float64Array(size);
@@ -579,7 +562,8 @@ export class TopicClassifier {
   private anchorNear(rule: readonly number[], mask: number, within: number, start: number, end: number): boolean {
     // None of the rule's sets among the field's anchors (the usual case for rare sets): no search.
     if ((this.fieldAnchorBits & mask) === 0) return false;
-    const { anchorId, anchorBits, anchorStart, anchorEnd, anchorMaxEnd, anchorMinStart } = this;
+    const { hitStart, hitEnd } = this.matcher;
+    const { anchorHit, anchorId, anchorBits, maxEndUpTo, minStartFrom } = this;
     const from = start - within;
     const to = end + within;
     // Skip the anchors before which every hit ends before `from`, and stop at the first after which every hit starts after `to`.
@@ -587,12 +571,12 @@ export class TopicClassifier {
     let hi = this.anchorCount;
     while (a < hi) {
       const mid = (a + hi) >> 1;
-      if (anchorMaxEnd[mid] < from) a = mid + 1;
+      if (maxEndUpTo[anchorHit[mid]] < from) a = mid + 1;
       else hi = mid;
     }
-    for (; a < this.anchorCount && anchorMinStart[a] <= to; a++) {
-      const s = anchorStart[a];
-      const e = anchorEnd[a];
+    for (; a < this.anchorCount && minStartFrom[anchorHit[a]] <= to; a++) {
+      const s = hitStart[anchorHit[a]];
+      const e = hitEnd[anchorHit[a]];
       if ((anchorBits[a] & mask) !== 0 && !(s < end && start < e) && Math.max(0, s - end, start - e) <= within && rule.includes(anchorId[a])) return true;
     }
     return false;

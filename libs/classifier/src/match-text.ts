@@ -253,8 +253,8 @@ export class MatchTextBuffer implements MatchText {
           // Written always and kept only where a term may start: whether a character begins one
           // follows no pattern a branch predictor could learn.
           starts[startCount] = len;
-          startCount += h >>> 15; // HAN_STARTS_TERM, as 0 or 1
-          units[len] = (h & 0x7fff) + FOLDED_HAN_FIRST;
+          startCount += h >>> 15; // HAN_STARTS_TERM (bit 15), as 0 or 1
+          units[len] = (h & ~HAN_STARTS_TERM) + FOLDED_HAN_FIRST;
           os[len++] = i;
           c = source[++i];
         } while ((c - HAN_FIRST) >>> 0 <= HAN_SPAN);

@@ -6,7 +6,7 @@
  * its tables one dependent step after another before it finds that out. Here the units are read
  * side by side and a few bits answer, level by level:
  * - whether some term starts with the first unit (in Chinese text most characters start none);
- * - else, for each length L of LEVELS, whether the text's first L units begin some term of L
+ * - else, for each length L of 2, 3 and 6 units, whether the text's first L units begin some term of L
  *   units or more, from a set of those beginnings hashed into 2^15 buckets (some 1,000 to 1,500
  *   beginnings a level set one bucket in twenty: the share of answers that are "maybe" for
  *   nothing); a term shorter than the next level that the beginning so far spells in full ends
@@ -22,8 +22,6 @@
 import { addToBitset, createBitset, inBitset } from './bitset';
 
 const BITS = 15;
-/** Lengths of the beginnings asked after the first unit, ascending (beginsTerm asks them unrolled). */
-const LEVELS = [2, 3, 6] as const;
 
 /** Hash state after one more unit (FNV-1a's step, on 16-bit units). */
 function step(h: number, u: number): number {
@@ -66,21 +64,23 @@ export class TermStartFilter {
   private readonly level6 = levelTable();
 
   constructor(terms: readonly string[]) {
-    const levels = [this.level2, this.level3, this.level6];
+    // The same hashes, level by level, as beginsTerm() takes of the text.
     for (const t of terms) {
       if (t.length === 0) continue;
-      addToBitset(this.firstUnits, t.charCodeAt(0));
+      const u = (k: number): number => t.charCodeAt(k);
+      addToBitset(this.firstUnits, u(0));
       if (t.length === 1) {
-        addToBitset(this.oneUnit, t.charCodeAt(0));
+        addToBitset(this.oneUnit, u(0));
         continue;
       }
-      let h = step(SEED, t.charCodeAt(0));
-      let done = 1;
-      for (let level = 0; level < LEVELS.length && t.length >= LEVELS[level]; level++) {
-        for (; done < LEVELS[level]; done++) h = step(h, t.charCodeAt(done));
-        const ends = level + 1 < LEVELS.length && t.length < LEVELS[level + 1];
-        markLevel(levels[level], bucket(h), ends ? BEGINS | SHORT : BEGINS);
-      }
+      let h = step(step(SEED, u(0)), u(1));
+      markLevel(this.level2, bucket(h), t.length < 3 ? BEGINS | SHORT : BEGINS);
+      if (t.length < 3) continue;
+      h = step(h, u(2));
+      markLevel(this.level3, bucket(h), t.length < 6 ? BEGINS | SHORT : BEGINS);
+      if (t.length < 6) continue;
+      h = step(step(step(h, u(3)), u(4)), u(5));
+      markLevel(this.level6, bucket(h), BEGINS);
     }
   }
 
