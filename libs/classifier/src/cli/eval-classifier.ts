@@ -23,9 +23,10 @@ import type { TopicClassifier } from '../article-classifier';
 import { dropCheckNote, neighboursNote, type SecondLook } from '../second-look';
 import { MEASURING_CACHE_DIR, startSecondLook } from '../second-look-loader';
 import { readWithSecondLook } from '../eval/second-look-reader';
-import { SECOND_LOOK_BASELINE_FILE, evaluateByLanguage, recordBaseline, type GroupedEvaluation } from '../eval/corpus-evaluation';
-import { LANGUAGE_GROUPS, loadCorpus } from '../eval/labelled-corpus';
+import { SECOND_LOOK_BASELINE_FILE, evaluateByLanguage, recordBaseline } from '../eval/corpus-evaluation';
+import { loadCorpus } from '../eval/labelled-corpus';
 import { jsonLines } from './read-json-lines';
+import { evaluationTable } from './evaluation-table';
 
 async function readFile(file: string): Promise<LabelledArticle[]> {
   const articles: LabelledArticle[] = [];
@@ -39,26 +40,6 @@ async function readFile(file: string): Promise<LabelledArticle[]> {
     articles.push({ id: String(a.id ?? `line-${line}`), title: a.title, text: a.text, lang: typeof a.lang === 'string' ? a.lang : undefined, labels: labels.map(String) });
   }
   return articles;
-}
-
-const pct = (x: number): string => x.toFixed(3);
-
-function table(name: string, grouped: GroupedEvaluation): string[] {
-  const out: string[] = [];
-  const groups = ['all', ...LANGUAGE_GROUPS] as const;
-  out.push(`== ${name}: ${groups.map((g) => `${g} ${grouped[g].articles}`).join(', ')} articles`);
-  out.push(`${'macro F1'.padEnd(30)} ${groups.map((g) => `${g.padStart(5)} ${pct(grouped[g].macroF1)}`).join('  ')}`);
-  out.push(`${'micro F1'.padEnd(30)} ${groups.map((g) => `${g.padStart(5)} ${pct(grouped[g].microF1)}`).join('  ')}`);
-  out.push('');
-  out.push(`${'topic (precision / recall / support)'.padEnd(38)}${groups.map((g) => g.padEnd(21)).join('')}`);
-  for (const topic of grouped.all.topics) {
-    const cells = groups.map((g) => {
-      const t = grouped[g].topics.find((x) => x.id === topic.id)!;
-      return (t.support + t.fp === 0 ? '-' : `${pct(t.precision)} ${pct(t.recall)} ${String(t.support).padStart(3)}`).padEnd(21);
-    });
-    out.push(`${topic.id.padEnd(38)}${cells.join('')}`);
-  }
-  return out;
 }
 
 function errors(name: string, result: Evaluation): string[] {
@@ -98,7 +79,7 @@ async function report(args: string[], taxonomy: string, file: string | undefined
   if (file) {
     const grouped = await evaluateAll(await readFile(file));
     if (args.includes('--json')) return void process.stdout.write(JSON.stringify(grouped, null, 2) + '\n');
-    out.push(...table(file, grouped));
+    out.push(...evaluationTable(file, grouped));
     if (args.includes('--errors')) out.push(...errors(file, grouped.all));
   } else {
     const corpus = loadCorpus();
@@ -106,13 +87,13 @@ async function report(args: string[], taxonomy: string, file: string | undefined
     if (args.includes('--dev-only')) {
       if (args.includes('--record')) throw new Error('--record reads the held-out part: it cannot go with --dev-only');
       if (args.includes('--json')) return void process.stdout.write(JSON.stringify({ dev }, null, 2) + '\n');
-      out.push(...table('dev', dev));
+      out.push(...evaluationTable('dev', dev));
       if (args.includes('--errors')) out.push(...errors('dev', dev.all));
       return void process.stdout.write(out.join('\n') + '\n');
     }
     const heldout = await evaluateAll(corpus.heldout);
     if (args.includes('--json')) return void process.stdout.write(JSON.stringify({ dev, heldout }, null, 2) + '\n');
-    out.push(...table('dev', dev), '', ...table('held-out (never tune on it; its errors are not shown)', heldout));
+    out.push(...evaluationTable('dev', dev), '', ...evaluationTable('held-out (never tune on it; its errors are not shown)', heldout));
     if (args.includes('--errors')) out.push(...errors('dev', dev.all));
     if (args.includes('--record')) {
       const baseline = look

@@ -17,10 +17,16 @@ export interface SplitOptions {
    * of a source and year already held out still joins it, so no group straddles the split.
    */
   heldoutFrozen?: boolean;
+  /**
+   * New items that go to the held-out part whatever the share or the freeze: a measuring batch,
+   * written from sources the corpus never had and placed before anyone reads it. Its source-year
+   * groups must have no item in the dev part.
+   */
+  holdOut?: (item: CorpusItem) => boolean;
 }
 
 export function assignParts(items: CorpusItem[], existing: Map<string, CorpusPart>, options: SplitOptions = {}): Map<string, CorpusPart> {
-  const { heldoutShare = 0.35, heldoutFrozen = false } = options;
+  const { heldoutShare = 0.35, heldoutFrozen = false, holdOut = () => false } = options;
   const parts = new Map(existing);
   const byLanguage = new Map<string, CorpusItem[]>();
   for (const item of items) {
@@ -38,6 +44,11 @@ export function assignParts(items: CorpusItem[], existing: Map<string, CorpusPar
     const groups = new Map<string, CorpusItem[]>();
     for (const item of fresh) {
       const joined = placedGroups.get(groupKey(item));
+      if (holdOut(item)) {
+        if (joined === 'dev') throw new Error(`${item.id}: its source and year (${groupKey(item)}) already have items in the dev part, so it cannot be held out`);
+        parts.set(item.id, 'heldout');
+        continue;
+      }
       if (joined) {
         parts.set(item.id, joined);
         continue;
