@@ -123,6 +123,39 @@ describe('FeedPoller over real HTTP and SQLite', () => {
     expect(published.flat().map((a) => a.title)).toEqual(['Kept']);
   });
 
+  it('retries within seconds when its own record of seen items or the bus fails, without trying the other candidates', async () => {
+    routes['/feed.xml'] = (_req, res) => res.writeHead(200).end(rss([{ id: 1, title: 'Waiting' }]));
+    routes['/other.xml'] = (_req, res) => res.writeHead(200).end(rss([{ id: 2, title: 'Other' }]));
+    const { poller, store } = makePoller([source({ candidates: [{ url: `${base}/feed.xml`, kind: 'feed' }, { url: `${base}/other.xml`, kind: 'feed' }] })]);
+    const filterUnseen = store.filterUnseen.bind(store);
+    let storeShouldFail = true;
+    store.filterUnseen = async (ids) => {
+      if (storeShouldFail) throw new Error('no shard available yet');
+      return filterUnseen(ids);
+    };
+    const failed = await poller.pollNow('test-source');
+    expect(failed).toMatchObject({ ok: false, error: { code: 'SEEN_STATE_FAILED' } });
+    expect(failed.error?.message).toContain('no shard available yet');
+    expect(requests.map((r) => r.url)).toEqual(['/feed.xml']);
+    const first = (await poller.health('test-source'))!;
+    expect(first).toMatchObject({ status: 'failing', consecutiveFailures: 1, lastError: { code: 'SEEN_STATE_FAILED' } });
+    expect(Date.parse(first.nextPollAt!) - clock).toBe(5_000);
+    // Doubling while the trouble lasts, never past the sources' own minute.
+    for (let i = 0; i < 6; i++) await poller.pollNow('test-source');
+    expect(Date.parse((await store.getHealth('test-source')).nextPollAt!) - clock).toBe(60_000);
+
+    storeShouldFail = false;
+    publishShouldFail = true;
+    await store.saveHealth({ ...(await store.getHealth('test-source')), consecutiveFailures: 0 });
+    expect(await poller.pollNow('test-source')).toMatchObject({ ok: false, error: { code: 'PUBLISH_FAILED' } });
+    expect(Date.parse((await store.getHealth('test-source')).nextPollAt!) - clock).toBe(5_000);
+
+    publishShouldFail = false;
+    expect(await poller.pollNow('test-source')).toMatchObject({ ok: true, published: 1 });
+    expect(published.flat().map((a) => a.title)).toEqual(['Waiting']);
+    expect(await poller.health('test-source')).toMatchObject({ status: 'healthy', consecutiveFailures: 0 });
+  });
+
   it('shows why a source fails, backs off exponentially, and never stops scheduling', async () => {
     routes['/broken.xml'] = (_req, res) => res.writeHead(500).end();
     const { poller, store } = makePoller([source({ candidates: [{ url: `${base}/broken.xml`, kind: 'feed' }] })]);

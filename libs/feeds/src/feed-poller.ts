@@ -39,8 +39,12 @@ export interface FeedPollerOptions {
   userAgent?: string;
   /** How long robots.txt answers are kept (see RobotsPolicy). */
   robots?: Pick<RobotsPolicyOptions, 'ttlMs' | 'unreachableTtlMs' | 'maxOrigins'>;
-  /** Failure backoff: base * 2^(failures-1), capped, with +-jitter. */
-  backoff?: { baseMs?: number; maxMs?: number; jitter?: number };
+  /**
+   * Failure backoff: base * 2^(failures-1), capped, with +-jitter. A failure of the monitor's own
+   * (publishing, or its record of seen items) starts from ownBaseMs instead and doubles up to
+   * baseMs: the source answered, so it is asked again soon, yet not hammered while the trouble lasts.
+   */
+  backoff?: { baseMs?: number; maxMs?: number; jitter?: number; ownBaseMs?: number };
   /** How often the scheduler looks for due sources. */
   tickMs?: number;
   now?: () => Date;
@@ -70,6 +74,19 @@ export class PublishFailedError extends MonitorError {
   }
 }
 
+/**
+ * The monitor's record of seen items could not be read or written (its state store is away, or
+ * an index is still starting): the source is not at fault, and the items are offered again next poll.
+ */
+export class SeenStateFailedError extends MonitorError {
+  constructor(message: string, cause: unknown) {
+    super('SEEN_STATE_FAILED', message, { retriable: true, cause });
+  }
+}
+
+/** A failure of the monitor's own, not of the source it was reading. */
+type OwnFailure = PublishFailedError | SeenStateFailedError;
+
 interface CandidateItem {
   title: string;
   link?: string;
@@ -96,7 +113,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * recorded. New items become news.raw.v1 articles and go to `publish`; only when it resolves are
  * they marked seen and the URL's ETag/Last-Modified stored, so a crash or bus outage loses
  * nothing and a re-poll doubles nothing. Failures back off exponentially (with jitter, capped,
- * never giving up) and honour Retry-After; the reason is kept in the source's health.
+ * never giving up) and honour Retry-After; the reason is kept in the source's health. A failure
+ * of the monitor's own (the bus, or its record of seen items, as when Elasticsearch is still
+ * starting) is retried within seconds, not the source's minute.
  */
 export class FeedPoller {
   private readonly hosts: HostQueue;
@@ -104,7 +123,7 @@ export class FeedPoller {
   private readonly inFlight = new Map<string, Promise<PollOutcome>>();
   private readonly now: () => Date;
   private readonly random: () => number;
-  private readonly backoff: { baseMs: number; maxMs: number; jitter: number };
+  private readonly backoff: { baseMs: number; maxMs: number; jitter: number; ownBaseMs: number };
   private readonly tickMs: number;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -123,7 +142,7 @@ export class FeedPoller {
       schedule: (url, task) => this.hosts.run(url, task),
       now: () => this.now().getTime(),
     });
-    this.backoff = { baseMs: 60_000, maxMs: 6 * 60 * 60_000, jitter: 0.2, ...options.backoff };
+    this.backoff = { baseMs: 60_000, maxMs: 6 * 60 * 60_000, jitter: 0.2, ownBaseMs: 5_000, ...options.backoff };
     this.tickMs = options.tickMs ?? 5000;
   }
 
@@ -217,7 +236,7 @@ export class FeedPoller {
     const health = await store.getHealth(source.id);
     const attempts: CandidateAttempt[] = [];
     let firstError: unknown;
-    let publishError: PublishFailedError | undefined;
+    let ownError: OwnFailure | undefined;
 
     for (const candidate of orderCandidates(source.candidates, health.activeUrl)) {
       try {
@@ -247,22 +266,22 @@ export class FeedPoller {
       } catch (error) {
         attempts.push({ url: candidate.url, kind: candidate.kind, ok: false, error: describe(error) });
         firstError ??= error;
-        if (error instanceof PublishFailedError) {
-          // The source answered; the trouble is downstream, so other candidates would not help.
-          publishError = error;
+        if (error instanceof PublishFailedError || error instanceof SeenStateFailedError) {
+          // The source answered; the trouble is the monitor's own, so other candidates would not help.
+          ownError = error;
           break;
         }
       }
     }
 
     const failures = health.consecutiveFailures + 1;
-    const shown = publishError ?? firstError;
+    const shown = ownError ?? firstError;
     const retryAfterMs = attemptsRetryAfter(shown);
-    const delay = Math.max(this.backoffDelay(failures), retryAfterMs ?? 0);
+    const delay = ownError ? this.ownFailureDelay(failures) : Math.max(this.backoffDelay(failures), retryAfterMs ?? 0);
     const finishedAt = this.now();
     const until = new Date(finishedAt.getTime() + delay).toISOString();
     const reason = describe(shown);
-    if (attempts.length > 1 && !publishError) reason.message += ` (all ${attempts.length} candidate URLs failed)`;
+    if (attempts.length > 1 && !ownError) reason.message += ` (all ${attempts.length} candidate URLs failed)`;
     await store.saveHealth({
       ...health,
       status: retryAfterMs !== undefined ? 'backing-off' : 'failing',
@@ -279,9 +298,19 @@ export class FeedPoller {
 
   /** Capped exponential backoff from the persisted failure count, so it survives restarts. */
   private backoffDelay(failures: number): number {
-    const { baseMs, maxMs, jitter } = this.backoff;
-    const raw = Math.min(maxMs, baseMs * 2 ** Math.min(failures - 1, 30));
-    return Math.round(raw * (1 - jitter + 2 * jitter * this.random()));
+    const { baseMs, maxMs } = this.backoff;
+    return this.jittered(Math.min(maxMs, baseMs * 2 ** Math.min(failures - 1, 30)));
+  }
+
+  /** After a failure of the monitor's own: from ownBaseMs, doubling up to the sources' own base. */
+  private ownFailureDelay(failures: number): number {
+    const { baseMs, ownBaseMs } = this.backoff;
+    return this.jittered(Math.min(baseMs, ownBaseMs * 2 ** Math.min(failures - 1, 30)));
+  }
+
+  private jittered(ms: number): number {
+    const { jitter } = this.backoff;
+    return Math.round(ms * (1 - jitter + 2 * jitter * this.random()));
   }
 
   private async readCandidate(source: SourceConfig, candidate: SourceCandidate): Promise<CandidateRead> {
@@ -320,7 +349,9 @@ export class FeedPoller {
       const id = itemArticleId(source.id, item) ?? (item.title ? itemArticleId(source.id, { guid: `title:${item.title}|${item.publishedAt ?? ''}` }) : undefined);
       if (id && !byId.has(id)) byId.set(id, item);
     }
-    const unseen = await store.filterUnseen([...byId.keys()]);
+    const unseen = await store.filterUnseen([...byId.keys()]).catch((error: unknown) => {
+      throw new SeenStateFailedError(`reading which items were seen failed: ${(error as Error).message ?? String(error)}`, error);
+    });
     const pagesNotRead: PageNotRead[] = [];
     let pagesTried = 0;
     if (!unseen.length) return { published: 0, complete: true, pagesTried, pagesNotRead };
@@ -352,10 +383,15 @@ export class FeedPoller {
     } catch (error) {
       throw new PublishFailedError(`publishing ${articles.length} new items failed: ${(error as Error).message ?? String(error)}`, error);
     }
-    await store.markSeen(
-      articles.map((a) => ({ articleId: a.id, sourceId: source.id, url: a.url })),
-      this.now(),
-    );
+    // Published but not marked seen: the next poll publishes them again, under the same article ids.
+    await store
+      .markSeen(
+        articles.map((a) => ({ articleId: a.id, sourceId: source.id, url: a.url })),
+        this.now(),
+      )
+      .catch((error: unknown) => {
+        throw new SeenStateFailedError(`marking ${articles.length} published items seen failed: ${(error as Error).message ?? String(error)}`, error);
+      });
     return { published: articles.length, complete, pagesTried, pagesNotRead };
   }
 

@@ -15,7 +15,7 @@ export { sanitiseHtml } from './html-sanitizer';
 export { htmlToText } from './html-text';
 export { loadSourcesFile, parseSourcesYaml, parseSourceConfig, SourceConfigSchema, SOURCE_ID_PATTERN } from './source-config';
 export type { SourceConfig, SourceConfigInput, SourceCandidate, ListingSelectors, ArticleSelectors } from './source-config';
-export { FeedPoller, PublishFailedError } from './feed-poller';
+export { FeedPoller, PublishFailedError, SeenStateFailedError } from './feed-poller';
 export type { FeedPollerOptions, PollOutcome, PollerFetcher, PollerSources, PollerLogger } from './feed-poller';
 export { SourceRegistry } from './source-registry';
 export { BusSourceOverrides, SourcesNotLoadedError } from './bus-source-overrides';
