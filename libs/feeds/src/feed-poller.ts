@@ -86,6 +86,7 @@ export class SeenStateFailedError extends MonitorError {
 
 /** A failure of the monitor's own, not of the source it was reading. */
 type OwnFailure = PublishFailedError | SeenStateFailedError;
+const isOwnFailure = (error: unknown): error is OwnFailure => error instanceof PublishFailedError || error instanceof SeenStateFailedError;
 
 interface CandidateItem {
   title: string;
@@ -266,7 +267,7 @@ export class FeedPoller {
       } catch (error) {
         attempts.push({ url: candidate.url, kind: candidate.kind, ok: false, error: describe(error) });
         firstError ??= error;
-        if (error instanceof PublishFailedError || error instanceof SeenStateFailedError) {
+        if (isOwnFailure(error)) {
           // The source answered; the trouble is the monitor's own, so other candidates would not help.
           ownError = error;
           break;
@@ -277,7 +278,8 @@ export class FeedPoller {
     const failures = health.consecutiveFailures + 1;
     const shown = ownError ?? firstError;
     const retryAfterMs = attemptsRetryAfter(shown);
-    const delay = ownError ? this.ownFailureDelay(failures) : Math.max(this.backoffDelay(failures), retryAfterMs ?? 0);
+    const { baseMs, maxMs, ownBaseMs } = this.backoff;
+    const delay = ownError ? this.backoffDelay(failures, ownBaseMs, baseMs) : Math.max(this.backoffDelay(failures, baseMs, maxMs), retryAfterMs ?? 0);
     const finishedAt = this.now();
     const until = new Date(finishedAt.getTime() + delay).toISOString();
     const reason = describe(shown);
@@ -296,21 +298,11 @@ export class FeedPoller {
     return { sourceId: source.id, ok: false, published: 0, error: reason };
   }
 
-  /** Capped exponential backoff from the persisted failure count, so it survives restarts. */
-  private backoffDelay(failures: number): number {
-    const { baseMs, maxMs } = this.backoff;
-    return this.jittered(Math.min(maxMs, baseMs * 2 ** Math.min(failures - 1, 30)));
-  }
-
-  /** After a failure of the monitor's own: from ownBaseMs, doubling up to the sources' own base. */
-  private ownFailureDelay(failures: number): number {
-    const { baseMs, ownBaseMs } = this.backoff;
-    return this.jittered(Math.min(baseMs, ownBaseMs * 2 ** Math.min(failures - 1, 30)));
-  }
-
-  private jittered(ms: number): number {
+  /** Capped exponential backoff, with jitter, from the persisted failure count, so it survives restarts. */
+  private backoffDelay(failures: number, fromMs: number, capMs: number): number {
     const { jitter } = this.backoff;
-    return Math.round(ms * (1 - jitter + 2 * jitter * this.random()));
+    const raw = Math.min(capMs, fromMs * 2 ** Math.min(failures - 1, 30));
+    return Math.round(raw * (1 - jitter + 2 * jitter * this.random()));
   }
 
   private async readCandidate(source: SourceConfig, candidate: SourceCandidate): Promise<CandidateRead> {
@@ -350,7 +342,7 @@ export class FeedPoller {
       if (id && !byId.has(id)) byId.set(id, item);
     }
     const unseen = await store.filterUnseen([...byId.keys()]).catch((error: unknown) => {
-      throw new SeenStateFailedError(`reading which items were seen failed: ${(error as Error).message ?? String(error)}`, error);
+      throw new SeenStateFailedError(`reading which items were seen failed: ${describe(error).message}`, error);
     });
     const pagesNotRead: PageNotRead[] = [];
     let pagesTried = 0;
@@ -390,7 +382,7 @@ export class FeedPoller {
         this.now(),
       )
       .catch((error: unknown) => {
-        throw new SeenStateFailedError(`marking ${articles.length} published items seen failed: ${(error as Error).message ?? String(error)}`, error);
+        throw new SeenStateFailedError(`marking ${articles.length} published items seen failed: ${describe(error).message}`, error);
       });
     return { published: articles.length, complete, pagesTried, pagesNotRead };
   }
